@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`. Every install step
+# lives here, so a fresh clone (and CI) gets exactly what a developer has.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+NEO4J_JARS := devserver/target/lib
+GRAPH_DB ?= data/graph.kgl
+
+.PHONY: run test lint venv neo4j-jars neo4j neo4j-stop demo bench clean
+
+venv: $(STAMPS)/venv
+$(STAMPS)/venv: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+# Neo4j Community 5.26 LTS jars from Maven Central (the dev and test server runs on them).
+neo4j-jars: $(STAMPS)/neo4j-jars
+$(STAMPS)/neo4j-jars: devserver/pom.xml
+	mvn --batch-mode --quiet -f devserver/pom.xml dependency:copy-dependencies \
+	    -DoutputDirectory=target/lib -DincludeScope=runtime
+	@mkdir -p $(STAMPS) && touch $@
+
+# A local Neo4j on 127.0.0.1 with a generated password, written to .env.
+neo4j: venv neo4j-jars
+	$(PY) -m devserver.neo4j_server start --home .neo4j --env-file .env
+
+neo4j-stop: venv
+	$(PY) -m devserver.neo4j_server stop --home .neo4j
+
+demo: venv
+	GRAPH_DB=$(GRAPH_DB) $(PY) -m ingest.demo
+
+run: venv demo
+	$(VENV)/bin/streamlit run app.py --server.headless true
+
+lint: venv
+	$(VENV)/bin/ruff check graph ingest devserver tests bench app.py
+
+test: venv neo4j-jars lint
+	$(PY) -m pytest
+
+bench: venv neo4j-jars
+	$(PY) bench/store.py
+
+clean:
+	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache

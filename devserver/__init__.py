@@ -1,0 +1,1 @@
+"""Development services the project starts itself (a local Neo4j)."""

@@ -1,0 +1,80 @@
+"""Where the graph lives, from the environment or a git-ignored ``.env`` file.
+
+``NEO4J_URI`` set and non-empty: a Neo4j server (``NEO4J_USERNAME``, ``NEO4J_PASSWORD``,
+optional ``NEO4J_DATABASE``). Otherwise the embedded file at ``GRAPH_DB``
+(default ``data/graph.kgl``). Variables already in the environment win over ``.env``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from graph.model import Model
+from graph.store import GraphStore
+
+__all__ = ["Settings", "open_store"]
+
+DEFAULT_GRAPH_DB = "data/graph.kgl"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The connection settings; the password never appears in ``repr`` or messages."""
+
+    neo4j_uri: str = ""
+    neo4j_username: str = "neo4j"
+    neo4j_password: str = field(default="", repr=False)
+    neo4j_database: str = ""
+    graph_db: Path = Path(DEFAULT_GRAPH_DB)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
+        values: dict[str, str] = {}
+        if Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        return cls(
+            neo4j_uri=values.get("NEO4J_URI", "").strip(),
+            neo4j_username=values.get("NEO4J_USERNAME", "neo4j"),
+            neo4j_password=values.get("NEO4J_PASSWORD", ""),
+            neo4j_database=values.get("NEO4J_DATABASE", ""),
+            graph_db=Path(values.get("GRAPH_DB") or DEFAULT_GRAPH_DB),
+        )
+
+    @property
+    def uses_neo4j(self) -> bool:
+        return bool(self.neo4j_uri)
+
+    def describe(self) -> str:
+        """Where the graph is, safe to print (no credentials, even inside the URI)."""
+        if not self.uses_neo4j:
+            return f"embedded graph {self.graph_db}"
+        parts = urlsplit(self.neo4j_uri)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        database = f" database {self.neo4j_database}" if self.neo4j_database else ""
+        return f"Neo4j {parts.scheme}://{host}{port}{database}"
+
+
+def open_store(settings: Settings | None = None, *, model: Model | None = None) -> GraphStore:
+    """The configured store: Neo4j when ``NEO4J_URI`` is set, else the embedded file."""
+    settings = settings or Settings.from_env()
+    if settings.uses_neo4j:
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            settings.neo4j_uri,
+            settings.neo4j_username,
+            settings.neo4j_password,
+            settings.neo4j_database or None,
+            model=model,
+        )
+    from graph.embedded_store import EmbeddedStore
+
+    return EmbeddedStore(settings.graph_db, model=model)

@@ -1,0 +1,254 @@
+"""The default store: one KGLite file, no server.
+
+KGLite lets one process write a file at a time (a lease); any number read snapshots.
+So this store takes the lease only while it writes (:meth:`EmbeddedStore.writing`),
+publishes a checkpoint when it lets go, and reads from a snapshot that it reloads
+when the file changes. KGLite's traps are handled here, not in callers: a node's
+``id`` is its identity (given at creation, never SET), ``title`` and ``type`` are
+synthesised when a node has none (left out of what we hand back), ``Case`` is a
+keyword (every label is backtick-quoted).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import kglite
+
+from graph.guard import QueryRefused
+from graph.model import KEY, Model, quote
+from graph.store import NODE_SET, GraphStore, QueryError
+
+__all__ = ["EmbeddedStore", "StoreBusy"]
+
+kglite.set_query_warning_policy("silent")
+_SYNTHETIC = ("title", "type")
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the graph file for writing longer than we would wait."""
+
+
+class EmbeddedStore(GraphStore):
+    """A graph in one KGLite file (``GRAPH_DB``, default ``data/graph.kgl``)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, model: Model | None = None, lock_timeout: float = 120.0):
+        super().__init__(model)
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._lock = threading.RLock()
+        self._writer: kglite.KnowledgeGraph | None = None
+        self._depth = 0
+        self._snapshot: kglite.KnowledgeGraph | None = None
+        self._snapshot_stamp: tuple[int, int] | None = None
+        self._stored: dict[str, set[str]] | None = None
+        self._constrained: set[str] = set()
+
+    # -- file handles -----------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[kglite.KnowledgeGraph]:
+        """Hold the file's write lease; the outermost exit saves and releases it."""
+        with self._lock:
+            if self._depth == 0:
+                self._writer = self._open_writer()
+            self._depth += 1
+            try:
+                yield self._writer
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    writer, self._writer = self._writer, None
+                    self._stored = None
+                    try:
+                        writer.save()
+                    finally:
+                        writer.close()
+
+    def _open_writer(self) -> kglite.KnowledgeGraph:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return kglite.open(str(self.path), durable="normal")
+            except kglite.WriterLeaseHeldError as error:
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        f"{self.path} is being written by another process and stayed busy for "
+                        f"{self.lock_timeout:.0f} s; try again when it has finished ({error.holder})"
+                    ) from None
+                time.sleep(0.1)
+
+    def _graph(self) -> kglite.KnowledgeGraph:
+        """The writer while we hold it, else a read-only snapshot of the file's last save."""
+        if self._writer is not None:
+            return self._writer
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            stamp = None
+        if self._snapshot is None or stamp != self._snapshot_stamp:
+            self._snapshot = kglite.load(str(self.path)) if stamp else kglite.KnowledgeGraph()
+            self._snapshot.read_only(True)
+            self._snapshot_stamp = stamp
+            self._stored = None
+        return self._snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            self._snapshot = None
+            self._snapshot_stamp = None
+
+    # -- primitives -------------------------------------------------------------------
+
+    def _read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        with self._lock, _translated_errors():
+            return self._graph().cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
+
+    def _write(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        with self.writing() as graph, _translated_errors():
+            rows = graph.cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
+            return rows, dict(graph.last_mutation_stats or {})
+
+    def _ensure_key_constraint(self, label: str) -> None:
+        if label not in self._constrained:
+            self._write(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{quote(label)}) REQUIRE n.{KEY} IS UNIQUE")
+            self._constrained.add(label)
+
+    def _upsert_node_batch(self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
+        """KGLite takes a node's ``id`` only at creation, so new and known keys go apart:
+        new nodes are CREATEd with their id, known ones updated without it."""
+        primary = quote(labels[0])
+        existing = {
+            row["key"]
+            for row in self._read(
+                f"UNWIND $keys AS k MATCH (n:{primary} {{{KEY}: k}}) RETURN k AS key",
+                {"keys": [row["key"] for row in rows]},
+            )
+        }
+        new, known = [], []
+        for row in rows:
+            props = dict(row["props"])
+            identity = props.pop("id", None)
+            (known if row["key"] in existing else new).append(dict(row, props=props, id=identity))
+        if new:
+            all_labels = ":".join(quote(label) for label in labels)
+            self._write(
+                f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id}}) {NODE_SET}", {"rows": new}
+            )
+        if known:
+            extra = "".join(f" SET n:{quote(label)}" for label in labels[1:])
+            self._write(
+                f"UNWIND $rows AS row MATCH (n:{primary} {{{KEY}: row.key}}){extra} {NODE_SET}", {"rows": known}
+            )
+        return len(new)
+
+    def _run_user_query(
+        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+    ) -> tuple[list[str], list[dict[str, Any]], bool]:
+        with self._lock, _translated_errors(timeout):
+            view = self._graph().cypher(
+                query,
+                params=dict(params),
+                timeout_ms=int(timeout * 1000) if timeout else None,
+                row_limit=row_limit + 1 if row_limit is not None else None,
+                write_scope=[],
+                hide_structural_keys=True,
+            )
+            columns = list(view.columns)
+            rows = view.to_list()
+        truncated = row_limit is not None and len(rows) > row_limit
+        rows = rows[:row_limit] if row_limit is not None else rows
+        index = _node_keys(rows)
+        return columns, [{column: self._plain(row.get(column), index) for column in columns} for row in rows], truncated
+
+    def clear(self) -> None:
+        with self.writing() as graph:
+            graph.cypher("MATCH (n) DETACH DELETE n")
+            self._constrained.clear()
+
+    # -- KGLite's synthesised properties ----------------------------------------------
+
+    def _stored_properties(self) -> dict[str, set[str]]:
+        """Per node label and relationship type, the properties actually stored."""
+        if self._stored is None:
+            schema = self._graph().schema()
+            self._stored = {
+                name: set(spec.get("properties", {}))
+                for section in ("node_types", "connection_types")
+                for name, spec in schema.get(section, {}).items()
+            }
+        return self._stored
+
+    def _clean_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
+        cleaned = super()._clean_properties(labels, properties)
+        stored = self._stored_properties()
+        for name in _SYNTHETIC:
+            if name in cleaned and not any(name in stored.get(label, ()) for label in labels):
+                del cleaned[name]
+        return cleaned
+
+    def _plain(self, value: Any, node_keys: Mapping[Any, Any]) -> Any:
+        """KGLite's node/relationship/path dicts in the shape both stores hand back."""
+        if isinstance(value, dict):
+            if set(value) == {"id", "labels", "properties"}:
+                labels = sorted(value["labels"])
+                return {
+                    "key": value["properties"].get(KEY),
+                    "labels": labels,
+                    "properties": self._clean_properties(labels, value["properties"]),
+                }
+            if set(value) == {"id", "start", "end", "type", "properties"}:
+                return {
+                    "type": value["type"],
+                    "start": node_keys.get(value["start"]),
+                    "end": node_keys.get(value["end"]),
+                    "key": value["properties"].get(KEY) or "",
+                    "properties": self._clean_properties([value["type"]], value["properties"]),
+                }
+            return {key: self._plain(item, node_keys) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._plain(item, node_keys) for item in value]
+        return value
+
+
+def _node_keys(value: Any, found: dict[Any, Any] | None = None) -> dict[Any, Any]:
+    """Map KGLite's internal node numbers to keys, from every node in a result."""
+    found = {} if found is None else found
+    if isinstance(value, dict):
+        if set(value) == {"id", "labels", "properties"}:
+            found[value["id"]] = value["properties"].get(KEY)
+        else:
+            for item in value.values():
+                _node_keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _node_keys(item, found)
+    return found
+
+
+@contextmanager
+def _translated_errors(timeout: float | None = None) -> Iterator[None]:
+    """KGLite exceptions as :class:`QueryError` / :class:`QueryRefused` messages."""
+    try:
+        yield
+    except (kglite.ReadOnlyError, kglite.CypherExecutionError) as error:
+        message = str(error)
+        if isinstance(error, kglite.ReadOnlyError) or "write scope" in message:
+            raise QueryRefused("the query tries to write, and queries here are read-only") from None
+        raise QueryError(message) from None
+    except kglite.CypherSyntaxError as error:
+        raise QueryError(f"Cypher syntax error: {error}") from None
+    except kglite.CypherTimeoutError:
+        raise QueryError(f"the query ran longer than {timeout} s and was stopped") from None
+    except kglite.KgError as error:
+        raise QueryError(str(error)) from None

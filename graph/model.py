@@ -1,0 +1,238 @@
+"""The data model: labels, relationship types and their properties, read from YAML.
+
+The model is data (``model.yaml``) so that ingest, the stores, the query whitelist and
+the app's legend share one declaration. Labels and relationship types are the only
+identifiers ever placed in Cypher text, so every one of them passes through
+:meth:`Model.label` / :meth:`Model.relationship` (the whitelist) and :func:`quote`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "KEY",
+    "SEARCH",
+    "PROVENANCE",
+    "RESERVED",
+    "SCALAR_TYPES",
+    "LabelSpec",
+    "RelationshipSpec",
+    "Model",
+    "ModelError",
+    "load_model",
+    "quote",
+    "check_identifier",
+]
+
+#: Reserved node/relationship property holding the key as loaded. It is separate from
+#: any data property (POLE's crimes carry their own ``id``) so re-loads stay idempotent.
+KEY = "_kg_key"
+#: Reserved node property: the display name folded for case/accent-insensitive search.
+SEARCH = "_kg_search"
+#: Provenance properties every node and relationship carries.
+PROVENANCE = ("sources", "first_seen", "last_seen")
+RESERVED = frozenset({KEY, SEARCH, *PROVENANCE})
+
+SCALAR_TYPES = ("string", "int", "float", "boolean", "date", "datetime")
+_IDENTIFIER = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
+DEFAULT_MODEL = Path(__file__).with_name("model.yaml")
+
+
+class ModelError(ValueError):
+    """A label, relationship type or property that the model does not allow."""
+
+
+def check_identifier(name: str, what: str = "identifier") -> str:
+    """Return ``name`` if it is a plain identifier (letters, digits, underscore)."""
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise ModelError(f"invalid {what} {name!r}: use letters, digits and underscores")
+    return name
+
+
+def quote(name: str) -> str:
+    """Backtick-quote an identifier for Cypher (``Case`` is a keyword for KGLite)."""
+    return f"`{check_identifier(name)}`"
+
+
+def check_type(type_name: str) -> str:
+    """Validate a property type such as ``date`` or ``string[]``."""
+    base = type_name[:-2] if type_name.endswith("[]") else type_name
+    if base not in SCALAR_TYPES:
+        raise ModelError(f"unknown property type {type_name!r}; expected one of {SCALAR_TYPES} or a list 'T[]'")
+    return type_name
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """A node label: its key property, display property and typed properties."""
+
+    name: str
+    key: str = "id"
+    display: str = "name"
+    properties: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    declared: bool = False  # True when a dataset, not model.yaml, brought it
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    """A relationship type and the endpoint labels it may join (``None`` = any)."""
+
+    name: str
+    sources: frozenset[str] | None = None
+    targets: frozenset[str] | None = None
+    properties: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    declared: bool = False
+
+    def allows(self, source: str, target: str) -> bool:
+        return (self.sources is None or source in self.sources) and (self.targets is None or target in self.targets)
+
+
+class Model:
+    """The labels and relationship types a graph may hold.
+
+    Datasets that bring their own vocabulary (POLE's ``Crime``, ``Officer``...) add it
+    with :meth:`declare_label` / :meth:`declare_relationship`; anything undeclared is
+    refused, which is what keeps user input out of Cypher identifiers.
+    """
+
+    def __init__(self, labels: Mapping[str, LabelSpec], relationships: Mapping[str, RelationshipSpec]):
+        self._labels = dict(labels)
+        self._relationships = dict(relationships)
+
+    @property
+    def labels(self) -> dict[str, LabelSpec]:
+        return dict(self._labels)
+
+    @property
+    def relationships(self) -> dict[str, RelationshipSpec]:
+        return dict(self._relationships)
+
+    def label(self, name: str) -> LabelSpec:
+        """The spec of a known label, or a :class:`ModelError` naming it."""
+        try:
+            return self._labels[name]
+        except (KeyError, TypeError):
+            raise ModelError(f"unknown label {name!r}; declare it or use one of {sorted(self._labels)}") from None
+
+    def relationship(self, name: str) -> RelationshipSpec:
+        """The spec of a known relationship type, or a :class:`ModelError` naming it."""
+        try:
+            return self._relationships[name]
+        except (KeyError, TypeError):
+            raise ModelError(
+                f"unknown relationship type {name!r}; declare it or use one of {sorted(self._relationships)}"
+            ) from None
+
+    def declare_label(
+        self,
+        name: str,
+        *,
+        key: str = "id",
+        display: str = "name",
+        properties: Mapping[str, str] | None = None,
+        description: str = "",
+    ) -> LabelSpec:
+        """Add a label a dataset brings; re-declaring a known label returns it unchanged."""
+        if name in self._labels:
+            return self._labels[name]
+        spec = LabelSpec(
+            name=check_identifier(name, "label"),
+            key=key,
+            display=display,
+            properties=_checked_properties(properties or {}, name),
+            description=description,
+            declared=True,
+        )
+        self._labels[name] = spec
+        return spec
+
+    def declare_relationship(
+        self,
+        name: str,
+        *,
+        sources: list[str] | None = None,
+        targets: list[str] | None = None,
+        properties: Mapping[str, str] | None = None,
+        description: str = "",
+    ) -> RelationshipSpec:
+        """Add a relationship type a dataset brings; a known type is returned unchanged."""
+        if name in self._relationships:
+            return self._relationships[name]
+        spec = RelationshipSpec(
+            name=check_identifier(name, "relationship type"),
+            sources=frozenset(sources) if sources else None,
+            targets=frozenset(targets) if targets else None,
+            properties=_checked_properties(properties or {}, name),
+            description=description,
+            declared=True,
+        )
+        self._relationships[name] = spec
+        return spec
+
+    def check_endpoints(self, rel_type: str, source: str, target: str) -> None:
+        """Raise if ``rel_type`` may not join a ``source`` node to a ``target`` node."""
+        spec = self.relationship(rel_type)
+        if not spec.allows(source, target):
+            raise ModelError(f"{rel_type} may not join {source} to {target}")
+
+    def display_property(self, labels: list[str] | tuple[str, ...]) -> str:
+        """The display property of the first known label of a node (``name`` otherwise)."""
+        for name in labels:
+            if name in self._labels:
+                return self._labels[name].display
+        return "name"
+
+
+def _checked_properties(properties: Mapping[str, Any], owner: str) -> dict[str, str]:
+    checked = {}
+    for prop, type_name in properties.items():
+        check_identifier(prop, f"property of {owner}")
+        if prop in RESERVED:
+            raise ModelError(f"{owner}.{prop}: {prop!r} is reserved for the store")
+        checked[prop] = check_type(str(type_name))
+    return checked
+
+
+def _endpoints(value: Any, rel: str, labels: Mapping[str, LabelSpec]) -> frozenset[str] | None:
+    if value == "*" or value is None:
+        return None
+    unknown = [name for name in value if name not in labels]
+    if unknown:
+        raise ModelError(f"relationship {rel} names unknown labels {unknown}")
+    return frozenset(value)
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Read a model YAML file (the IP-crime model by default) into a fresh :class:`Model`."""
+    path = Path(path) if path else DEFAULT_MODEL
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    labels = {}
+    for name, spec in (raw.get("labels") or {}).items():
+        spec = spec or {}
+        labels[name] = LabelSpec(
+            name=check_identifier(name, "label"),
+            key=spec.get("key", "id"),
+            display=spec.get("display", "name"),
+            properties=_checked_properties(spec.get("properties") or {}, name),
+            description=spec.get("description", ""),
+        )
+    relationships = {}
+    for name, spec in (raw.get("relationships") or {}).items():
+        spec = spec or {}
+        relationships[name] = RelationshipSpec(
+            name=check_identifier(name, "relationship type"),
+            sources=_endpoints(spec.get("from"), name, labels),
+            targets=_endpoints(spec.get("to"), name, labels),
+            properties=_checked_properties(spec.get("properties") or {}, name),
+            description=spec.get("description", ""),
+        )
+    return Model(labels, relationships)

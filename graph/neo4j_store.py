@@ -1,0 +1,161 @@
+"""The store on a Neo4j server (Community, Docker ``neo4j:5``, Aura or a cluster)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError, ServiceUnavailable
+from neo4j.graph import Node, Path, Relationship
+
+from graph.guard import QueryRefused
+from graph.model import KEY, SEARCH, Model, quote
+from graph.store import GraphStore, QueryError
+from graph.values import to_python
+
+__all__ = ["Neo4jStore"]
+
+
+class Neo4jStore(GraphStore):
+    """Writes in managed write transactions (retried on transient errors, hence the
+    idempotent MERGEs); reads in read access mode, so the server itself refuses writes."""
+
+    def __init__(
+        self,
+        uri: str,
+        username: str,
+        password: str,
+        database: str | None = None,
+        *,
+        model: Model | None = None,
+    ):
+        super().__init__(model)
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(username, password), notifications_min_severity="OFF")
+        self.database = database or None
+        self._constrained: set[str] = set()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [to_python(record.data()) for record in tx.run(query, dict(params or {}))]
+
+        with _translated_errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def _write(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[dict[str, Any]], dict[str, int]]:
+            result = tx.run(query, dict(params or {}))
+            rows = [to_python(record.data()) for record in result]
+            counters = result.consume().counters
+            return rows, {
+                "nodes_created": counters.nodes_created,
+                "relationships_created": counters.relationships_created,
+            }
+
+        with _translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(work)
+
+    def _ensure_key_constraint(self, label: str) -> None:
+        if label in self._constrained:
+            return
+        statements = (
+            f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{quote(label)}) REQUIRE n.{KEY} IS UNIQUE",
+            f"CREATE TEXT INDEX IF NOT EXISTS FOR (n:{quote(label)}) ON (n.{SEARCH})",
+        )
+        with _translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            for statement in statements:
+                try:
+                    session.run(statement).consume()
+                except ClientError as error:
+                    # Another writer created the same rule between our check and ours.
+                    if "AlreadyExists" not in (error.code or ""):
+                        raise
+        self._constrained.add(label)
+
+    def _run_user_query(
+        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+    ) -> tuple[list[str], list[dict[str, Any]], bool]:
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], bool]:
+            result = tx.run(query, dict(params))
+            columns = list(result.keys())
+            rows: list[dict[str, Any]] = []
+            truncated = False
+            for record in result:
+                if row_limit is not None and len(rows) >= row_limit:
+                    truncated = True
+                    break
+                rows.append({column: self._plain(record[column]) for column in columns})
+            result.consume()
+            return columns, rows, truncated
+
+        with _translated_errors(timeout), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def _plain(self, value: Any) -> Any:
+        """Nodes, relationships and paths as the dicts both stores hand back."""
+        if isinstance(value, Node):
+            labels = sorted(value.labels)
+            return {
+                "key": value.get(KEY),
+                "labels": labels,
+                "properties": self._clean_properties(labels, to_python(dict(value))),
+            }
+        if isinstance(value, Relationship):
+            return {
+                "type": value.type,
+                "start": value.start_node.get(KEY) if value.start_node is not None else None,
+                "end": value.end_node.get(KEY) if value.end_node is not None else None,
+                "key": value.get(KEY) or "",
+                "properties": self._clean_properties([value.type], to_python(dict(value))),
+            }
+        if isinstance(value, Path):
+            return {
+                "nodes": [self._plain(node) for node in value.nodes],
+                "relationships": [self._plain(rel) for rel in value.relationships],
+            }
+        if isinstance(value, list):
+            return [self._plain(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self._plain(item) for key, item in value.items()}
+        return to_python(value)
+
+    def clear(self) -> None:
+        with _translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+class _translated_errors:
+    """Turn driver exceptions into :class:`QueryError` / :class:`QueryRefused` messages
+    that name the problem and never the connection's credentials."""
+
+    def __init__(self, timeout: float | None = None):
+        self.timeout = timeout
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
+        if error is None or not isinstance(error, Neo4jError | ServiceUnavailable):
+            return False
+        if isinstance(error, ServiceUnavailable):
+            raise QueryError("cannot reach the Neo4j server: is it running and is NEO4J_URI right?") from None
+        code = getattr(error, "code", "") or ""
+        message = getattr(error, "message", None) or str(error)
+        if isinstance(error, CypherSyntaxError):
+            raise QueryError(f"Cypher syntax error: {message}") from None
+        if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
+            raise QueryRefused(f"the query tries to write, and queries here are read-only ({message})") from None
+        if "TransactionTimedOut" in code or "Terminated" in code:
+            raise QueryError(f"the query ran longer than {self.timeout} s and was stopped") from None
+        if "Security" in code:
+            raise QueryError("Neo4j refused the credentials: check NEO4J_USERNAME and NEO4J_PASSWORD") from None
+        raise QueryError(f"Neo4j error {code}: {message}") from None

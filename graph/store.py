@@ -1,0 +1,538 @@
+"""The store interface, and the portable Cypher both stores share.
+
+Every operation here is written once, in the Cypher subset that Neo4j 5 and KGLite
+both run with the same meaning (``../shared/research/embedded-engines.md``): labelled,
+indexed anchors, explicit ``ORDER BY`` with full tie-breaks, no ``type``/``title``
+properties of our own. A store subclass supplies only how to execute a statement, how
+to create its key constraint and how to clear itself.
+
+Nodes are identified by their *key as loaded*, kept in the reserved property
+:data:`graph.model.KEY`; keys are unique per label and, by convention, across the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graph.guard import QueryRefused, check_read_only, parameters
+from graph.model import KEY, SEARCH, Model, ModelError, load_model, quote
+from graph.records import Counts, NodeRecord, Path, RelationshipRecord, WriteResult
+from graph.values import PropertyError, clean_properties, fold
+
+__all__ = ["GraphStore", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES"]
+
+#: Properties the store keeps for itself and leaves out of what it hands back.
+INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
+MAX_PATH_HOPS = 15
+
+_PROVENANCE_SET = """
+    {v}.first_seen = CASE WHEN {v}.first_seen IS NULL OR row.first < {v}.first_seen
+                          THEN row.first ELSE {v}.first_seen END,
+    {v}.last_seen = CASE WHEN {v}.last_seen IS NULL OR row.last > {v}.last_seen
+                         THEN row.last ELSE {v}.last_seen END,
+    {v}.sources = coalesce({v}.sources, []) + [s IN row.sources WHERE NOT s IN coalesce({v}.sources, [])]"""
+NODE_SET = (
+    "SET n += row.props, n."
+    + SEARCH
+    + " = coalesce(row.props."
+    + SEARCH
+    + ", n."
+    + SEARCH
+    + ", row.search),"
+    + _PROVENANCE_SET.format(v="n")
+)
+RELATIONSHIP_SET = "SET r += row.props," + _PROVENANCE_SET.format(v="r")
+
+
+class QueryError(RuntimeError):
+    """A query the store could not run, explained without credentials or tracebacks."""
+
+
+class NodeNotFound(KeyError):
+    """No node has the given key."""
+
+    def __str__(self) -> str:
+        return f"no node with key {self.args[0]!r}"
+
+
+def utc_now() -> dt.datetime:
+    """Now, as the naive UTC local datetime both stores compare the same way."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _union_over_labels(labels: Iterable[str], where: str) -> str:
+    """``CALL { MATCH (n:A) WHERE ... RETURN n UNION ... }``: indexed per label on Neo4j,
+    where a label-less ``MATCH (n)`` would scan every node."""
+    branches = [f"MATCH (n:{quote(label)}) WHERE {where} RETURN n" for label in sorted(labels)]
+    return "CALL { " + " UNION ".join(branches) + " }"
+
+
+class GraphStore(ABC):
+    """A property graph with upserts, read-only Cypher and the investigator's reads.
+
+    Subclasses: :class:`graph.neo4j_store.Neo4jStore` and
+    :class:`graph.embedded_store.EmbeddedStore`; get one with :func:`graph.open_store`.
+    """
+
+    #: Rows per write statement: big enough to amortise a round trip, small enough to
+    #: keep a transaction's memory bounded.
+    batch_size = 5000
+
+    def __init__(self, model: Model | None = None):
+        self.model = model or load_model()
+
+    # -- what each store implements -------------------------------------------------
+
+    @abstractmethod
+    def _read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a trusted read of our own and return its rows as plain Python values."""
+
+    @abstractmethod
+    def _write(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """Run a write statement; return its rows and counters (``nodes_created``...)."""
+
+    @abstractmethod
+    def _ensure_key_constraint(self, label: str) -> None:
+        """Make the key of ``label`` unique (and indexed) before the first write to it."""
+
+    @abstractmethod
+    def _run_user_query(
+        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+    ) -> tuple[list[str], list[dict[str, Any]], bool]:
+        """Run an analyst's query read-only: columns, rows, and whether rows were cut."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+
+    def close(self) -> None:
+        """Release connections, locks and files."""
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """Hold write access across several calls (the embedded store's file lease)."""
+        return nullcontext()
+
+    def _clean_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A node's or relationship's own properties, without the store's internals."""
+        return {
+            name: value
+            for name, value in (properties or {}).items()
+            if name not in INTERNAL_PROPERTIES and value is not None
+        }
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writes ---------------------------------------------------------------------
+
+    def upsert_nodes(self, nodes: Iterable[NodeRecord], *, seen: dt.datetime | None = None) -> WriteResult:
+        """Create or update nodes by key; idempotent, so safe to retry or re-load.
+
+        Properties are merged (a ``None`` value removes one), ``first_seen`` keeps the
+        earliest sighting, ``last_seen`` moves to the latest and ``sources`` gains new
+        sources. Records of one key within the call are merged first.
+        """
+        default_seen = seen or utc_now()
+        result = WriteResult()
+        groups: dict[tuple[str, ...], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for record in nodes:
+            try:
+                labels = tuple(self.model.label(label).name for label in record.labels)
+                if not labels:
+                    raise ModelError("a node needs at least one label")
+                row = self._node_row(record, labels, record.seen or default_seen)
+            except (ModelError, PropertyError) as error:
+                result.rejected.append((record, str(error)))
+                continue
+            _merge_row(groups[labels], row)
+        with self.writing():
+            for labels, rows in groups.items():
+                self._ensure_key_constraint(labels[0])
+                for batch in _chunks(list(rows.values()), self.batch_size):
+                    created = self._upsert_node_batch(labels, batch)
+                    result.created += created
+                    result.updated += len(batch) - created
+        return result
+
+    def _node_row(self, record: NodeRecord, labels: tuple[str, ...], seen: dt.datetime) -> dict[str, Any]:
+        key = str(record.key)
+        if not key:
+            raise ModelError("a node needs a non-empty key")
+        properties = clean_properties(record.properties)
+        reserved = set(properties) & (INTERNAL_PROPERTIES | {"sources", "first_seen", "last_seen"})
+        if reserved:
+            raise ModelError(f"properties {sorted(reserved)} are reserved for the store")
+        display = properties.get(self.model.display_property(labels))
+        if display is not None:
+            properties[SEARCH] = fold(display)
+        return {
+            "key": key,
+            "props": properties,
+            "search": fold(key),
+            "sources": [record.source] if record.source else [],
+            "first": seen,
+            "last": seen,
+        }
+
+    def _upsert_node_batch(self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
+        """MERGE one batch of rows sharing a label set; return how many were created."""
+        extra = "".join(f" SET n:{quote(label)}" for label in labels[1:])
+        query = f"UNWIND $rows AS row MERGE (n:{quote(labels[0])} {{{KEY}: row.key}}){extra} {NODE_SET}"
+        _, counters = self._write(query, {"rows": list(rows)})
+        return counters.get("nodes_created", 0)
+
+    def upsert_relationships(
+        self, relationships: Iterable[RelationshipRecord], *, seen: dt.datetime | None = None
+    ) -> WriteResult:
+        """Create or update relationships between existing nodes, by (start, type, key, end).
+
+        A record whose endpoint does not exist, or whose type may not join its
+        endpoints' labels, is returned in ``rejected`` with the reason.
+        """
+        default_seen = seen or utc_now()
+        result = WriteResult()
+        pending = []
+        for record in relationships:
+            try:
+                self.model.relationship(record.type)
+                row = self._relationship_row(record, record.seen or default_seen)
+            except (ModelError, PropertyError) as error:
+                result.rejected.append((record, str(error)))
+                continue
+            pending.append((record, row))
+        unlabelled = {
+            key
+            for record, _ in pending
+            for key, label in ((record.start, record.start_label), (record.end, record.end_label))
+            if label is None
+        }
+        located = self.locate(unlabelled) if unlabelled else {}
+        groups: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
+        records: dict[int, RelationshipRecord] = {}
+        for record, row in pending:
+            try:
+                start_label = record.start_label or self._located_label(located, record.start)
+                end_label = record.end_label or self._located_label(located, record.end)
+                self.model.label(start_label)
+                self.model.label(end_label)
+                self.model.check_endpoints(record.type, start_label, end_label)
+            except (ModelError, NodeNotFound) as error:
+                result.rejected.append((record, str(error)))
+                continue
+            group = groups[(record.type, start_label, end_label)]
+            identity = (row["src"], row["key"], row["dst"])
+            if identity not in group:
+                row["i"] = len(records)
+                records[row["i"]] = record
+            _merge_row(group, row, identity)
+        with self.writing():
+            for (rel_type, start_label, end_label), rows in groups.items():
+                query = (
+                    f"UNWIND $rows AS row MATCH (a:{quote(start_label)} {{{KEY}: row.src}}) "
+                    f"MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
+                    f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET} RETURN row.i AS i"
+                )
+                for batch in _chunks(list(rows.values()), self.batch_size):
+                    found, counters = self._write(query, {"rows": list(batch)})
+                    done = {row["i"] for row in found}
+                    created = counters.get("relationships_created", 0)
+                    result.created += created
+                    result.updated += len(done) - created
+                    for row in batch:
+                        if row["i"] not in done:
+                            result.rejected.append((records[row["i"]], "start or end node does not exist"))
+        return result
+
+    def _relationship_row(self, record: RelationshipRecord, seen: dt.datetime) -> dict[str, Any]:
+        properties = clean_properties(record.properties)
+        reserved = set(properties) & (INTERNAL_PROPERTIES | {"sources", "first_seen", "last_seen"})
+        if reserved:
+            raise ModelError(f"properties {sorted(reserved)} are reserved for the store")
+        return {
+            "src": str(record.start),
+            "dst": str(record.end),
+            "key": str(record.key or ""),
+            "props": properties,
+            "sources": [record.source] if record.source else [],
+            "first": seen,
+            "last": seen,
+        }
+
+    @staticmethod
+    def _located_label(located: Mapping[str, list[str]], key: str) -> str:
+        labels = located.get(str(key))
+        if not labels:
+            raise NodeNotFound(key)
+        return labels[0]
+
+    # -- reads ------------------------------------------------------------------------
+
+    def labels_in_store(self) -> list[str]:
+        """Labels to search under. KGLite lists each node's first label only, Neo4j every
+        label ever used; both cover every node, which is all the union queries need."""
+        return sorted(row["label"] for row in self._read("CALL db.labels() YIELD label RETURN label"))
+
+    def _whitelisted(self, labels: Iterable[str]) -> list[str]:
+        """User-given labels, each known to the model or present in the store."""
+        known = set(self.model.labels) | set(self.labels_in_store())
+        wanted = sorted(set(labels))
+        for label in wanted:
+            if label not in known:
+                raise ModelError(f"unknown label {label!r}")
+        return wanted
+
+    def counts(self) -> Counts:
+        """Nodes per label and relationships per type."""
+        labels = self._read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS c ORDER BY label")
+        types = self._read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c ORDER BY t")
+        return Counts(
+            labels={row["label"]: row["c"] for row in labels},
+            types={row["t"]: row["c"] for row in types},
+            nodes=self._read("MATCH (n) RETURN count(n) AS c")[0]["c"],
+            relationships=sum(row["c"] for row in types),
+        )
+
+    def locate(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """The labels of the nodes with these keys (sorted); unknown keys are left out."""
+        keys = sorted({str(key) for key in keys})
+        labels = self.labels_in_store()
+        if not keys or not labels:
+            return {}
+        query = _union_over_labels(labels, f"n.{KEY} IN $keys") + f" RETURN n.{KEY} AS key, labels(n) AS labels"
+        return {row["key"]: sorted(row["labels"]) for row in self._read(query, {"keys": keys})}
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Run read-only Cypher with parameters and return the rows as a DataFrame.
+
+        Writes, ``LOAD CSV``, administration and unknown procedures are refused before
+        the store sees the query (:class:`graph.guard.QueryRefused`); so are missing and
+        unused parameters. ``df.attrs["truncated"]`` says whether ``row_limit`` cut rows.
+        Nodes, relationships and paths come back as dicts with their key, labels or type,
+        and properties.
+        """
+        params = dict(params or {})
+        check_read_only(cypher)
+        needed = parameters(cypher)
+        missing = sorted(needed - set(params))
+        if missing:
+            raise QueryRefused(f"missing parameter ${missing[0]}: pass it with --param {missing[0]}=VALUE")
+        unused = sorted(set(params) - needed)
+        if unused:
+            raise QueryRefused(f"parameter ${unused[0]} is not used by the query")
+        columns, rows, truncated = self._run_user_query(cypher, params, timeout, row_limit)
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        frame.attrs["truncated"] = truncated
+        return frame
+
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20) -> pd.DataFrame:
+        """Nodes whose display name (or key) contains ``text``, ignoring case and accents.
+
+        Exact matches rank first, then prefixes, then shorter names.
+        """
+        needle = fold(text)
+        columns = ["key", "labels", "name", "rank"]
+        wanted = self._whitelisted(labels) if labels else self.labels_in_store()
+        if not needle or not wanted:
+            return pd.DataFrame(columns=columns)
+        query = (
+            _union_over_labels(wanted, f"n.{SEARCH} CONTAINS $q")
+            + f" WITH n, CASE WHEN n.{SEARCH} = $q THEN 0 WHEN n.{SEARCH} STARTS WITH $q THEN 1 ELSE 2 END AS rank"
+            + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props, rank"
+            + f" ORDER BY rank, size(n.{SEARCH}), key LIMIT $limit"
+        )
+        rows = []
+        for row in self._read(query, {"q": needle, "limit": int(limit)}):
+            node_labels = sorted(row["labels"])
+            props = self._clean_properties(node_labels, row["props"])
+            name = props.get(self.model.display_property(node_labels), row["key"])
+            rows.append({"key": row["key"], "labels": node_labels, "name": name, "rank": row["rank"]})
+        return pd.DataFrame(rows, columns=columns)
+
+    def neighbourhood(self, keys: Iterable[str], *, hops: int = 1, limit: int = 500) -> nx.MultiDiGraph:
+        """The nodes within ``hops`` of the given keys, at most ``limit`` of them, and every
+        relationship among them. ``graph.graph["truncated"]`` says whether the cap cut it.
+
+        Neighbours are taken in key order, so the same store contents give the same view.
+        """
+        located = self.locate(keys)
+        graph = nx.MultiDiGraph(truncated=False)
+        self._add_nodes(graph, located)
+        frontier = dict(located)
+        for _ in range(max(0, int(hops))):
+            if not frontier:
+                break
+            new: dict[str, list[str]] = {}
+            for edge in self._edges_of(frontier, fetch=max(limit * 5, 1000)):
+                other = edge["other"]
+                if other not in graph and other not in new:
+                    if graph.number_of_nodes() >= limit:
+                        graph.graph["truncated"] = True
+                        continue
+                    new[other] = sorted(edge["labels"])
+                    graph.add_node(
+                        other, labels=new[other], properties=self._clean_properties(new[other], edge["props"])
+                    )
+                self._add_edge(graph, edge)
+            frontier = new
+        kept = set(graph.nodes)
+        for edge in self._edges_of(frontier, within=kept):
+            self._add_edge(graph, edge)
+        return graph
+
+    def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
+        """The nodes with these keys and every relationship among them."""
+        located = self.locate(keys)
+        graph = nx.MultiDiGraph(truncated=False)
+        self._add_nodes(graph, located)
+        for edge in self._edges_of(located, within=set(located)):
+            self._add_edge(graph, edge)
+        return graph
+
+    def _add_nodes(self, graph: nx.MultiDiGraph, located: Mapping[str, list[str]]) -> None:
+        if not located:
+            return
+        query = (
+            _union_over_labels({label for labels in located.values() for label in labels}, f"n.{KEY} IN $keys")
+            + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props"
+        )
+        for row in self._read(query, {"keys": sorted(located)}):
+            labels = sorted(row["labels"])
+            graph.add_node(row["key"], labels=labels, properties=self._clean_properties(labels, row["props"]))
+
+    def _edges_of(
+        self, nodes: Mapping[str, list[str]], *, within: set[str] | None = None, fetch: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Relationships touching ``nodes`` (optionally only to nodes ``within``), in key order."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, labels in nodes.items():
+            by_label[labels[0]].append(key)
+        edges = []
+        for label, keys in sorted(by_label.items()):
+            condition = f"a.{KEY} IN $keys" + (f" AND b.{KEY} IN $within" if within is not None else "")
+            query = (
+                f"MATCH (a:{quote(label)})-[r]-(b) WHERE {condition} "
+                f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+                f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
+                f"ORDER BY node, other, type, rkey" + (" LIMIT $fetch" if fetch else "")
+            )
+            params: dict[str, Any] = {"keys": sorted(keys)}
+            if within is not None:
+                params["within"] = sorted(within)
+            if fetch:
+                params["fetch"] = int(fetch)
+            edges.extend(self._read(query, params))
+        return edges
+
+    def _add_edge(self, graph: nx.MultiDiGraph, edge: Mapping[str, Any]) -> None:
+        start = edge["start"]
+        end = edge["other"] if start == edge["node"] else edge["node"]
+        if start not in graph or end not in graph:
+            return
+        rkey = edge["rkey"] or ""
+        graph.add_edge(
+            start,
+            end,
+            key=f"{edge['type']}/{rkey}" if rkey else edge["type"],
+            type=edge["type"],
+            properties=self._clean_properties([edge["type"]], edge["rprops"]),
+        )
+
+    def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 10) -> list[Path]:
+        """All shortest paths (ignoring direction) between two keys, up to ``max_hops``,
+        in a stable order; at most ``limit`` of them."""
+        hops = int(max_hops)
+        if not 1 <= hops <= MAX_PATH_HOPS:
+            raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}, got {max_hops}")
+        located = self.locate([start, end])
+        for key in (start, end):
+            if str(key) not in located:
+                raise NodeNotFound(key)
+        if str(start) == str(end):
+            return [Path(nodes=(str(start),), types=(), forward=())]
+        query = (
+            f"MATCH (a:{quote(located[str(start)][0])} {{{KEY}: $start}}), "
+            f"(b:{quote(located[str(end)][0])} {{{KEY}: $end}}) WITH a, b "
+            f"MATCH p = allShortestPaths((a)-[*..{hops}]-(b)) "
+            f"RETURN [n IN nodes(p) | n.{KEY}] AS nodes, [r IN relationships(p) | type(r)] AS types, "
+            f"[r IN relationships(p) | startNode(r).{KEY}] AS starts, [r IN relationships(p) | r.{KEY}] AS rkeys "
+            f"LIMIT 10000"
+        )
+        paths = {
+            Path(
+                nodes=tuple(row["nodes"]),
+                types=tuple(row["types"]),
+                forward=tuple(s == n for s, n in zip(row["starts"], row["nodes"], strict=False)),
+                keys=tuple(k or "" for k in row["rkeys"]),
+            )
+            for row in self._read(query, {"start": str(start), "end": str(end)})
+        }
+        return sorted(paths, key=lambda p: (p.nodes, p.types, p.forward, p.keys))[: int(limit)]
+
+    def to_networkx(
+        self, *, labels: Iterable[str] | None = None, types: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
+        """The graph (or the part with these labels and relationship types) as a
+        ``MultiDiGraph``: node ids are keys, with ``labels`` and ``properties`` attributes;
+        edges carry ``type`` and ``properties``."""
+        graph = nx.MultiDiGraph(truncated=False)
+        wanted = self.labels_in_store() if labels is None else self._whitelisted(labels)
+        if wanted:
+            query = (
+                "MATCH (n) " if labels is None else _union_over_labels(wanted, "true")
+            ) + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
+            for row in self._read(query):
+                node_labels = sorted(row["labels"])
+                graph.add_node(
+                    row["key"], labels=node_labels, properties=self._clean_properties(node_labels, row["props"])
+                )
+        if types is None:
+            patterns = ["MATCH (a)-[r]->(b)"]
+        else:
+            patterns = [f"MATCH (a)-[r:{quote(self.model.relationship(t).name)}]->(b)" for t in sorted(set(types))]
+        for pattern in patterns:
+            query = (
+                f"{pattern} RETURN a.{KEY} AS start, b.{KEY} AS other, a.{KEY} AS node, type(r) AS type, "
+                f"r.{KEY} AS rkey, properties(r) AS rprops ORDER BY start, type, other, rkey"
+            )
+            for edge in self._read(query):
+                self._add_edge(graph, edge)
+        return graph
+
+
+def _merge_row(rows: dict[Any, dict[str, Any]], row: dict[str, Any], identity: Any = None) -> None:
+    """Fold ``row`` into ``rows`` by identity (the node key by default): later
+    properties win, sources add up, the sighting window widens."""
+    identity = row["key"] if identity is None else identity
+    known = rows.get(identity)
+    if known is None:
+        rows[identity] = row
+        return
+    known["props"].update(row["props"])
+    known["sources"].extend(s for s in row["sources"] if s not in known["sources"])
+    known["first"] = min(known["first"], row["first"])
+    known["last"] = max(known["last"], row["last"])

@@ -1,0 +1,86 @@
+"""Property values in and out of the stores: one set of Python types for both.
+
+Neo4j can store strings, numbers, booleans, temporal values and homogeneous lists of
+those; anything else is refused here, on both stores, so a graph written to the
+embedded store can always move to Neo4j. Values read back are plain Python types
+(``datetime.date``, ``datetime.datetime``...), whatever the driver hands over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from typing import Any
+
+__all__ = ["PropertyError", "check_value", "clean_properties", "fold", "to_python", "to_json_value"]
+
+_SCALARS = (str, bool, int, float, dt.date, dt.datetime, dt.time)
+
+
+class PropertyError(ValueError):
+    """A property value no store can keep, named by property."""
+
+
+def check_value(name: str, value: Any) -> Any:
+    """Return ``value`` ready for a store, or raise :class:`PropertyError` naming ``name``."""
+    if isinstance(value, _SCALARS):
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise PropertyError(f"property {name!r}: integer {value} does not fit in 64 bits")
+        if isinstance(value, float) and math.isnan(value):
+            raise PropertyError(f"property {name!r}: NaN is not a value; leave the property out")
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [check_value(name, item) for item in value]
+        kinds = {_kind(item) for item in items}
+        if len(kinds) > 1:
+            raise PropertyError(f"property {name!r}: a list must hold one type, got {sorted(kinds)}")
+        return items
+    raise PropertyError(f"property {name!r}: {type(value).__name__} values cannot be stored")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (list, tuple)):
+        raise PropertyError("lists of lists cannot be stored")
+    return type(value).__name__
+
+
+def clean_properties(properties: dict[str, Any]) -> dict[str, Any]:
+    """Checked copy of a property map; ``None`` means "remove this property"."""
+    return {name: None if value is None else check_value(name, value) for name, value in properties.items()}
+
+
+def fold(text: Any) -> str:
+    """Fold text for search: no case, no accents, single spaces ("Café  Ltd" -> "cafe ltd")."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def to_python(value: Any) -> Any:
+    """Turn driver values (``neo4j.time.Date``...) into plain Python values, recursively."""
+    if isinstance(value, dict):
+        return {key: to_python(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_python(item) for item in value]
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None and type(value).__module__.startswith("neo4j"):
+        return to_native()
+    return value
+
+
+def to_json_value(value: Any) -> Any:
+    """A JSON-ready form: temporal values as ISO 8601 strings."""
+    if isinstance(value, dict):
+        return {key: to_json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return value
