@@ -63,6 +63,11 @@ class Neo4jServer:
         return (self.home / "password").read_text().strip()
 
     @property
+    def import_dir(self) -> Path:
+        """Where ``LOAD CSV FROM 'file:///name.csv'`` reads (used by the benchmarks)."""
+        return self.home / "import"
+
+    @property
     def _pid_file(self) -> Path:
         return self.home / "neo4j.pid"
 
@@ -89,6 +94,7 @@ class Neo4jServer:
             "server.directories.data": str(self.home / "data"),
             "server.directories.logs": str(self.home / "logs"),
             "server.directories.run": str(self.home / "run"),
+            "server.directories.import": str(self.import_dir),
             "server.memory.pagecache.size": self.pagecache,
             "db.tx_log.rotation.retention_policy": "1 files",
         }

@@ -124,7 +124,9 @@ class EmbeddedStore(GraphStore):
             self._write(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{quote(label)}) REQUIRE n.{KEY} IS UNIQUE")
             self._constrained.add(label)
 
-    def _upsert_node_batch(self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
+    def _upsert_node_batch(
+        self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]
+    ) -> int:
         """KGLite takes a node's ``id`` only at creation, so new and known keys go apart:
         new nodes are CREATEd with their id, known ones updated without it."""
         primary = quote(labels[0])
@@ -143,12 +145,14 @@ class EmbeddedStore(GraphStore):
         if new:
             all_labels = ":".join(quote(label) for label in labels)
             self._write(
-                f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id}}) {NODE_SET}", {"rows": new}
+                f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id}}) {NODE_SET}",
+                {"rows": new, **window},
             )
         if known:
             extra = "".join(f" SET n:{quote(label)}" for label in labels[1:])
             self._write(
-                f"UNWIND $rows AS row MATCH (n:{primary} {{{KEY}: row.key}}){extra} {NODE_SET}", {"rows": known}
+                f"UNWIND $rows AS row MATCH (n:{primary} {{{KEY}: row.key}}){extra} {NODE_SET}",
+                {"rows": known, **window},
             )
         return len(new)
 

@@ -34,10 +34,10 @@ INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
 MAX_PATH_HOPS = 15
 
 _PROVENANCE_SET = """
-    {v}.first_seen = CASE WHEN {v}.first_seen IS NULL OR row.first < {v}.first_seen
-                          THEN row.first ELSE {v}.first_seen END,
-    {v}.last_seen = CASE WHEN {v}.last_seen IS NULL OR row.last > {v}.last_seen
-                         THEN row.last ELSE {v}.last_seen END,
+    {v}.first_seen = CASE WHEN {v}.first_seen IS NULL OR $first < {v}.first_seen
+                          THEN $first ELSE {v}.first_seen END,
+    {v}.last_seen = CASE WHEN {v}.last_seen IS NULL OR $last > {v}.last_seen
+                         THEN $last ELSE {v}.last_seen END,
     {v}.sources = coalesce({v}.sources, []) + [s IN row.sources WHERE NOT s IN coalesce({v}.sources, [])]"""
 NODE_SET = (
     "SET n += row.props, n."
@@ -68,9 +68,17 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """Rows in batches of ``size`` that share one sighting window, passed as ``$first`` /
+    ``$last`` rather than per row: temporal values in row maps cost Neo4j a
+    quarter of its write speed."""
+    windows: dict[tuple[dt.datetime, dt.datetime], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        row = dict(row)
+        windows[(row.pop("first"), row.pop("last"))].append(row)
+    for (first, last), window in windows.items():
+        for start in range(0, len(window), size):
+            yield window[start : start + size], {"first": first, "last": last}
 
 
 def _union_over_labels(labels: Iterable[str], where: str) -> str:
@@ -166,8 +174,8 @@ class GraphStore(ABC):
         with self.writing():
             for labels, rows in groups.items():
                 self._ensure_key_constraint(labels[0])
-                for batch in _chunks(list(rows.values()), self.batch_size):
-                    created = self._upsert_node_batch(labels, batch)
+                for batch, window in _batches(rows.values(), self.batch_size):
+                    created = self._upsert_node_batch(labels, batch, window)
                     result.created += created
                     result.updated += len(batch) - created
         return result
@@ -192,11 +200,13 @@ class GraphStore(ABC):
             "last": seen,
         }
 
-    def _upsert_node_batch(self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
+    def _upsert_node_batch(
+        self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]
+    ) -> int:
         """MERGE one batch of rows sharing a label set; return how many were created."""
         extra = "".join(f" SET n:{quote(label)}" for label in labels[1:])
         query = f"UNWIND $rows AS row MERGE (n:{quote(labels[0])} {{{KEY}: row.key}}){extra} {NODE_SET}"
-        _, counters = self._write(query, {"rows": list(rows)})
+        _, counters = self._write(query, {"rows": list(rows), **window})
         return counters.get("nodes_created", 0)
 
     def upsert_relationships(
@@ -250,8 +260,8 @@ class GraphStore(ABC):
                     f"MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
                     f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET} RETURN row.i AS i"
                 )
-                for batch in _chunks(list(rows.values()), self.batch_size):
-                    found, counters = self._write(query, {"rows": list(batch)})
+                for batch, window in _batches(rows.values(), self.batch_size):
+                    found, counters = self._write(query, {"rows": batch, **window})
                     done = {row["i"] for row in found}
                     created = counters.get("relationships_created", 0)
                     result.created += created

@@ -1,0 +1,102 @@
+"""``python -m graph cypher`` on both stores, as a user runs it: a fresh process
+configured from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.store import GraphStore
+from tests.graph.test_store_contract import ring
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def graph_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graph", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_count_as_json(store: GraphStore, store_env: dict[str, str]) -> None:
+    ring(store)
+    store.close()
+    done = graph_cli(store_env, "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"n": 8}]
+
+
+def test_parameters_and_csv(store: GraphStore, store_env: dict[str, str]) -> None:
+    ring(store)
+    store.close()
+    done = graph_cli(
+        store_env,
+        "cypher",
+        "MATCH (s:SalesChannel) WHERE s.kind = $kind RETURN s.id AS id, s.name AS name",
+        "--param",
+        "kind=storefront",
+        "--format",
+        "csv",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["id,name", "SC-1,Luxe-Bags-Outlet"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (n:Supplier {id: 'X'})",
+        "MATCH (n) DETACH DELETE n",
+        "MATCH (n) SET n.name = 'x'",
+        "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+        "CALL apoc.create.node(['X'], {})",
+    ],
+)
+def test_writes_are_refused_and_the_store_is_unchanged(
+    store: GraphStore, store_env: dict[str, str], query: str
+) -> None:
+    ring(store)
+    store.close()
+    done = graph_cli(store_env, "cypher", query)
+    assert done.returncode == 2
+    assert "read-only" in done.stderr or "not allowed" in done.stderr
+    after = graph_cli(store_env, "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
+    assert json.loads(after.stdout) == [{"n": 8}]
+
+
+def test_errors_are_one_clear_line(store: GraphStore, store_env: dict[str, str]) -> None:
+    syntax = graph_cli(store_env, "cypher", "MATCH (n RETURN n")
+    assert syntax.returncode == 1 and "syntax error" in syntax.stderr and "Traceback" not in syntax.stderr
+    missing = graph_cli(store_env, "cypher", "MATCH (n) WHERE n.id = $id RETURN n")
+    assert missing.returncode == 2 and "missing parameter $id" in missing.stderr
+    badtype = graph_cli(store_env, "cypher", "RETURN $n AS n", "--param", "n:int=many")
+    assert badtype.returncode == 2 and "parameter n" in badtype.stderr
+
+
+def test_credentials_never_reach_the_output(neo4j_store: GraphStore, neo4j_settings, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    secret = "Wr0ng-but-s3cret-Passw0rd"
+    env.update(NEO4J_URI=neo4j_settings.neo4j_uri, NEO4J_USERNAME="neo4j", NEO4J_PASSWORD=secret)
+    done = graph_cli(env, "cypher", "RETURN 1 AS one")
+    assert done.returncode == 1 and "credentials" in done.stderr
+    assert secret not in done.stderr + done.stdout
+
+
+def test_env_file_configures_the_store(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k != "GRAPH_DB"}
+    (tmp_path / ".env").write_text(f"GRAPH_DB={tmp_path / 'from-env-file.kgl'}\nNEO4J_URI=\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "cypher", "RETURN 1 AS one", "--format", "json"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"one": 1}]
+    assert (tmp_path / "from-env-file.kgl").exists() is False  # reading creates nothing

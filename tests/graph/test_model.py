@@ -1,0 +1,89 @@
+"""The model is read from YAML and is the whitelist for every label and type."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.model import KEY, ModelError, load_model, quote
+
+IP_CRIME_LABELS = {
+    "Case",
+    "Supplier",
+    "ShellCompany",
+    "Company",
+    "SalesChannel",
+    "Person",
+    "Address",
+    "Phone",
+    "Email",
+    "PaymentAccount",
+    "Product",
+    "Brand",
+    "Shipment",
+    "Seizure",
+}
+IP_CRIME_TYPES = {
+    "SUPPLIES",
+    "OWNS",
+    "DIRECTS",
+    "OPERATES",
+    "SELLS",
+    "INFRINGES",
+    "REGISTERED_AT",
+    "HAS_PHONE",
+    "HAS_EMAIL",
+    "PAID_VIA",
+    "SHIPPED",
+    "SEIZED",
+    "INVOLVES",
+}
+
+
+def test_default_model_declares_the_ip_crime_vocabulary() -> None:
+    model = load_model()
+    assert IP_CRIME_LABELS <= set(model.labels)
+    assert IP_CRIME_TYPES <= set(model.relationships)
+    supplier = model.label("Supplier")
+    assert (supplier.key, supplier.display, supplier.properties["name"]) == ("id", "name", "string")
+    assert model.label("Supplier").properties["aliases"] == "string[]"
+
+
+def test_relationships_declare_their_endpoints() -> None:
+    model = load_model()
+    model.check_endpoints("SUPPLIES", "Supplier", "ShellCompany")
+    model.check_endpoints("INVOLVES", "Case", "PaymentAccount")  # a case may involve anything
+    with pytest.raises(ModelError, match="SUPPLIES may not join Person to Brand"):
+        model.check_endpoints("SUPPLIES", "Person", "Brand")
+
+
+def test_unknown_names_are_refused_until_declared() -> None:
+    model = load_model()
+    with pytest.raises(ModelError, match="unknown label 'Crime'"):
+        model.label("Crime")
+    model.declare_label("Crime", display="type")
+    model.declare_relationship("OCCURRED_AT", sources=["Crime"])
+    assert model.label("Crime").declared and model.relationship("OCCURRED_AT").allows("Crime", "Location")
+    assert not load_model().labels.get("Crime"), "declarations stay with the model instance"
+
+
+@pytest.mark.parametrize("name", ["Bad Label", "x`) DETACH DELETE n //", "", "1abc", "a-b", None])
+def test_identifiers_that_could_break_out_of_cypher_are_refused(name: object) -> None:
+    model = load_model()
+    with pytest.raises(ModelError):
+        model.declare_label(name)  # type: ignore[arg-type]
+    with pytest.raises(ModelError):
+        quote(name)  # type: ignore[arg-type]
+
+
+def test_reserved_properties_cannot_be_declared(tmp_path) -> None:
+    model = load_model()
+    with pytest.raises(ModelError, match="reserved"):
+        model.declare_label("Thing", properties={KEY: "string"})
+    bad = tmp_path / "model.yaml"
+    bad.write_text("labels:\n  A: {properties: {x: colour}}\n")
+    with pytest.raises(ModelError, match="unknown property type 'colour'"):
+        load_model(bad)
+
+
+def test_case_is_quoted_for_kglite() -> None:
+    assert quote("Case") == "`Case`"
