@@ -193,8 +193,8 @@ class EmbeddedStore(GraphStore):
             }
         return self._stored
 
-    def _clean_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
-        cleaned = super()._clean_properties(labels, properties)
+    def _visible_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
+        cleaned = super()._visible_properties(labels, properties)
         stored = self._stored_properties()
         for name in _SYNTHETIC:
             if name in cleaned and not any(name in stored.get(label, ()) for label in labels):
@@ -209,7 +209,7 @@ class EmbeddedStore(GraphStore):
                 return {
                     "key": value["properties"].get(KEY),
                     "labels": labels,
-                    "properties": self._clean_properties(labels, value["properties"]),
+                    "properties": self._visible_properties(labels, value["properties"]),
                 }
             if set(value) == {"id", "start", "end", "type", "properties"}:
                 return {
@@ -217,7 +217,7 @@ class EmbeddedStore(GraphStore):
                     "start": node_keys.get(value["start"]),
                     "end": node_keys.get(value["end"]),
                     "key": value["properties"].get(KEY) or "",
-                    "properties": self._clean_properties([value["type"]], value["properties"]),
+                    "properties": self._visible_properties([value["type"]], value["properties"]),
                 }
             return {key: self._plain(item, node_keys) for key, item in value.items()}
         if isinstance(value, list):

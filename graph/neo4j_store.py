@@ -107,7 +107,7 @@ class Neo4jStore(GraphStore):
             return {
                 "key": value.get(KEY),
                 "labels": labels,
-                "properties": self._clean_properties(labels, to_python(dict(value))),
+                "properties": self._visible_properties(labels, to_python(dict(value))),
             }
         if isinstance(value, Relationship):
             return {
@@ -115,7 +115,7 @@ class Neo4jStore(GraphStore):
                 "start": value.start_node.get(KEY) if value.start_node is not None else None,
                 "end": value.end_node.get(KEY) if value.end_node is not None else None,
                 "key": value.get(KEY) or "",
-                "properties": self._clean_properties([value.type], to_python(dict(value))),
+                "properties": self._visible_properties([value.type], to_python(dict(value))),
             }
         if isinstance(value, Path):
             return {

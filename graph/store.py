@@ -23,7 +23,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.guard import QueryRefused, check_read_only, parameters
-from graph.model import KEY, SEARCH, Model, ModelError, load_model, quote
+from graph.model import KEY, RESERVED, SEARCH, Model, ModelError, load_model, quote
 from graph.records import Counts, NodeRecord, Path, RelationshipRecord, WriteResult
 from graph.values import PropertyError, clean_properties, fold
 
@@ -135,7 +135,7 @@ class GraphStore(ABC):
         """Hold write access across several calls (the embedded store's file lease)."""
         return nullcontext()
 
-    def _clean_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
+    def _visible_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
         """A node's or relationship's own properties, without the store's internals."""
         return {
             name: value
@@ -184,10 +184,7 @@ class GraphStore(ABC):
         key = str(record.key)
         if not key:
             raise ModelError("a node needs a non-empty key")
-        properties = clean_properties(record.properties)
-        reserved = set(properties) & (INTERNAL_PROPERTIES | {"sources", "first_seen", "last_seen"})
-        if reserved:
-            raise ModelError(f"properties {sorted(reserved)} are reserved for the store")
+        properties = _data_properties(record.properties)
         display = properties.get(self.model.display_property(labels))
         if display is not None:
             properties[SEARCH] = fold(display)
@@ -272,10 +269,7 @@ class GraphStore(ABC):
         return result
 
     def _relationship_row(self, record: RelationshipRecord, seen: dt.datetime) -> dict[str, Any]:
-        properties = clean_properties(record.properties)
-        reserved = set(properties) & (INTERNAL_PROPERTIES | {"sources", "first_seen", "last_seen"})
-        if reserved:
-            raise ModelError(f"properties {sorted(reserved)} are reserved for the store")
+        properties = _data_properties(record.properties)
         return {
             "src": str(record.start),
             "dst": str(record.end),
@@ -378,7 +372,7 @@ class GraphStore(ABC):
         rows = []
         for row in self._read(query, {"q": needle, "limit": int(limit)}):
             node_labels = sorted(row["labels"])
-            props = self._clean_properties(node_labels, row["props"])
+            props = self._visible_properties(node_labels, row["props"])
             name = props.get(self.model.display_property(node_labels), row["key"])
             rows.append({"key": row["key"], "labels": node_labels, "name": name, "rank": row["rank"]})
         return pd.DataFrame(rows, columns=columns)
@@ -405,7 +399,7 @@ class GraphStore(ABC):
                         continue
                     new[other] = sorted(edge["labels"])
                     graph.add_node(
-                        other, labels=new[other], properties=self._clean_properties(new[other], edge["props"])
+                        other, labels=new[other], properties=self._visible_properties(new[other], edge["props"])
                     )
                 self._add_edge(graph, edge)
             frontier = new
@@ -432,7 +426,7 @@ class GraphStore(ABC):
         )
         for row in self._read(query, {"keys": sorted(located)}):
             labels = sorted(row["labels"])
-            graph.add_node(row["key"], labels=labels, properties=self._clean_properties(labels, row["props"]))
+            graph.add_node(row["key"], labels=labels, properties=self._visible_properties(labels, row["props"]))
 
     def _edges_of(
         self, nodes: Mapping[str, list[str]], *, within: set[str] | None = None, fetch: int | None = None
@@ -469,7 +463,7 @@ class GraphStore(ABC):
             end,
             key=f"{edge['type']}/{rkey}" if rkey else edge["type"],
             type=edge["type"],
-            properties=self._clean_properties([edge["type"]], edge["rprops"]),
+            properties=self._visible_properties([edge["type"]], edge["rprops"]),
         )
 
     def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 10) -> list[Path]:
@@ -518,7 +512,7 @@ class GraphStore(ABC):
             for row in self._read(query):
                 node_labels = sorted(row["labels"])
                 graph.add_node(
-                    row["key"], labels=node_labels, properties=self._clean_properties(node_labels, row["props"])
+                    row["key"], labels=node_labels, properties=self._visible_properties(node_labels, row["props"])
                 )
         if types is None:
             patterns = ["MATCH (a)-[r]->(b)"]
@@ -532,6 +526,14 @@ class GraphStore(ABC):
             for edge in self._read(query):
                 self._add_edge(graph, edge)
         return graph
+
+
+def _data_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked data properties; the store's own (key, search, provenance) are refused."""
+    reserved = sorted(set(properties) & RESERVED)
+    if reserved:
+        raise ModelError(f"properties {reserved} are reserved for the store")
+    return clean_properties(dict(properties))
 
 
 def _merge_row(rows: dict[Any, dict[str, Any]], row: dict[str, Any], identity: Any = None) -> None:
