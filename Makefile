@@ -35,7 +35,7 @@ demo: venv
 	GRAPH_DB=$(GRAPH_DB) $(PY) -m ingest.demo
 
 run: venv demo
-	$(VENV)/bin/streamlit run app.py --server.headless true
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1
 
 lint: venv
 	$(VENV)/bin/ruff check graph ingest devserver tests bench app.py
