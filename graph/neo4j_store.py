@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
@@ -133,29 +134,23 @@ class Neo4jStore(GraphStore):
             session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-class _translated_errors:
-    """Turn driver exceptions into :class:`QueryError` / :class:`QueryRefused` messages
-    that name the problem and never the connection's credentials."""
-
-    def __init__(self, timeout: float | None = None):
-        self.timeout = timeout
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
-        if error is None or not isinstance(error, Neo4jError | ServiceUnavailable):
-            return False
-        if isinstance(error, ServiceUnavailable):
-            raise QueryError("cannot reach the Neo4j server: is it running and is NEO4J_URI right?") from None
-        code = getattr(error, "code", "") or ""
-        message = getattr(error, "message", None) or str(error)
+@contextmanager
+def _translated_errors(timeout: float | None = None) -> Iterator[None]:
+    """Driver exceptions as :class:`QueryError` / :class:`QueryRefused` messages that
+    name the problem and never the connection's credentials."""
+    try:
+        yield
+    except ServiceUnavailable:
+        raise QueryError("cannot reach the Neo4j server: is it running and is NEO4J_URI right?") from None
+    except Neo4jError as error:
+        code = error.code or ""
+        message = error.message or str(error)
         if isinstance(error, CypherSyntaxError):
             raise QueryError(f"Cypher syntax error: {message}") from None
         if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
             raise QueryRefused(f"the query tries to write, and queries here are read-only ({message})") from None
         if "TransactionTimedOut" in code or "Terminated" in code:
-            raise QueryError(f"the query ran longer than {self.timeout} s and was stopped") from None
+            raise QueryError(f"the query ran longer than {timeout} s and was stopped") from None
         if "Security" in code:
             raise QueryError("Neo4j refused the credentials: check NEO4J_USERNAME and NEO4J_PASSWORD") from None
         raise QueryError(f"Neo4j error {code}: {message}") from None

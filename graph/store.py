@@ -391,7 +391,10 @@ class GraphStore(ABC):
             if not frontier:
                 break
             new: dict[str, list[str]] = {}
-            for edge in self._edges_of(frontier, fetch=max(limit * 5, 1000)):
+            edges, cut = self._edges_of(frontier, fetch=max(limit * 5, 1000))
+            if cut:
+                graph.graph["truncated"] = True
+            for edge in edges:
                 other = edge["other"]
                 if other not in graph and other not in new:
                     if graph.number_of_nodes() >= limit:
@@ -404,7 +407,7 @@ class GraphStore(ABC):
                 self._add_edge(graph, edge)
             frontier = new
         kept = set(graph.nodes)
-        for edge in self._edges_of(frontier, within=kept):
+        for edge in self._edges_of(frontier, within=kept)[0]:
             self._add_edge(graph, edge)
         return graph
 
@@ -413,7 +416,7 @@ class GraphStore(ABC):
         located = self.locate(keys)
         graph = nx.MultiDiGraph(truncated=False)
         self._add_nodes(graph, located)
-        for edge in self._edges_of(located, within=set(located)):
+        for edge in self._edges_of(located, within=set(located))[0]:
             self._add_edge(graph, edge)
         return graph
 
@@ -430,12 +433,14 @@ class GraphStore(ABC):
 
     def _edges_of(
         self, nodes: Mapping[str, list[str]], *, within: set[str] | None = None, fetch: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Relationships touching ``nodes`` (optionally only to nodes ``within``), in key order."""
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Relationships touching ``nodes`` (optionally only to nodes ``within``), in key
+        order, and whether ``fetch`` cut any label's share of them."""
         by_label: dict[str, list[str]] = defaultdict(list)
         for key, labels in nodes.items():
             by_label[labels[0]].append(key)
-        edges = []
+        edges: list[dict[str, Any]] = []
+        cut = False
         for label, keys in sorted(by_label.items()):
             condition = f"a.{KEY} IN $keys" + (f" AND b.{KEY} IN $within" if within is not None else "")
             query = (
@@ -449,8 +454,10 @@ class GraphStore(ABC):
                 params["within"] = sorted(within)
             if fetch:
                 params["fetch"] = int(fetch)
-            edges.extend(self._read(query, params))
-        return edges
+            found = self._read(query, params)
+            cut = cut or (fetch is not None and len(found) >= fetch)
+            edges.extend(found)
+        return edges, cut
 
     def _add_edge(self, graph: nx.MultiDiGraph, edge: Mapping[str, Any]) -> None:
         start = edge["start"]

@@ -383,3 +383,14 @@ def test_clear_empties_the_store(store: GraphStore) -> None:
     assert store.counts().nodes == 0
     ring(store)
     assert store.counts().nodes == 8
+
+
+def test_expanding_a_hub_stops_at_the_cap_and_says_so(store: GraphStore) -> None:
+    channels = [node("SalesChannel", f"SC-{i:04d}", name=f"shop {i}") for i in range(1200)]
+    store.upsert_nodes([node("Marketplace", "MKT-1", name="Shopee"), *channels])
+    store.upsert_relationships([rel("HOSTED_ON", c.key, "MKT-1") for c in channels])
+    capped = store.neighbourhood(["MKT-1"], hops=1, limit=100)
+    assert capped.number_of_nodes() == 100 and capped.graph["truncated"] is True
+    assert sorted(capped.nodes)[:2] == ["MKT-1", "SC-0000"] and capped.number_of_edges() == 99
+    whole = store.neighbourhood(["MKT-1"], hops=1, limit=5000)
+    assert whole.number_of_nodes() == 1201 and whole.graph["truncated"] is False
