@@ -252,19 +252,25 @@ class GraphStore(ABC):
             _merge_row(group, row, identity)
         with self.writing():
             for (rel_type, start_label, end_label), rows in groups.items():
-                query = (
-                    f"UNWIND $rows AS row MATCH (a:{quote(start_label)} {{{KEY}: row.src}}) "
-                    f"MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
-                    f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET} RETURN row.i AS i"
+                anchors = (
+                    f"UNWIND $rows AS row OPTIONAL MATCH (a:{quote(start_label)} {{{KEY}: row.src}}) "
+                    f"OPTIONAL MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
                 )
+                write = (
+                    anchors.replace("OPTIONAL MATCH", "MATCH")
+                    + f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET} "
+                    + "RETURN count(*) AS done"
+                )
+                missing = anchors + "WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i AS i"
                 for batch, window in _batches(rows.values(), self.batch_size):
-                    found, counters = self._write(query, {"rows": batch, **window})
-                    done = {row["i"] for row in found}
+                    found, counters = self._write(write, {"rows": batch, **window})
+                    done = found[0]["done"] if found else 0
                     created = counters.get("relationships_created", 0)
                     result.created += created
-                    result.updated += len(done) - created
-                    for row in batch:
-                        if row["i"] not in done:
+                    result.updated += done - created
+                    if done < len(batch):  # rare: find which rows lack an endpoint
+                        slim = [{"src": row["src"], "dst": row["dst"], "i": row["i"]} for row in batch]
+                        for row in self._read(missing, {"rows": slim}):
                             result.rejected.append((records[row["i"]], "start or end node does not exist"))
         return result
 
