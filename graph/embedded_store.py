@@ -3,10 +3,13 @@
 KGLite lets one process write a file at a time (a lease); any number read snapshots.
 So this store takes the lease only while it writes (:meth:`EmbeddedStore.writing`),
 publishes a checkpoint when it lets go, and reads from a snapshot that it reloads
-when the file changes. KGLite's traps are handled here, not in callers: a node's
-``id`` is its identity (given at creation, never SET), ``title`` and ``type`` are
-synthesised when a node has none (left out of what we hand back), ``Case`` is a
-keyword (every label is backtick-quoted).
+when the file changes. The writer keeps no write-ahead log: a writing session lands
+whole at its checkpoint or, if the process dies first, not at all (and KGLite's log
+cannot hold two nodes of one label without an ``id``, which imported data has).
+
+KGLite's traps are handled here, not in callers: a node's ``id`` is its identity
+(given at creation, never SET), ``title`` and ``type`` are synthesised when a node has
+none (left out of what we hand back), ``Case`` is a keyword (every label is quoted).
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ class EmbeddedStore(GraphStore):
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                return kglite.open(str(self.path), durable="normal")
+                return kglite.open(str(self.path), durable="off")
             except kglite.WriterLeaseHeldError as error:
                 if time.monotonic() > deadline:
                     raise StoreBusy(
@@ -218,6 +221,13 @@ class EmbeddedStore(GraphStore):
                     "end": node_keys.get(value["end"]),
                     "key": value["properties"].get(KEY) or "",
                     "properties": self._visible_properties([value["type"]], value["properties"]),
+                }
+            if KEY in value:  # properties(n) or n {.*}: as stored, like Neo4j's
+                stored = set().union(*self._stored_properties().values())
+                return {
+                    key: item
+                    for key, item in value.items()
+                    if item is not None and not (key in _SYNTHETIC and key not in stored)
                 }
             return {key: self._plain(item, node_keys) for key, item in value.items()}
         if isinstance(value, list):

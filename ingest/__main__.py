@@ -1,0 +1,54 @@
+"""``python -m ingest``: load files into the configured store.
+
+    python -m ingest PATH [PATH ...] [--strict] [--rejects FILE]
+    python -m ingest demo [--rings N] [--seed S] [--graph-db FILE | --configured]
+
+Exit status: 1 when nothing could be loaded, or when anything was rejected under
+``--strict``; 0 otherwise (rejected rows are in the rejects file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graph.config import Settings, open_store
+from ingest import demo
+from ingest.loader import load_paths, write_rejects
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["demo"]:
+        return demo.main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
+    parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders of them")
+    parser.add_argument("--strict", action="store_true", help="load nothing from a file that has any bad row")
+    parser.add_argument(
+        "--rejects",
+        type=Path,
+        default=Path("ingest-rejects.csv"),
+        help="where rejected rows go, with their reasons (default ingest-rejects.csv)",
+    )
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 1
+    with open_store(Settings.from_env()) as store:
+        reports = load_paths(store, args.paths, strict=args.strict)
+    for report in reports:
+        print(report.summary())
+    rejected = sum(report.rejected for report in reports)
+    if rejected:
+        write_rejects(reports, args.rejects)
+        print(f"{rejected} rejected rows, with their reasons, are in {args.rejects}", file=sys.stderr)
+    loaded = sum(report.loaded for report in reports)
+    if loaded == 0 or (args.strict and rejected):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Load neo4j-admin import CSV files or folders into a store, losing nothing.
+
+Every row is either loaded or rejected with its file, row, column and reason; for each
+file ``read == loaded + rejected``. Node files load before relationship files, so a
+folder loads in the right order whatever its file names. Labels and relationship types
+the files bring are declared in the store's model (they are the dataset's vocabulary).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.model import ModelError
+from graph.records import NodeRecord, RelationshipRecord
+from graph.store import GraphStore
+from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
+
+__all__ = ["FileReport", "Reject", "load_paths", "write_rejects"]
+
+#: Display properties to prefer for a label a dataset brings, in order.
+DISPLAY_CANDIDATES = ("name", "title", "label", "description", "code", "address", "email_address", "phoneNo")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row that was not loaded, and why."""
+
+    file: str
+    row: int
+    reason: str
+    data: str = ""
+
+
+@dataclass
+class FileReport:
+    """What loading one file did. ``read == loaded + rejected`` always holds."""
+
+    path: Path
+    kind: str = ""
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejects)
+
+    @property
+    def loaded(self) -> int:
+        return self.read - self.rejected
+
+    def reject(self, row: int, reason: str, fields: list[str] | None = None) -> None:
+        data = ",".join(fields or [])
+        self.rejects.append(Reject(str(self.path), row, reason, data[:2000]))
+
+    def summary(self) -> str:
+        what = "relationships" if self.kind == FileKind.RELATIONSHIPS else "nodes"
+        return (
+            f"{self.path}: {self.read} rows read, {self.loaded} loaded ({what}: {self.created} created, "
+            f"{self.updated} updated), {self.rejected} rejected"
+        )
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def _display(properties: Iterable[str]) -> str:
+    names = list(properties)
+    for candidate in DISPLAY_CANDIDATES:
+        if candidate in names:
+            return candidate
+    return names[0] if names else "name"
+
+
+def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool = False) -> list[FileReport]:
+    """Load files and folders; under ``strict`` a file with any bad row loads nothing."""
+    reports = []
+    parsed: list[tuple[FileReport, list, list[ParsedRow]]] = []
+    for path in _files(Path(p) for p in paths):
+        report = FileReport(path)
+        reports.append(report)
+        try:
+            columns, report.kind, rows = read_rows(path)
+            good = []
+            for number, fields in rows:
+                report.read += 1
+                try:
+                    good.append((parse_row(columns, number, fields), fields))
+                except RowError as error:
+                    report.reject(number, str(error), fields)
+        except (HeaderError, OSError, csv.Error) as error:
+            report.reject(0, f"cannot read the file: {error}")
+            continue
+        parsed.append((report, columns, good))
+    key_labels: dict[str, str] = {}
+    with store.writing():
+        for report, columns, good in parsed:
+            if report.kind == FileKind.NODES:
+                _load_nodes(store, report, columns, good, strict, key_labels)
+        for report, _columns, good in parsed:
+            if report.kind == FileKind.RELATIONSHIPS:
+                _load_relationships(store, report, good, strict, key_labels)
+    return reports
+
+
+def _strict_stop(report: FileReport, good: list, strict: bool) -> bool:
+    """Under ``strict``, a file with bad rows rejects its good rows too, and loads nothing."""
+    if not (strict and report.rejects):
+        return False
+    reason = f"not loaded: the file has {report.rejected} bad row(s) and --strict loads none of it"
+    for row, fields in good:
+        report.reject(row.number, reason, fields)
+    return True
+
+
+def _load_nodes(store, report: FileReport, columns, good, strict: bool, key_labels: dict[str, str]) -> None:
+    properties = [c.name for c in columns if c.role in ("property", "id") and c.name]
+    records: dict[str, NodeRecord] = {}
+    rows_of: dict[str, list[tuple[ParsedRow, list[str]]]] = {}
+    kept = []
+    for row, fields in good:
+        if not row.labels:
+            report.reject(row.number, "column ':LABEL': the node has no label", fields)
+            continue
+        earlier = records.get(row.key)
+        if earlier is not None:
+            if earlier.labels != row.labels or earlier.properties != row.properties:
+                report.reject(row.number, f"id {row.key!r} appears earlier in the file with other values", fields)
+            else:
+                rows_of[row.key].append((row, fields))
+            continue
+        try:
+            for label in row.labels:
+                store.model.declare_label(label, display=_display(properties))
+        except ModelError as error:
+            report.reject(row.number, f"column ':LABEL': {error}", fields)
+            continue
+        records[row.key] = NodeRecord(row.labels, row.key, row.properties, source=f"{report.path.name}:{row.number}")
+        rows_of[row.key] = [(row, fields)]
+        kept.append((row, fields))
+    if _strict_stop(report, kept, strict):
+        return
+    result = store.upsert_nodes(records.values())
+    report.created, report.updated = result.created, result.updated
+    for record, reason in result.rejected:
+        for row, fields in rows_of[record.key]:
+            report.reject(row.number, reason, fields)
+    rejected = {record.key for record, _ in result.rejected}
+    key_labels.update((key, record.labels[0]) for key, record in records.items() if key not in rejected)
+
+
+def _load_relationships(store, report: FileReport, good, strict: bool, key_labels: dict[str, str]) -> None:
+    occurrences: Counter[tuple[str, str, str]] = Counter()
+    records = []
+    rows_of: dict[int, tuple[ParsedRow, list[str]]] = {}
+    for row, fields in good:
+        try:
+            store.model.declare_relationship(row.type)
+        except ModelError as error:
+            report.reject(row.number, f"column ':TYPE': {error}", fields)
+            continue
+        # neo4j-admin makes one relationship per row: number parallel ones so re-loads match them
+        occurrences[(row.start, row.type, row.end)] += 1
+        nth = occurrences[(row.start, row.type, row.end)]
+        record = RelationshipRecord(
+            row.type,
+            row.start,
+            row.end,
+            row.properties,
+            key="" if nth == 1 else str(nth),
+            start_label=key_labels.get(row.start),
+            end_label=key_labels.get(row.end),
+            source=f"{report.path.name}:{row.number}",
+        )
+        rows_of[id(record)] = (row, fields)
+        records.append(record)
+    if strict:
+        located = store.locate({k for r in records for k in (r.start, r.end) if k not in key_labels})
+        missing = {id(r) for r in records if not all(k in key_labels or k in located for k in (r.start, r.end))}
+        for record_id in missing:
+            row, fields = rows_of[record_id]
+            report.reject(row.number, "start or end node does not exist", fields)
+        if _strict_stop(report, [rows_of[id(r)] for r in records if id(r) not in missing], strict):
+            return
+    result = store.upsert_relationships(records)
+    report.created, report.updated = result.created, result.updated
+    for record, reason in result.rejected:
+        row, fields = rows_of[id(record)]
+        report.reject(row.number, reason, fields)
+
+
+def write_rejects(reports: Iterable[FileReport], path: Path) -> int:
+    """Write every rejected row with its reason to a CSV file; returns how many."""
+    rejects = [reject for report in reports for reject in report.rejects]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "row", "reason", "data"])
+        for reject in rejects:
+            writer.writerow([reject.file, reject.row, reject.reason, reject.data])
+    return len(rejects)

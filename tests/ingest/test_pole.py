@@ -1,0 +1,65 @@
+"""The POLE crime-investigation graph (../shared/datasets/pole, neo4j-admin CSV) loads
+with exact counts and its properties intact, on both stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph.store import GraphStore
+from ingest.loader import load_paths
+from tests.conftest import SHARED_DATASETS
+
+POLE = SHARED_DATASETS / "pole"
+pytestmark = pytest.mark.skipif(not POLE.is_dir(), reason=f"the POLE dataset is not at {POLE} (a user's own clone)")
+
+
+def test_pole_loads_exactly_and_reloads_without_change(store: GraphStore) -> None:
+    reports = load_paths(store, [POLE])
+    assert all(report.rejected == 0 for report in reports), [r.rejects[:2] for r in reports if r.rejects]
+    assert sum(r.read for r in reports) == 61_521 + 105_840
+    counts = store.counts()
+    assert (counts.nodes, counts.relationships) == (61_521, 105_840)
+    assert counts.labels["Crime"] == 28_762 and counts.types["FAMILY_REL"] == 155
+
+    again = load_paths(store, [POLE])
+    assert sum(r.created for r in again) == 0
+    assert store.counts() == counts
+
+    crime = store.query(
+        "MATCH (c:Crime {_kg_key: '1325'})-[:OCCURRED_AT]->(l:Location) "
+        "RETURN c.id AS id, c.type AS type, c.date AS date, c.last_outcome AS outcome, c.note AS note, "
+        "l.latitude AS lat, l.longitude AS lon, l.postcode AS postcode"
+    ).to_dict("records")
+    assert crime == [
+        {
+            "id": "10305fdb9613b698a9fe8a26468564ebe15ba01eb870994739180ffc51440c31",
+            "type": "Public order",
+            "date": "24/08/2017",
+            "outcome": "Investigation complete; no suspect identified",
+            "note": None,
+            "lat": 53.583357,
+            "lon": -2.444814,
+            "postcode": "BL1 3AJ",
+        }
+    ]
+    family = store.query(
+        "MATCH (a:Person {_kg_key: '0'})-[r:FAMILY_REL]->(b:Person) RETURN b.name AS name, r.rel_type AS kind"
+    ).to_dict("records")
+    assert family == [{"name": "Benjamin", "kind": "SIBLING"}]
+    person = store.query(
+        "MATCH (p:Person {nhs_no: '117-66-8129'}) RETURN p.name AS name, p.surname AS surname, p.age AS age, "
+        "p.id AS id, p.sources AS sources, p.first_seen <= p.last_seen AS ordered"
+    ).to_dict("records")[0]
+    assert person == {
+        "name": "Todd",
+        "surname": "Hamilton",
+        "age": None,
+        "id": None,
+        "sources": ["crime-investigation.nodes.Person.csv:2"],
+        "ordered": True,
+    }
+    evidence = store.query("MATCH (o:Object {_kg_key: '61506'}) RETURN o.description AS d").iloc[0]["d"]
+    assert evidence == "43 Cannabis Plants, 3kg Prepared Cannabis"  # a quoted field with a comma
+    assert isinstance(store.query("MATCH (c:Crime) RETURN max(c.first_seen) AS t").iloc[0]["t"], dt.datetime)
