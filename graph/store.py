@@ -241,7 +241,10 @@ class GraphStore(ABC):
                 self.model.label(start_label)
                 self.model.label(end_label)
                 self.model.check_endpoints(record.type, start_label, end_label)
-            except (ModelError, NodeNotFound) as error:
+            except NodeNotFound as error:
+                result.rejected.append((record, f"start or end node does not exist ({error})"))
+                continue
+            except ModelError as error:
                 result.rejected.append((record, str(error)))
                 continue
             group = groups[(record.type, start_label, end_label)]

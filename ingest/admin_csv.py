@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.textfile import csv_rows
+from ingest.textfile import BadRow, csv_rows
 
 __all__ = ["Column", "HeaderError", "RowError", "FileKind", "parse_header", "file_kind", "parse_row", "ARRAY_DELIMITER"]
 
@@ -43,7 +43,10 @@ _ROLES = {"id": "id", "label": "label", "start_id": "start", "end_id": "end", "t
 
 
 class HeaderError(ValueError):
-    """A header this loader cannot read, named by column."""
+    """A header this loader cannot read, named by column. ``rows`` holds the data rows
+    that follow, so the loader can reject each of them."""
+
+    rows: Iterator[tuple[int, list[str] | BadRow]] = iter(())
 
 
 class RowError(ValueError):
@@ -104,9 +107,15 @@ def file_kind(columns: list[Column]) -> str:
             raise HeaderError(
                 f"a relationship file needs :START_ID and :END_ID columns (missing :{missing[0].upper()}_ID)"
             )
+        if "type" not in roles:
+            raise HeaderError("missing required column :TYPE in a relationship file")
         return FileKind.RELATIONSHIPS
     if roles.count("id") != 1:
-        raise HeaderError("a node file needs exactly one :ID column; a relationship file :START_ID and :END_ID")
+        raise HeaderError(
+            "missing required column :ID (a node file needs exactly one; a relationship file :START_ID and :END_ID)"
+        )
+    if "label" not in roles:
+        raise HeaderError("missing required column :LABEL in a node file")
     return FileKind.NODES
 
 
@@ -200,12 +209,20 @@ def parse_row(columns: list[Column], number: int, fields: list[str], default_typ
     return row
 
 
-def read_rows(path: Path) -> tuple[list[Column], str, Iterator[tuple[int, list[str]]]]:
-    """The header's columns, the file kind and the remaining ``(row, fields)``."""
+def read_rows(path: Path) -> tuple[list[Column], str, Iterator[tuple[int, list[str] | BadRow]]]:
+    """The header's columns, the file kind and the remaining ``(row, fields)``.
+
+    A :class:`HeaderError` carries the data rows along so that each can be rejected."""
     rows = csv_rows(path)
     try:
         _, header = next(rows)
     except StopIteration:
         raise HeaderError("the file is empty: no header row") from None
-    columns = parse_header(header)
-    return columns, file_kind(columns), rows
+    try:
+        if isinstance(header, BadRow):
+            raise HeaderError(str(header))
+        columns = parse_header(header)
+        return columns, file_kind(columns), rows
+    except HeaderError as error:
+        error.rows = rows
+        raise

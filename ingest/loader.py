@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.model import ModelError
+from graph.output import neutralize_formula
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
+from ingest.textfile import BadRow
 
 __all__ = ["FileReport", "Reject", "load_paths", "write_rejects"]
 
@@ -45,6 +47,7 @@ class FileReport:
     created: int = 0
     updated: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    problem: str | None = None  # a whole-file problem with no rows to reject (unreadable, no header)
 
     @property
     def rejected(self) -> int:
@@ -59,6 +62,8 @@ class FileReport:
         self.rejects.append(Reject(str(self.path), row, reason, data[:2000]))
 
     def summary(self) -> str:
+        if self.problem:
+            return f"{self.path}: not loaded: {self.problem}"
         what = "relationships" if self.kind == FileKind.RELATIONSHIPS else "nodes"
         return (
             f"{self.path}: {self.read} rows read, {self.loaded} loaded ({what}: {self.created} created, "
@@ -93,16 +98,26 @@ def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool =
         reports.append(report)
         try:
             columns, report.kind, rows = read_rows(path)
-            good = []
-            for number, fields in rows:
+        except HeaderError as error:
+            for number, fields in error.rows:
                 report.read += 1
-                try:
-                    good.append((parse_row(columns, number, fields), fields))
-                except RowError as error:
-                    report.reject(number, str(error), fields)
-        except (HeaderError, OSError, csv.Error) as error:
-            report.reject(0, f"cannot read the file: {error}")
+                report.reject(number, f"header: {error}", fields if isinstance(fields, list) else None)
+            if not report.read:
+                report.problem = f"header: {error}"
             continue
+        except OSError as error:
+            report.problem = f"cannot read the file: {error.strerror or error}"
+            continue
+        good = []
+        for number, fields in rows:
+            report.read += 1
+            if isinstance(fields, BadRow):
+                report.reject(number, str(fields))
+                continue
+            try:
+                good.append((parse_row(columns, number, fields), fields))
+            except RowError as error:
+                report.reject(number, str(error), fields)
         parsed.append((report, columns, good))
     key_labels: dict[str, str] = {}
     with store.writing():
@@ -208,5 +223,5 @@ def write_rejects(reports: Iterable[FileReport], path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "reason", "data"])
         for reject in rejects:
-            writer.writerow([reject.file, reject.row, reject.reason, reject.data])
+            writer.writerow([neutralize_formula(str(v)) for v in (reject.file, reject.row, reject.reason, reject.data)])
     return len(rejects)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["read_text", "csv_rows"]
+__all__ = ["BadRow", "read_text", "csv_rows"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -28,11 +28,27 @@ def read_text(path: Path) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+class BadRow(ValueError):
+    """A record the CSV reader could not split (a stray or unterminated quote)."""
+
+
+def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str] | BadRow]]:
     """``(row number, fields)`` for each record, the header being row 1; a quoted field
-    may hold newlines and commas."""
+    may hold newlines and commas. A record that cannot be split comes as a
+    :class:`BadRow` in place of its fields, and reading goes on."""
     text, _ = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    for number, fields in enumerate(reader, start=1):
+    number = 0
+    while True:
+        number += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield number, BadRow(f"malformed CSV near line {reader.line_num}: {error}")
+            continue
         if fields:  # blank lines carry nothing
             yield number, fields
+        else:
+            number -= 1
