@@ -31,8 +31,10 @@ neo4j: venv neo4j-jars
 neo4j-stop: venv
 	$(PY) -m devserver.neo4j_server stop --home .neo4j
 
+# The demo network as neo4j-admin CSV, loaded into the embedded store.
 demo: venv
-	GRAPH_DB=$(GRAPH_DB) $(PY) -m ingest.demo
+	$(PY) -m ingest demo --out data/demo
+	NEO4J_URI= GRAPH_DB=$(GRAPH_DB) $(PY) -m ingest data/demo --rejects data/demo-rejects.csv
 
 run: venv demo
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1

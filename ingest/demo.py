@@ -7,25 +7,28 @@ and cases name members. Rings touch each other only through the hubs investigato
 meet in real data (marketplaces, popular brands, a few shared freight forwarders), so
 the ring of every node is known: :func:`generate` returns it as ground truth.
 
-    python -m ingest.demo [--rings 12] [--seed 7] [--graph-db data/graph.kgl | --configured]
+    python -m ingest demo --out DIR [--scale 300] [--seed 7]     # then: python -m ingest DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import random
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from graph.config import Settings, open_store
-from graph.embedded_store import EmbeddedStore
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
+from ingest.admin_csv import ARRAY_DELIMITER
 
 __all__ = ["Demo", "generate", "load"]
 
 SOURCE = "demo"
+NODES_PER_RING = 24  # on average, with the shared hubs spread over many rings
 MARKETPLACES = ["Amazon", "eBay", "AliExpress", "Shopee", "Instagram", "Facebook Marketplace", "Wish"]
 BRANDS = [
     "Maison Exemple",
@@ -61,6 +64,7 @@ class Demo:
     nodes: list[NodeRecord] = field(default_factory=list)
     relationships: list[RelationshipRecord] = field(default_factory=list)
     ring_of: dict[str, int] = field(default_factory=dict)
+    variant_of: dict[str, str] = field(default_factory=dict)  # spelling variant -> the entity it repeats
 
     def node(self, labels: str, key: str, ring: int | None = None, **props: object) -> str:
         self.nodes.append(NodeRecord(tuple(labels.split(":")), key, {"id": key, **props}, source=SOURCE))
@@ -87,7 +91,30 @@ def generate(rings: int = 12, seed: int = 7) -> Demo:
     start = dt.date(2022, 1, 1)
     for r in range(rings):
         _ring(demo, rng, r, forwarders, start)
+    _noise(demo, rng, rings)
     return demo
+
+
+def _noise(demo: Demo, rng: random.Random, rings: int) -> None:
+    """A few links across rings, as real data has (a storefront paid through another
+    ring's account), so that rings are communities, not components."""
+    channels = [key for key in demo.ring_of if key.startswith("SC-")]
+    accounts = [key for key in demo.ring_of if key.startswith("PAY-")]
+    for _ in range(max(1, rings // 30) if rings > 1 else 0):
+        channel = rng.choice(channels)
+        account = rng.choice([a for a in accounts if demo.ring_of[a] != demo.ring_of[channel]])
+        demo.link("PAID_VIA", channel, account)
+
+
+def _variant(name: str, rng: random.Random) -> str:
+    """How the same company is spelt elsewhere: case, punctuation, legal suffix, accents."""
+    variants = [
+        name.upper(),
+        name.replace(" Limited", " Ltd."),
+        name.replace(" Limited", " Co., Ltd").replace("è", "e").replace("é", "e"),
+        name.replace(" Trading", " Trading Co.").lower(),
+    ]
+    return rng.choice(variants)
 
 
 def _person(rng: random.Random) -> str:
@@ -133,6 +160,17 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
         demo.link("REGISTERED_AT", key, shell_address)
         demo.link("DIRECTS", nominee, key, role="nominee director")
         demo.link("OWNS", organiser, key, share=1.0)
+        if s == 0 and rng.random() < 0.3:  # the same shell again, spelt another way, in another register
+            spec = demo.nodes[-1]
+            variant = demo.node(
+                "Company:ShellCompany",
+                f"{key}-V",
+                r,
+                name=_variant(str(spec.properties["name"]), rng),
+                jurisdiction=haven_cc,
+            )
+            demo.link("REGISTERED_AT", variant, shell_address)
+            demo.variant_of[variant] = key
         for factory in factories:
             demo.link("SUPPLIES", factory, key, since=start + dt.timedelta(days=rng.randint(0, 300)))
         shells.append(key)
@@ -217,6 +255,71 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
         demo.link("INVOLVES", case, channel, role="target")
 
 
+def _type_of(values: list[object]) -> str:
+    """The neo4j-admin header type of a column's values."""
+    sample = next((v for v in values if v is not None), "")
+    if isinstance(sample, bool):
+        return ":boolean"
+    if isinstance(sample, int):
+        return ":int"
+    if isinstance(sample, float):
+        return ":float"
+    if isinstance(sample, dt.date):
+        return ":date"
+    if isinstance(sample, list):
+        return ":string[]"
+    return ""
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ARRAY_DELIMITER.join(str(item) for item in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _write_table(path: Path, fixed: list[str], fixed_values, records, properties: list[str]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        types = {p: _type_of([r.properties.get(p) for r in records]) for p in properties}
+        writer.writerow(fixed + [f"{p}{types[p]}" for p in properties])
+        for record in records:
+            writer.writerow(fixed_values(record) + [_cell(record.properties.get(p)) for p in properties])
+
+
+def write_admin_csv(demo: Demo, out: Path) -> list[Path]:
+    """Write the demo as neo4j-admin import CSV (one file per label and per type), plus
+    ``truth.rings.csv`` (node id, ring) and ``truth.variants.csv`` (variant, entity)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+    for record in demo.nodes:
+        by_label[record.labels[0]].append(record)
+    for label, records in sorted(by_label.items()):
+        path = out / f"nodes.{label}.csv"
+        properties = sorted({p for r in records for p in r.properties} - {"id"})
+        _write_table(path, ["id:ID", ":LABEL"], lambda r: [r.key, ARRAY_DELIMITER.join(r.labels)], records, properties)
+        written.append(path)
+    by_type: dict[str, list[RelationshipRecord]] = defaultdict(list)
+    for record in demo.relationships:
+        by_type[record.type].append(record)
+    for rel_type, records in sorted(by_type.items()):
+        path = out / f"relationships.{rel_type}.csv"
+        properties = sorted({p for r in records for p in r.properties})
+        _write_table(path, [":START_ID", ":END_ID", ":TYPE"], lambda r: [r.start, r.end, r.type], records, properties)
+        written.append(path)
+    truth = out / "truth"
+    truth.mkdir(exist_ok=True)
+    with open(truth / "rings.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([("id", "ring"), *sorted(demo.ring_of.items())])
+    with open(truth / "variants.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([("variant", "entity"), *sorted(demo.variant_of.items())])
+    return written
+
+
 def load(store: GraphStore, demo: Demo) -> tuple[int, int]:
     """Upsert the demo; returns (nodes, relationships) written."""
     with store.writing():
@@ -228,18 +331,20 @@ def load(store: GraphStore, demo: Demo) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.demo", description="Load the demo rings.")
-    parser.add_argument("--rings", type=int, default=12)
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest demo", description="Generate the demo counterfeit network as neo4j-admin CSV."
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the CSV files to")
+    parser.add_argument("--scale", type=int, default=300, help="about how many nodes (default 300; 1000000 works)")
     parser.add_argument("--seed", type=int, default=7)
-    target = parser.add_mutually_exclusive_group()
-    target.add_argument("--graph-db", help="embedded graph file (default: GRAPH_DB or data/graph.kgl)")
-    target.add_argument("--configured", action="store_true", help="load into the configured store (NEO4J_URI...)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    store = open_store(settings) if args.configured else EmbeddedStore(args.graph_db or settings.graph_db)
-    with store:
-        nodes, rels = load(store, generate(args.rings, args.seed))
-    print(f"demo: {nodes} nodes and {rels} relationships loaded ({args.rings} rings)")
+    rings = max(1, args.scale // NODES_PER_RING)
+    demo = generate(rings, args.seed)
+    files = write_admin_csv(demo, args.out)
+    print(
+        f"demo: {len(demo.nodes)} nodes and {len(demo.relationships)} relationships in {rings} rings, "
+        f"{len(files)} files in {args.out} (ground truth in {args.out / 'truth'})"
+    )
     return 0
 
 

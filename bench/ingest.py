@@ -1,0 +1,141 @@
+"""Ingest speed: ``python -m ingest`` against Neo4j's own LOAD CSV, same server, same files.
+
+    python bench/ingest.py [--scale 100000] [--seed 7]
+
+Generates the demo network as neo4j-admin CSV, then, each from an empty database on one
+fresh local server (the project's ``devserver``):
+
+* our ingest (:func:`ingest.loader.load_paths` on the Neo4j store);
+* the reference: ``LOAD CSV WITH HEADERS`` with ``CALL { ... } IN TRANSACTIONS OF 10000
+  ROWS``, MERGE on the same key under the same uniqueness constraints (nodes also carry a
+  shared ``:Node`` label so relationship rows, which name no labels, find their ends
+  through one index, the usual LOAD CSV practice);
+
+and prints both rates and the ratio of rates (ours / reference; 1.0 = as fast). It also
+loads the same files into the embedded store and prints its rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import neo4j  # noqa: E402
+
+from devserver.neo4j_server import Neo4jServer, free_port  # noqa: E402
+from graph.embedded_store import EmbeddedStore  # noqa: E402
+from graph.model import KEY  # noqa: E402
+from graph.neo4j_store import Neo4jStore  # noqa: E402
+from ingest.demo import generate, write_admin_csv  # noqa: E402
+from ingest.loader import load_paths  # noqa: E402
+
+_CONVERT = {
+    "int": "toInteger({})",
+    "float": "toFloat({})",
+    "date": "date({})",
+    "boolean": "({} = 'true')",
+    "string[]": "split({}, ';')",
+}
+
+
+def _value(header: str) -> tuple[str, str]:
+    """(property, Cypher expression reading it from ``row``) for one data column."""
+    name, _, kind = header.partition(":")
+    cell = f"row.`{header}`"
+    expression = _CONVERT.get(kind, "{}").format(cell)
+    return name, f"CASE WHEN {cell} IS NULL OR {cell} = '' THEN null ELSE {expression} END"
+
+
+def reference_statements(folder: Path) -> list[str]:
+    """LOAD CSV statements for every file of the demo folder, nodes first."""
+    statements = []
+    for path in sorted(folder.glob("nodes.*.csv")):
+        with open(path, newline="") as handle:
+            header = next(csv.reader(handle))
+            labels = next(csv.reader(handle))[1].split(";")
+        sets = ", ".join(f"{name}: {expr}" for name, expr in map(_value, header[2:]))
+        extra = "".join(f":`{label}`" for label in labels[1:])
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row CALL {{ WITH row "
+            f"MERGE (n:`{labels[0]}` {{{KEY}: row.`id:ID`}}) SET n:Node{extra}, n.id = row.`id:ID`, n += {{{sets}}} }} "
+            f"IN TRANSACTIONS OF 10000 ROWS"
+        )
+    for path in sorted(folder.glob("relationships.*.csv")):
+        with open(path, newline="") as handle:
+            header = next(csv.reader(handle))
+        rel_type = path.name.split(".")[1]
+        sets = ", ".join(f"{name}: {expr}" for name, expr in map(_value, header[3:]))
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row CALL {{ WITH row "
+            f"MATCH (a:Node {{{KEY}: row.`:START_ID`}}) MATCH (b:Node {{{KEY}: row.`:END_ID`}}) "
+            f"MERGE (a)-[r:`{rel_type}` {{{KEY}: ''}}]->(b) SET r += {{{sets}}} }} IN TRANSACTIONS OF 10000 ROWS"
+        )
+    return statements
+
+
+def empty_database(session: neo4j.Session) -> None:
+    session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    for row in session.run("SHOW CONSTRAINTS YIELD name RETURN name").data():
+        session.run(f"DROP CONSTRAINT `{row['name']}`").consume()
+    for row in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").data():
+        session.run(f"DROP INDEX `{row['name']}`").consume()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100_000, help="about how many nodes")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        demo = generate(max(1, args.scale // 24), args.seed)
+        files = work / "demo"
+        write_admin_csv(demo, files)
+        rows = len(demo.nodes) + len(demo.relationships)
+        print(
+            f"demo: {len(demo.nodes):,} nodes + {len(demo.relationships):,} relationships = {rows:,} rows", flush=True
+        )
+        server = Neo4jServer(work / "neo4j", port=free_port(), heap="2g", pagecache="1g").start()
+        try:
+            auth = (server.username, server.password)
+            with neo4j.GraphDatabase.driver(server.uri, auth=auth, notifications_min_severity="OFF") as driver:
+                with driver.session() as session:
+                    empty_database(session)
+                store = Neo4jStore(server.uri, *auth)
+                began = time.perf_counter()
+                reports = load_paths(store, [files])
+                ours = time.perf_counter() - began
+                store.close()
+                assert not any(r.rejects for r in reports), "the demo must load without rejects"
+                shutil.copytree(files, server.import_dir, dirs_exist_ok=True)
+                with driver.session() as session:
+                    empty_database(session)
+                    session.run("CREATE CONSTRAINT FOR (n:Node) REQUIRE n._kg_key IS UNIQUE").consume()
+                    began = time.perf_counter()
+                    for statement in reference_statements(files):
+                        session.run(statement).consume()
+                    reference = time.perf_counter() - began
+                    count = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+                    assert count == len(demo.nodes), (count, len(demo.nodes))
+        finally:
+            server.stop()
+        embedded = EmbeddedStore(work / "graph.kgl")
+        began = time.perf_counter()
+        load_paths(embedded, [files])
+        local = time.perf_counter() - began
+    print(f"Neo4j, our ingest:        {rows / ours:>10,.0f} rows/s ({ours:6.1f} s)")
+    print(f"Neo4j, LOAD CSV reference: {rows / reference:>9,.0f} rows/s ({reference:6.1f} s)")
+    print(f"ratio of rates ours/reference: {reference / ours:.2f} (goal: at least 1.0)")
+    print(f"embedded store, our ingest: {rows / local:>8,.0f} rows/s ({local:6.1f} s; goal: 1,000,000 rows in < 60 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
