@@ -105,14 +105,17 @@ class Neo4jServer:
         password_file = self.home / "password"
         if password_file.exists():
             return
-        password = secrets.token_urlsafe(24)
+        password = "k" + secrets.token_urlsafe(24)  # never a leading "-", which the admin tool reads as an option
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        subprocess.run(
+        done = subprocess.run(
             [java, "-cp", f"{JARS}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
             env=env,
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:
+            detail = done.stderr.replace(password, "***").strip()[-500:]
+            raise ServerError(f"neo4j-admin could not set the initial password: {detail}")
         password_file.write_text(password + "\n")
         password_file.chmod(0o600)
 
