@@ -1,6 +1,6 @@
 """``python -m ingest``: load files into the configured store.
 
-    python -m ingest PATH [PATH ...] [--strict] [--rejects FILE]
+    python -m ingest PATH [PATH ...] [--mapping FILE] [--strict] [--rejects FILE]
     python -m ingest demo [--rings N] [--seed S] [--graph-db FILE | --configured]
 
 Exit status: 1 when nothing could be loaded, or when anything was rejected under
@@ -15,7 +15,8 @@ from pathlib import Path
 
 from graph.config import Settings, open_store
 from ingest import demo
-from ingest.loader import load_paths, write_rejects
+from ingest.loader import load_mapped, load_paths, write_rejects
+from ingest.mapping import MappingError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["demo"]:
         return demo.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
-    parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders of them")
+    parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders; with --mapping, tables")
+    parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")
     parser.add_argument("--strict", action="store_true", help="load nothing from a file that has any bad row")
     parser.add_argument(
         "--rejects",
@@ -36,8 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
         return 1
-    with open_store(Settings.from_env()) as store:
-        reports = load_paths(store, args.paths, strict=args.strict)
+    try:
+        with open_store(Settings.from_env()) as store:
+            if args.mapping:
+                reports = load_mapped(store, args.mapping, args.paths, strict=args.strict)
+            else:
+                reports = load_paths(store, args.paths, strict=args.strict)
+    except MappingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for report in reports:
         print(report.summary())
     rejected = sum(report.rejected for report in reports)

@@ -19,9 +19,11 @@ from graph.output import neutralize_formula
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
+from ingest.mapping import MappingError, apply_mapping, load_mapping, table_rows
+from ingest.normalize import CleaningError
 from ingest.textfile import BadRow
 
-__all__ = ["FileReport", "Reject", "load_paths", "write_rejects"]
+__all__ = ["FileReport", "Reject", "load_mapped", "load_paths", "write_rejects"]
 
 #: Display properties to prefer for a label a dataset brings, in order.
 DISPLAY_CANDIDATES = ("name", "title", "label", "description", "code", "address", "email_address", "phoneNo")
@@ -64,7 +66,9 @@ class FileReport:
     def summary(self) -> str:
         if self.problem:
             return f"{self.path}: not loaded: {self.problem}"
-        what = "relationships" if self.kind == FileKind.RELATIONSHIPS else "nodes"
+        what = {FileKind.RELATIONSHIPS: "relationships", FileKind.NODES: "nodes"}.get(
+            self.kind, "nodes and relationships"
+        )
         return (
             f"{self.path}: {self.read} rows read, {self.loaded} loaded ({what}: {self.created} created, "
             f"{self.updated} updated), {self.rejected} rejected"
@@ -130,13 +134,13 @@ def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool =
     return reports
 
 
-def _strict_stop(report: FileReport, good: list, strict: bool) -> bool:
+def _strict_stop(report: FileReport, good: list[tuple[int, list[str]]], strict: bool) -> bool:
     """Under ``strict``, a file with bad rows rejects its good rows too, and loads nothing."""
     if not (strict and report.rejects):
         return False
     reason = f"not loaded: the file has {report.rejected} bad row(s) and --strict loads none of it"
-    for row, fields in good:
-        report.reject(row.number, reason, fields)
+    for number, fields in good:
+        report.reject(number, reason, fields)
     return True
 
 
@@ -165,7 +169,7 @@ def _load_nodes(store, report: FileReport, columns, good, strict: bool, key_labe
         records[row.key] = NodeRecord(row.labels, row.key, row.properties, source=f"{report.path.name}:{row.number}")
         rows_of[row.key] = [(row, fields)]
         kept.append((row, fields))
-    if _strict_stop(report, kept, strict):
+    if _strict_stop(report, [(row.number, fields) for row, fields in kept], strict):
         return
     result = store.upsert_nodes(records.values())
     report.created, report.updated = result.created, result.updated
@@ -207,7 +211,8 @@ def _load_relationships(store, report: FileReport, good, strict: bool, key_label
         for record_id in missing:
             row, fields = rows_of[record_id]
             report.reject(row.number, "start or end node does not exist", fields)
-        if _strict_stop(report, [rows_of[id(r)] for r in records if id(r) not in missing], strict):
+        remaining = [rows_of[id(r)] for r in records if id(r) not in missing]
+        if _strict_stop(report, [(row.number, fields) for row, fields in remaining], strict):
             return
     result = store.upsert_relationships(records)
     report.created, report.updated = result.created, result.updated
@@ -225,3 +230,52 @@ def write_rejects(reports: Iterable[FileReport], path: Path) -> int:
         for reject in rejects:
             writer.writerow([neutralize_formula(str(v)) for v in (reject.file, reject.row, reject.reason, reject.data)])
     return len(rejects)
+
+
+def load_mapped(
+    store: GraphStore, mapping_path: str | Path, paths: Iterable[str | Path], *, strict: bool = False
+) -> list[FileReport]:
+    """Load CSV, Excel or JSON Lines tables through a declarative mapping (see
+    :mod:`ingest.mapping`); a row that fails any of its nodes or links is rejected."""
+    mapping = load_mapping(mapping_path, store.model)
+    reports = []
+    with store.writing():
+        for path in _files(Path(p) for p in paths):
+            report = FileReport(path, kind="mapped")
+            reports.append(report)
+            fields_of: dict[int, list[str]] = {}  # good rows, by number
+            row_of: dict[int, int] = {}  # record id -> row number
+            nodes, relationships = [], []
+            try:
+                for number, row in table_rows(path, mapping):
+                    report.read += 1
+                    if isinstance(row, BadRow):
+                        report.reject(number, str(row))
+                        continue
+                    fields = ["" if v is None else str(v) for v in row.values()]
+                    try:
+                        row_nodes, row_relationships = apply_mapping(mapping, row, f"{path.name}:{number}")
+                    except CleaningError as error:
+                        report.reject(number, str(error), fields)
+                        continue
+                    fields_of[number] = fields
+                    for record in (*row_nodes, *row_relationships):
+                        row_of[id(record)] = number
+                    nodes.extend(row_nodes)
+                    relationships.extend(row_relationships)
+            except (MappingError, OSError) as error:
+                report.problem = str(error)
+                report.read = 0
+                report.rejects.clear()
+                continue
+            if _strict_stop(report, list(fields_of.items()), strict):
+                continue
+            failed: dict[int, str] = {}
+            for result in (store.upsert_nodes(nodes), store.upsert_relationships(relationships)):
+                report.created += result.created
+                report.updated += result.updated
+                for record, reason in result.rejected:
+                    failed.setdefault(row_of[id(record)], reason)
+            for number, reason in sorted(failed.items()):
+                report.reject(number, reason, fields_of[number])
+    return reports
