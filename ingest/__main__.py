@@ -1,7 +1,8 @@
 """``python -m ingest``: load files into the configured store.
 
     python -m ingest PATH [PATH ...] [--mapping FILE] [--strict] [--rejects FILE]
-    python -m ingest demo [--rings N] [--seed S] [--graph-db FILE | --configured]
+    python -m ingest demo --out DIR [--scale N] [--seed S]
+    python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json]
 
 Exit status: 1 when nothing could be loaded, or when anything was rejected under
 ``--strict``; 0 otherwise (rejected rows are in the rejects file).
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from graph.config import Settings, open_store
-from ingest import demo
+from ingest import demo, resolve
 from ingest.loader import load_mapped, load_paths, write_rejects
 from ingest.mapping import MappingError
 
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["demo"]:
         return demo.main(argv[1:])
+    if argv[:1] == ["resolve"]:
+        return resolve.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
     parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders; with --mapping, tables")
     parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")

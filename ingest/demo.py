@@ -28,7 +28,7 @@ from ingest.admin_csv import ARRAY_DELIMITER
 __all__ = ["Demo", "generate", "load"]
 
 SOURCE = "demo"
-NODES_PER_RING = 24  # on average, with the shared hubs spread over many rings
+NODES_PER_RING = 22  # on average, with the shared hubs spread over many rings
 MARKETPLACES = ["Amazon", "eBay", "AliExpress", "Shopee", "Instagram", "Facebook Marketplace", "Wish"]
 BRANDS = [
     "Maison Exemple",

@@ -1,0 +1,131 @@
+"""Entity resolution, first half: propose likely duplicates with a score and reasons.
+
+Candidates are blocked (only nodes that share a label and a significant name word, or
+an identifier node such as an address or phone, are compared), then scored by the
+similarity of their cleaned names (:func:`ingest.normalize.name_key`, rapidfuzz's
+token-sort ratio), raised a little by each identifier they share. A shared address
+alone never makes a pair (mass-registration addresses hold many distinct shells), a
+name alone stays below the default threshold (namesakes are common), and names that
+differ in a number ("Trading 0031" / "Trading 0032") are never paired.
+
+    python -m ingest resolve [--threshold 0.85] [--labels Company,Supplier] [--format table|csv|json]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from graph.model import quote
+from graph.store import GraphStore
+from ingest.normalize import name_key
+
+__all__ = ["Candidate", "RESOLVABLE", "IDENTIFIERS", "candidates_frame", "propose"]
+
+RESOLVABLE = ("Supplier", "Company", "ShellCompany", "Person", "SalesChannel")
+IDENTIFIERS = ("Address", "Phone", "Email", "PaymentAccount", "Domain")
+MAX_BLOCK = 200  # a name word shared by more nodes than this tells nothing ("trading")
+SHARED_IDENTIFIER_BONUS = 0.05
+MIN_NAME_SIMILARITY = 0.6
+NAME_ONLY_WEIGHT = 0.8
+
+
+def _numbers(name: str) -> set[str]:
+    return {word for word in name.split() if any(ch.isdigit() for ch in word)}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two nodes that are probably one entity."""
+
+    a: str
+    b: str
+    label: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _entities(store: GraphStore, label: str) -> pd.DataFrame:
+    display = store.model.label(label).display
+    return store.query(
+        f"MATCH (n:{quote(label)}) OPTIONAL MATCH (n)--(i) WHERE any(l IN labels(i) WHERE l IN $identifiers) "
+        f"RETURN n._kg_key AS key, n.{quote(display)} AS name, collect(DISTINCT i._kg_key) AS identifiers "
+        f"ORDER BY key",
+        {"identifiers": list(IDENTIFIERS)},
+    )
+
+
+def propose(store: GraphStore, *, labels: Iterable[str] = RESOLVABLE, threshold: float = 0.85) -> list[Candidate]:
+    """Likely duplicate pairs at or above ``threshold``, best first."""
+    present = set(store.counts().labels)
+    found: dict[tuple[str, str], Candidate] = {}
+    for label in labels:
+        if label not in present:
+            continue
+        entities = _entities(store, label)
+        names = {row.key: name_key(row.name) for row in entities.itertuples() if isinstance(row.name, str)}
+        identifiers = {row.key: set(row.identifiers) for row in entities.itertuples()}
+        blocks: dict[str, set[str]] = defaultdict(set)
+        for key, name in names.items():
+            for word in name.split():
+                if len(word) >= 3 or word.isdigit():
+                    blocks[f"w:{word}"].add(key)
+        for key, ids in identifiers.items():
+            for identifier in ids:
+                blocks[f"i:{identifier}"].add(key)
+        pairs = {
+            tuple(sorted(pair))
+            for members in blocks.values()
+            if 1 < len(members) <= MAX_BLOCK
+            for pair in combinations(sorted(members), 2)
+        }
+        for a, b in sorted(pairs):
+            if a not in names or b not in names or (a, b) in found:
+                continue
+            similarity = fuzz.token_sort_ratio(names[a], names[b]) / 100
+            if similarity < MIN_NAME_SIMILARITY or _numbers(names[a]) != _numbers(names[b]):
+                continue  # "Trading 0031" and "Trading 0032" are two registrations, not typos
+            shared = sorted(identifiers[a] & identifiers[b])
+            if shared:
+                score = min(1.0, similarity + SHARED_IDENTIFIER_BONUS * len(shared))
+            else:  # a name alone is weak evidence: namesakes are common
+                score = similarity * NAME_ONLY_WEIGHT
+            if score < threshold:
+                continue
+            reasons = [f"names {names[a]!r} and {names[b]!r} are {similarity:.0%} alike"]
+            reasons += [f"both linked to {identifier}" for identifier in shared]
+            found[(a, b)] = Candidate(a, b, label, round(score, 3), tuple(reasons))
+    return sorted(found.values(), key=lambda c: (-c.score, c.a, c.b))
+
+
+def candidates_frame(candidates: list[Candidate]) -> pd.DataFrame:
+    """The proposals as a table for the command line."""
+    return pd.DataFrame(
+        [{"a": c.a, "b": c.b, "label": c.label, "score": c.score, "reasons": "; ".join(c.reasons)} for c in candidates],
+        columns=["a", "b", "label", "score", "reasons"],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from graph.config import Settings, open_store
+    from graph.output import FORMATS, render
+
+    parser = argparse.ArgumentParser(prog="python -m ingest resolve", description="Propose likely duplicates.")
+    parser.add_argument("--threshold", type=float, default=0.85, help="lowest score to propose (0-1)")
+    parser.add_argument("--labels", default=",".join(RESOLVABLE), help="comma-separated labels to compare")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    args = parser.parse_args(argv)
+    with open_store(Settings.from_env()) as store:
+        labels = [label.strip() for label in args.labels.split(",") if label.strip()]
+        for label in labels:
+            store.model.label(label)
+        frame = candidates_frame(propose(store, labels=labels, threshold=args.threshold))
+    print(render(frame, args.format))
+    return 0
