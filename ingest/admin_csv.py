@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.model import RESERVED
 from ingest.textfile import BadRow, csv_rows
 
 __all__ = ["Column", "HeaderError", "RowError", "FileKind", "parse_header", "file_kind", "parse_row", "ARRAY_DELIMITER"]
@@ -92,6 +93,12 @@ def parse_header(fields: list[str]) -> list[Column]:
                 f"column {position} ({raw!r}): type {kind!r} is not supported; use one of {sorted(_TYPES)}"
             )
     names = [c.name for c in columns if c.role in ("property", "id") and c.name]
+    reserved = sorted(set(names) & RESERVED)
+    if reserved:
+        raise HeaderError(
+            f"column {reserved[0]!r} has a name the store keeps for itself (provenance or key); "
+            f"rename it in the file, or load the file through a mapping"
+        )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise HeaderError(f"column {duplicates[0]!r} appears twice")

@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from graph.model import Model, ModelError, check_type
+from graph.model import RESERVED, Model, ModelError, check_type
 from graph.records import NodeRecord, RelationshipRecord
 from ingest.normalize import CLEANERS, CleaningError
 from ingest.textfile import BadRow, csv_rows
@@ -91,6 +91,8 @@ class Mapping_:
 
 
 def _property(owner: str, name: str, spec: Any) -> PropertySpec:
+    if name in RESERVED:
+        raise MappingError(f"{owner}.{name}: {name!r} is kept by the store (provenance or key); map it to another name")
     if isinstance(spec, str):
         spec = {"column": spec}
     if not isinstance(spec, dict) or "column" not in spec:

@@ -62,8 +62,10 @@ def test_missing_required_columns_reject_every_row(store: GraphStore, tmp_path: 
     notype = write(tmp_path, "b.csv", ":START_ID,:END_ID\n1,2\n")
     badtype = write(tmp_path, "c.csv", ":ID,when:colour,:LABEL\n1,red,X\n")
     empty = write(tmp_path, "d.csv", "")
-    reports = load_paths(store, [nolabel, notype, badtype, empty])
-    assert [r.rejected for r in reports] == [2, 1, 1, 0] and reconciled(reports)
+    reserved = write(tmp_path, "e.csv", ":ID,first_seen,:LABEL\n1,2024-01-01,X\n")
+    reports = load_paths(store, [nolabel, notype, badtype, empty, reserved])
+    assert [r.rejected for r in reports] == [2, 1, 1, 0, 1] and reconciled(reports)
+    assert "column 'first_seen' has a name the store keeps for itself" in reasons(reports[4])[2]
     assert reasons(reports[0])[2] == "header: missing required column :LABEL in a node file"
     assert reasons(reports[1])[2] == "header: missing required column :TYPE in a relationship file"
     assert "type 'colour' is not supported" in reasons(reports[2])[2]

@@ -100,6 +100,7 @@ def test_strict_mapped_load_keeps_the_store_unchanged(store: GraphStore, tmp_pat
             "SUPPLIES may not join Person to Person",
         ),
         ("nodes: []\n", "makes no nodes"),
+        ("nodes:\n  - {as: x, label: Person, key: '{id}', properties: {sources: src}}\n", "kept by the store"),
     ],
 )
 def test_bad_mappings_are_named(tmp_path: Path, text: str, message: str) -> None:
