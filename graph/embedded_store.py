@@ -196,8 +196,10 @@ class EmbeddedStore(GraphStore):
             }
         return self._stored
 
-    def _visible_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
-        cleaned = super()._visible_properties(labels, properties)
+    def _visible_properties(
+        self, labels: Sequence[str], properties: Mapping[str, Any] | None, *, keep_internal: bool = False
+    ) -> dict[str, Any]:
+        cleaned = super()._visible_properties(labels, properties, keep_internal=keep_internal)
         stored = self._stored_properties()
         for name in _SYNTHETIC:
             if name in cleaned and not any(name in stored.get(label, ()) for label in labels):

@@ -135,12 +135,15 @@ class GraphStore(ABC):
         """Hold write access across several calls (the embedded store's file lease)."""
         return nullcontext()
 
-    def _visible_properties(self, labels: Sequence[str], properties: Mapping[str, Any] | None) -> dict[str, Any]:
-        """A node's or relationship's own properties, without the store's internals."""
+    def _visible_properties(
+        self, labels: Sequence[str], properties: Mapping[str, Any] | None, *, keep_internal: bool = False
+    ) -> dict[str, Any]:
+        """A node's or relationship's own properties, without the store's internals
+        (unless ``keep_internal``, for exact copies)."""
         return {
             name: value
             for name, value in (properties or {}).items()
-            if name not in INTERNAL_PROPERTIES and value is not None
+            if value is not None and (keep_internal or name not in INTERNAL_PROPERTIES)
         }
 
     def __enter__(self) -> GraphStore:
@@ -481,6 +484,71 @@ class GraphStore(ABC):
             type=edge["type"],
             properties=self._visible_properties([edge["type"]], edge["rprops"]),
         )
+
+    # -- exact copies, for reversible changes -------------------------------------------
+
+    def snapshot(self, keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Everything about these nodes, exactly: labels, every property (the store's
+        own included) and every relationship touching them, so :meth:`restore` can put
+        them back after :meth:`delete_nodes`."""
+        located = self.locate(keys)
+        nodes = []
+        if located:
+            query = (
+                _union_over_labels({label for labels in located.values() for label in labels}, f"n.{KEY} IN $keys")
+                + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
+            )
+            for row in self._read(query, {"keys": sorted(located)}):
+                labels = sorted(row["labels"])
+                nodes.append(
+                    {
+                        "key": row["key"],
+                        "labels": labels,
+                        "properties": self._visible_properties(labels, row["props"], keep_internal=True),
+                    }
+                )
+        relationships = {}
+        for edge in self._edges_of(located)[0]:
+            start = edge["start"]
+            end = edge["other"] if start == edge["node"] else edge["node"]
+            ends = {edge["node"]: located[edge["node"]], edge["other"]: sorted(edge["labels"])}
+            identity = (start, edge["type"], end, edge["rkey"] or "")
+            relationships[identity] = {
+                "type": edge["type"],
+                "start": start,
+                "end": end,
+                "start_label": ends[start][0],
+                "end_label": ends[end][0],
+                "properties": self._visible_properties([edge["type"]], edge["rprops"], keep_internal=True),
+            }
+        return {"nodes": nodes, "relationships": [relationships[k] for k in sorted(relationships)]}
+
+    def delete_nodes(self, keys: Iterable[str]) -> int:
+        """Delete these nodes and their relationships; returns how many nodes went."""
+        located = self.locate(keys)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, labels in located.items():
+            by_label[labels[0]].append(key)
+        with self.writing():
+            for label, label_keys in by_label.items():
+                self._write(f"MATCH (n:{quote(label)}) WHERE n.{KEY} IN $keys DETACH DELETE n", {"keys": label_keys})
+        return len(located)
+
+    def restore(self, snapshot: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Create the nodes and relationships of a :meth:`snapshot` exactly as they were
+        (the nodes must not exist; relationships to other nodes need those nodes)."""
+        with self.writing():
+            for node in snapshot["nodes"]:
+                labels = ":".join(quote(label) for label in node["labels"])
+                row = {"id": None, **node["properties"]}  # KGLite: an absent id must be said
+                self._write(f"CREATE (n:{labels}) SET n = $row", {"row": row})
+            for rel in snapshot["relationships"]:
+                self._write(
+                    f"MATCH (a:{quote(rel['start_label'])} {{{KEY}: $start}}) "
+                    f"MATCH (b:{quote(rel['end_label'])} {{{KEY}: $end}}) "
+                    f"CREATE (a)-[r:{quote(rel['type'])}]->(b) SET r = $props",
+                    {"start": rel["start"], "end": rel["end"], "props": rel["properties"]},
+                )
 
     def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 10) -> list[Path]:
         """All shortest paths (ignoring direction) between two keys, up to ``max_hops``,

@@ -2,7 +2,8 @@
 
     python -m ingest PATH [PATH ...] [--mapping FILE] [--strict] [--rejects FILE]
     python -m ingest demo --out DIR [--scale N] [--seed S]
-    python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json]
+    python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json] [--apply]
+    python -m ingest unmerge JUDGEMENT_ID
 
 Exit status: 1 when nothing could be loaded, or when anything was rejected under
 ``--strict``; 0 otherwise (rejected rows are in the rejects file).
@@ -18,6 +19,21 @@ from graph.config import Settings, open_store
 from ingest import demo, resolve
 from ingest.loader import load_mapped, load_paths, write_rejects
 from ingest.mapping import MappingError
+from ingest.merge import MergeError, unmerge
+
+
+def _unmerge(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest unmerge", description="Undo a merge judgement.")
+    parser.add_argument("judgement", help="the judgement id that resolve --apply printed")
+    args = parser.parse_args(argv)
+    try:
+        with open_store(Settings.from_env()) as store:
+            unmerge(store, args.judgement)
+    except MergeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.judgement} undone: both entities are back as they were")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         return demo.main(argv[1:])
     if argv[:1] == ["resolve"]:
         return resolve.main(argv[1:])
+    if argv[:1] == ["unmerge"]:
+        return _unmerge(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
     parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders; with --mapping, tables")
     parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")

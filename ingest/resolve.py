@@ -8,7 +8,7 @@ alone never makes a pair (mass-registration addresses hold many distinct shells)
 name alone stays below the default threshold (namesakes are common), and names that
 differ in a number ("Trading 0031" / "Trading 0032") are never paired.
 
-    python -m ingest resolve [--threshold 0.85] [--labels Company,Supplier] [--format table|csv|json]
+    python -m ingest resolve [--threshold 0.85] [--labels Company,Supplier] [--format table|csv|json] [--apply]
 """
 
 from __future__ import annotations
@@ -121,11 +121,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=0.85, help="lowest score to propose (0-1)")
     parser.add_argument("--labels", default=",".join(RESOLVABLE), help="comma-separated labels to compare")
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--apply", action="store_true", help="merge every proposed pair, reversibly")
     args = parser.parse_args(argv)
     with open_store(Settings.from_env()) as store:
         labels = [label.strip() for label in args.labels.split(",") if label.strip()]
         for label in labels:
             store.model.label(label)
-        frame = candidates_frame(propose(store, labels=labels, threshold=args.threshold))
+        candidates = propose(store, labels=labels, threshold=args.threshold)
+        frame = candidates_frame(candidates)
+        if args.apply:
+            frame["judgement"] = apply(store, candidates)
     print(render(frame, args.format))
     return 0
+
+
+def apply(store: GraphStore, candidates: list[Candidate]) -> list[str]:
+    """Merge each pair (the second key into the first), best first; a pair whose node
+    an earlier merge of this run already absorbed is left alone. Returns judgement ids."""
+    from ingest.merge import merge
+
+    absorbed: set[str] = set()
+    judgements = []
+    for candidate in candidates:
+        if absorbed & {candidate.a, candidate.b}:
+            judgements.append("")
+            continue
+        judgements.append(merge(store, candidate.a, candidate.b, why=list(candidate.reasons), score=candidate.score))
+        absorbed.add(candidate.b)
+    return judgements

@@ -396,3 +396,18 @@ def test_expanding_a_hub_stops_at_the_cap_and_says_so(store: GraphStore) -> None
     assert sorted(capped.nodes)[:2] == ["MKT-1", "SC-0000"] and capped.number_of_edges() == 99
     whole = store.neighbourhood(["MKT-1"], hops=1, limit=5000)
     assert whole.number_of_nodes() == 1201 and whole.graph["truncated"] is False
+
+
+def test_snapshot_delete_restore_is_exact(store: GraphStore) -> None:
+    ring(store)
+    before = store.to_networkx()
+    before_raw = store.snapshot(["SH-1", "P-1"])
+    snapshot = store.snapshot(["SH-1", "P-1"])
+    assert {n["key"] for n in snapshot["nodes"]} == {"SH-1", "P-1"}
+    assert len(snapshot["relationships"]) == 5  # 3 SUPPLIES of SH-1, DIRECTS, INVOLVES of P-1
+    assert store.delete_nodes(["SH-1", "P-1"]) == 2
+    assert store.counts().relationships == 3
+    store.restore(snapshot)
+    assert nx.utils.graphs_equal(before, store.to_networkx())
+    assert store.snapshot(["SH-1", "P-1"]) == before_raw
+    assert store.query("MATCH (p:Person {id: 'P-1'}) RETURN p.first_seen AS f").iloc[0]["f"] == SEEN

@@ -28,3 +28,37 @@ def test_normalizers() -> None:
     assert phone("138 1234 5678") == phone("+86 138-1234-5678") == "+8613812345678"
     assert email(" mailto:Sales@Example.COM ") == "sales@example.com"
     assert domain("https://WWW.cheap-bags.example/shop") == "cheap-bags.example"
+
+
+def _entities(store: GraphStore):
+    labels = [label for label in store.counts().labels if label != "Judgement"]
+    return store.to_networkx(labels=labels)
+
+
+def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore) -> None:
+    import networkx as nx
+    import pytest
+
+    from ingest.merge import MergeError, merge, unmerge
+
+    demo = generate(6, seed=5)
+    load(store, demo)
+    variant, entity = sorted(demo.variant_of.items())[0]
+    before = _entities(store)
+    judgement = merge(store, entity, variant, why=["same name, same address"], score=0.99)
+    merged = _entities(store)
+    assert variant not in merged
+    assert merged.number_of_edges() == before.number_of_edges() - 1  # both were registered at one address
+    survivor = merged.nodes[entity]["properties"]
+    original = before.nodes[variant]["properties"]
+    assert original["name"] in survivor["aliases"]
+    assert set(before.nodes[variant]["properties"]["sources"]) <= set(survivor["sources"])
+    moved = {(u, d["type"]) for u, v, d in merged.in_edges(entity, data=True)}
+    assert all((u, d["type"]) in moved for u, v, d in before.in_edges(variant, data=True))
+    record = store.query("MATCH (j:Judgement {id: $id}) RETURN j.by AS by, j.why AS why, j.status AS status",
+                         {"id": judgement}).to_dict("records")[0]
+    assert record["why"] == ["same name, same address"] and record["status"] == "applied" and record["by"]
+    unmerge(store, judgement)
+    assert nx.utils.graphs_equal(before, _entities(store))
+    with pytest.raises(MergeError, match="reverted"):
+        unmerge(store, judgement)
