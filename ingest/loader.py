@@ -9,9 +9,12 @@ the files bring are declared in the store's model (they are the dataset's vocabu
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from graph.model import ModelError
@@ -94,9 +97,12 @@ def _display(properties: Iterable[str]) -> str:
 
 
 def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool = False) -> list[FileReport]:
-    """Load files and folders; under ``strict`` a file with any bad row loads nothing."""
+    """Load files and folders; under ``strict`` a file with any bad row loads nothing.
+
+    Node files are written before relationship files; each file is written in a thread
+    of its own while the next is parsed."""
     reports = []
-    parsed: list[tuple[FileReport, list, list[ParsedRow]]] = []
+    opened = []
     for path in _files(Path(p) for p in paths):
         report = FileReport(path)
         reports.append(report)
@@ -112,26 +118,70 @@ def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool =
         except OSError as error:
             report.problem = f"cannot read the file: {error.strerror or error}"
             continue
-        good = []
-        for number, fields in rows:
-            report.read += 1
-            if isinstance(fields, BadRow):
-                report.reject(number, str(fields))
-                continue
-            try:
-                good.append((parse_row(columns, number, fields), fields))
-            except RowError as error:
-                report.reject(number, str(error), fields)
-        parsed.append((report, columns, good))
+        opened.append((report, columns, rows))
     key_labels: dict[str, str] = {}
-    with store.writing():
-        for report, columns, good in parsed:
+    with _Writer(store) as writer:
+        for report, columns, rows in opened:
             if report.kind == FileKind.NODES:
-                _load_nodes(store, report, columns, good, strict, key_labels)
-        for report, _columns, good in parsed:
+                writer.submit(_load_nodes, store, report, columns, _parsed(report, columns, rows), strict, key_labels)
+        for report, columns, rows in opened:
             if report.kind == FileKind.RELATIONSHIPS:
-                _load_relationships(store, report, good, strict, key_labels)
+                writer.submit(_load_relationships, store, report, _parsed(report, columns, rows), strict, key_labels)
     return reports
+
+
+def _parsed(report: FileReport, columns: list, rows: Iterable) -> list[tuple[ParsedRow, list[str]]]:
+    """The rows that parse; the others are rejected with their reason."""
+    good = []
+    for number, fields in rows:
+        report.read += 1
+        if isinstance(fields, BadRow):
+            report.reject(number, str(fields))
+            continue
+        try:
+            good.append((parse_row(columns, number, fields), fields))
+        except RowError as error:
+            report.reject(number, str(error), fields)
+    return good
+
+
+class _Writer:
+    """Runs write jobs, in order, in one thread that holds the store's write access,
+    so parsing the next file overlaps with the store's own work (network or engine
+    time, during which Python's lock is free). The first error is raised on exit."""
+
+    def __init__(self, store: GraphStore):
+        self._store = store
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            with self._store.writing():
+                for job in iter(self._jobs.get, None):
+                    if self._error is None:
+                        try:
+                            job()
+                        except BaseException as error:  # kept for the caller, which re-raises it
+                            self._error = error
+        except BaseException as error:
+            self._error = self._error or error
+            for _ in iter(self._jobs.get, None):
+                pass
+
+    def submit(self, job: Callable[..., None], *args: object) -> None:
+        self._jobs.put(partial(job, *args))
+
+    def __enter__(self) -> _Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _strict_stop(report: FileReport, good: list[tuple[int, list[str]]], strict: bool) -> bool:
