@@ -433,15 +433,21 @@ class GraphStore(ABC):
         return graph
 
     def _add_nodes(self, graph: nx.MultiDiGraph, located: Mapping[str, list[str]]) -> None:
+        for row in self._node_rows(located):
+            graph.add_node(
+                row["key"], labels=row["labels"], properties=self._visible_properties(row["labels"], row["props"])
+            )
+
+    def _node_rows(self, located: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+        """Key, sorted labels and raw properties of located nodes, in key order."""
         if not located:
-            return
-        query = (
-            _union_over_labels({label for labels in located.values() for label in labels}, f"n.{KEY} IN $keys")
-            + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props"
+            return []
+        labels = {label for node_labels in located.values() for label in node_labels}
+        query = _union_over_labels(labels, f"n.{KEY} IN $keys") + (
+            f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
         )
-        for row in self._read(query, {"keys": sorted(located)}):
-            labels = sorted(row["labels"])
-            graph.add_node(row["key"], labels=labels, properties=self._visible_properties(labels, row["props"]))
+        rows = self._read(query, {"keys": sorted(located)})
+        return [dict(row, labels=sorted(row["labels"])) for row in rows]
 
     def _edges_of(
         self, nodes: Mapping[str, list[str]], *, within: set[str] | None = None, fetch: int | None = None
@@ -492,21 +498,14 @@ class GraphStore(ABC):
         own included) and every relationship touching them, so :meth:`restore` can put
         them back after :meth:`delete_nodes`."""
         located = self.locate(keys)
-        nodes = []
-        if located:
-            query = (
-                _union_over_labels({label for labels in located.values() for label in labels}, f"n.{KEY} IN $keys")
-                + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
-            )
-            for row in self._read(query, {"keys": sorted(located)}):
-                labels = sorted(row["labels"])
-                nodes.append(
-                    {
-                        "key": row["key"],
-                        "labels": labels,
-                        "properties": self._visible_properties(labels, row["props"], keep_internal=True),
-                    }
-                )
+        nodes = [
+            {
+                "key": row["key"],
+                "labels": row["labels"],
+                "properties": self._visible_properties(row["labels"], row["props"], keep_internal=True),
+            }
+            for row in self._node_rows(located)
+        ]
         relationships = {}
         for edge in self._edges_of(located)[0]:
             start = edge["start"]

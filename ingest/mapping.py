@@ -42,7 +42,7 @@ from graph.records import NodeRecord, RelationshipRecord
 from ingest.normalize import CLEANERS, CleaningError
 from ingest.textfile import BadRow, csv_rows
 
-__all__ = ["Mapping_", "MappingError", "load_mapping", "table_rows", "apply_mapping"]
+__all__ = ["TableMapping", "MappingError", "load_mapping", "table_rows", "apply_mapping"]
 
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([^{}]+))?\}")
 
@@ -79,8 +79,8 @@ class RelationshipSpec:
 
 
 @dataclass(frozen=True)
-class Mapping_:
-    """A parsed mapping (the trailing underscore keeps ``typing.Mapping`` free)."""
+class TableMapping:
+    """A parsed mapping: the nodes and relationships each table row yields."""
 
     path: Path
     nodes: tuple[NodeSpec, ...]
@@ -114,7 +114,7 @@ def _property(owner: str, name: str, spec: Any) -> PropertySpec:
     )
 
 
-def load_mapping(path: str | Path, model: Model) -> Mapping_:
+def load_mapping(path: str | Path, model: Model) -> TableMapping:
     """Read and check a mapping; labels and types must be known to ``model`` or declared."""
     path = Path(path)
     try:
@@ -169,7 +169,7 @@ def load_mapping(path: str | Path, model: Model) -> Mapping_:
     if not nodes:
         raise MappingError(f"{path.name}: the mapping makes no nodes")
     source = raw.get("source") or {}
-    return Mapping_(
+    return TableMapping(
         path, tuple(nodes), tuple(relationships), source.get("sheet"), source.get("delimiter", ","), frozenset(columns)
     )
 
@@ -177,7 +177,7 @@ def load_mapping(path: str | Path, model: Model) -> Mapping_:
 # -- reading tables ---------------------------------------------------------------------
 
 
-def table_rows(path: Path, mapping: Mapping_) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+def table_rows(path: Path, mapping: TableMapping) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """``(row number, {column: value})`` for CSV, Excel or JSON Lines; header/first line = row 1."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -203,7 +203,7 @@ def table_rows(path: Path, mapping: Mapping_) -> Iterator[tuple[int, dict[str, A
             yield number, dict(zip(names, fields, strict=True))
 
 
-def _check_columns(path: Path, names: list[str], mapping: Mapping_) -> None:
+def _check_columns(path: Path, names: list[str], mapping: TableMapping) -> None:
     missing = sorted(mapping.columns - set(names))
     if missing:
         raise MappingError(f"{path}: missing required column {missing[0]!r} (the mapping reads it)")
@@ -332,7 +332,7 @@ def _key(template: str, row: Mapping[str, Any]) -> str | None:
 
 
 def apply_mapping(
-    mapping: Mapping_, row: Mapping[str, Any], source: str
+    mapping: TableMapping, row: Mapping[str, Any], source: str
 ) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
     """One row's nodes and relationships; a :class:`CleaningError` names the column at fault."""
     nodes: dict[str, NodeRecord] = {}
