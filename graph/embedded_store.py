@@ -31,7 +31,7 @@ from graph.store import NODE_SET, GraphStore, QueryError
 __all__ = ["EmbeddedStore", "StoreBusy"]
 
 kglite.set_query_warning_policy("silent")
-_SYNTHETIC = ("title", "type")
+_SYNTHETIC = frozenset({"title", "type"})
 
 
 class StoreBusy(RuntimeError):
@@ -50,7 +50,7 @@ class EmbeddedStore(GraphStore):
         self._depth = 0
         self._snapshot: kglite.KnowledgeGraph | None = None
         self._snapshot_stamp: tuple[int, int] | None = None
-        self._stored: dict[str, set[str]] | None = None
+        self._stored: dict[str, set[str]] | None = None  # stored title/type per label or type
         self._constrained: set[str] = set()
 
     # -- file handles -----------------------------------------------------------------
@@ -185,25 +185,26 @@ class EmbeddedStore(GraphStore):
 
     # -- KGLite's synthesised properties ----------------------------------------------
 
-    def _stored_properties(self) -> dict[str, set[str]]:
-        """Per node label and relationship type, the properties actually stored."""
+    def _stored_synthetic(self, labels: Sequence[str] | None) -> set[str]:
+        """Which of ``title``/``type`` some of these labels (or types) really store;
+        ``None`` asks about any label, for a bare property map."""
         if self._stored is None:
             schema = self._graph().schema()
             self._stored = {
-                name: set(spec.get("properties", {}))
+                name: set(spec.get("properties", {})) & _SYNTHETIC
                 for section in ("node_types", "connection_types")
                 for name, spec in schema.get(section, {}).items()
             }
-        return self._stored
+        owners = self._stored.values() if labels is None else (self._stored.get(label, set()) for label in labels)
+        return set().union(*owners)
 
     def _visible_properties(
-        self, labels: Sequence[str], properties: Mapping[str, Any] | None, *, keep_internal: bool = False
+        self, labels: Sequence[str] | None, properties: Mapping[str, Any] | None, *, keep_internal: bool = False
     ) -> dict[str, Any]:
-        cleaned = super()._visible_properties(labels, properties, keep_internal=keep_internal)
-        stored = self._stored_properties()
-        for name in _SYNTHETIC:
-            if name in cleaned and not any(name in stored.get(label, ()) for label in labels):
-                del cleaned[name]
+        cleaned = super()._visible_properties(labels or [], properties, keep_internal=keep_internal)
+        if _SYNTHETIC & cleaned.keys():
+            for name in _SYNTHETIC - self._stored_synthetic(labels):
+                cleaned.pop(name, None)
         return cleaned
 
     def _plain(self, value: Any, node_keys: Mapping[Any, Any]) -> Any:
@@ -225,12 +226,7 @@ class EmbeddedStore(GraphStore):
                     "properties": self._visible_properties([value["type"]], value["properties"]),
                 }
             if KEY in value:  # properties(n) or n {.*}: as stored, like Neo4j's
-                stored = set().union(*self._stored_properties().values())
-                return {
-                    key: item
-                    for key, item in value.items()
-                    if item is not None and not (key in _SYNTHETIC and key not in stored)
-                }
+                return self._visible_properties(None, value, keep_internal=True)
             return {key: self._plain(item, node_keys) for key, item in value.items()}
         if isinstance(value, list):
             return [self._plain(item, node_keys) for item in value]
