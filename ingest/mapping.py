@@ -10,7 +10,7 @@ Address and the links between them::
     nodes:
       - as: shipment               # the name relationships use
         label: Shipment            # or labels: [Company, ShellCompany]
-        key: "SHP-{seizure_ref}"   # an id template; {column|cleaner} cleans first
+        key: "SHP-{seizure_ref}"   # an id template; {column|cleaner|...} cleans first
         required: true             # an empty key rejects the row (else the node is left out)
         properties:
           name: container_no                     # a column, as a string
@@ -142,9 +142,12 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             except ModelError as error:
                 raise MappingError(f"{owner}: {error}") from None
         props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
-        for column, cleaner in _FIELD.findall(str(spec["key"])):
-            if cleaner and cleaner not in CLEANERS:
-                raise MappingError(f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}")
+        for column, chain in _FIELD.findall(str(spec["key"])):
+            for cleaner in filter(None, (name.strip() for name in chain.split("|"))):
+                if cleaner not in CLEANERS:
+                    raise MappingError(
+                        f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}"
+                    )
             columns.add(column.strip())
         columns.update(p.column for p in props)
         nodes.append(NodeSpec(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))
@@ -312,7 +315,8 @@ def _properties(specs: tuple[PropertySpec, ...], row: Mapping[str, Any]) -> dict
 
 
 def _key(template: str, row: Mapping[str, Any]) -> str | None:
-    """The id from a template such as ``CO-{name|slug}``; None when a column is empty."""
+    """The id from a template such as ``CO-{name|slug}`` (cleaners chain: ``{addr|address|slug}``);
+    None when a column is empty."""
     parts = []
     position = 0
     for match in _FIELD.finditer(template):
@@ -320,8 +324,7 @@ def _key(template: str, row: Mapping[str, Any]) -> str | None:
         if _empty(value):
             return None
         text = str(value).strip()
-        cleaner = (match.group(2) or "").strip()
-        if cleaner:
+        for cleaner in filter(None, (name.strip() for name in (match.group(2) or "").split("|"))):
             try:
                 text = CLEANERS[cleaner](text)
             except CleaningError as error:

@@ -2,7 +2,8 @@
 
 Names lose case, punctuation, accents and legal suffixes ("Co., Ltd.", "Limited",
 "GmbH", "有限公司") so spelling variants of one company meet; phones become E.164;
-e-mails and web domains lose case and decoration.
+e-mails and web domains lose case and decoration; postal addresses lose case, accents,
+punctuation and the spelling of common street words ("Road"/"Rd.", "Suite"/"Ste").
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-__all__ = ["CLEANERS", "name_key", "phone", "email", "domain", "slug", "CleaningError"]
+__all__ = ["CLEANERS", "name_key", "phone", "email", "domain", "address", "slug", "CleaningError"]
 
 LEGAL_SUFFIXES = (
     "co ltd",
@@ -108,6 +109,52 @@ def domain(text: str) -> str:
     return host
 
 
+ADDRESS_WORDS = {
+    "street": "st",
+    "str": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "av": "ave",
+    "boulevard": "blvd",
+    "drive": "dr",
+    "lane": "ln",
+    "place": "pl",
+    "square": "sq",
+    "highway": "hwy",
+    "building": "bldg",
+    "bld": "bldg",
+    "floor": "fl",
+    "flr": "fl",
+    "room": "rm",
+    "suite": "ste",
+    "unit": "unit",
+    "flat": "unit",
+    "apartment": "apt",
+    "district": "dist",
+    "industrial": "ind",
+    "number": "no",
+    "nr": "no",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+}
+_ADDRESS_MARKS = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b|#")  # "5th Floor" -> "5 fl", "#12" -> "12"
+
+
+def address(text: str) -> str:
+    """A postal address reduced to what tells places apart, so that
+    "Suite 501, 12 Harbour Road, Wan Chai" meets "STE 501 12 harbour rd. wan chai".
+
+    Word order is kept (it distinguishes "12 Rd 3" from "3 Rd 12"); only spelling goes.
+    """
+    folded = _ADDRESS_MARKS.sub(" ", _fold(text.strip()))
+    words = re.sub(r"[^\w]+", " ", folded).split()
+    if not words:
+        raise CleaningError(f"{text!r} is not an address")
+    return " ".join(ADDRESS_WORDS.get(word, word) for word in words)
+
+
 def slug(text: str) -> str:
     """Text fit for an id: folded, words joined by ``-`` (``Café Ltd`` -> ``cafe-ltd``)."""
     return "-".join(re.sub(r"[^\w]+", " ", _fold(text)).split())
@@ -118,6 +165,7 @@ CLEANERS = {
     "phone": phone,
     "email": email,
     "domain": domain,
+    "address": address,
     "slug": slug,
     "lower": str.lower,
     "upper": str.upper,

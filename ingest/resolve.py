@@ -2,11 +2,13 @@
 
 Candidates are blocked (only nodes that share a label and a significant name word, or
 an identifier node such as an address or phone, are compared), then scored by the
-similarity of their cleaned names (:func:`ingest.normalize.name_key`, rapidfuzz's
-token-sort ratio), raised a little by each identifier they share. A shared address
+similarity of their cleaned names (:func:`ingest.normalize.name_key`, or
+:func:`ingest.normalize.address` for addresses; rapidfuzz's token-sort ratio), raised a
+little by each identifier they share. A shared address
 alone never makes a pair (mass-registration addresses hold many distinct shells), a
 name alone stays below the default threshold (namesakes are common), and names that
-differ in a number ("Trading 0031" / "Trading 0032") are never paired.
+differ in a number ("Trading 0031" / "Trading 0032", "Suite 501" / "Suite 502") are never
+paired. Two addresses that read the same once spelling is normalised are one place.
 
     python -m ingest resolve [--threshold 0.85] [--labels Company,Supplier] [--format table|csv|json] [--apply]
 """
@@ -23,16 +25,26 @@ from rapidfuzz import fuzz
 
 from graph.model import quote
 from graph.store import GraphStore
-from ingest.normalize import name_key
+from ingest.normalize import CleaningError, address, name_key
 
 __all__ = ["Candidate", "RESOLVABLE", "IDENTIFIERS", "candidates_frame", "propose"]
 
-RESOLVABLE = ("Supplier", "Company", "ShellCompany", "Person", "SalesChannel")
+RESOLVABLE = ("Supplier", "Company", "ShellCompany", "Person", "SalesChannel", "Address")
 IDENTIFIERS = ("Address", "Phone", "Email", "PaymentAccount", "Domain")
 MAX_BLOCK = 200  # a name word shared by more nodes than this tells nothing ("trading")
 SHARED_IDENTIFIER_BONUS = 0.05
 MIN_NAME_SIMILARITY = 0.6
 NAME_ONLY_WEIGHT = 0.8
+
+
+def _cleaned(label: str, text: object) -> str | None:
+    """The comparable form of a display name: addresses by postal rules, the rest as names."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return address(text) if label == "Address" else name_key(text)
+    except CleaningError:
+        return None
 
 
 def _numbers(name: str) -> set[str]:
@@ -68,7 +80,7 @@ def propose(store: GraphStore, *, labels: Iterable[str] = RESOLVABLE, threshold:
         if label not in present:
             continue
         entities = _entities(store, label)
-        names = {row.key: name_key(row.name) for row in entities.itertuples() if isinstance(row.name, str)}
+        names = {row.key: name for row in entities.itertuples() if (name := _cleaned(label, row.name))}
         identifiers = {row.key: set(row.identifiers) for row in entities.itertuples()}
         blocks: dict[str, set[str]] = defaultdict(set)
         for key, name in names.items():
@@ -93,6 +105,8 @@ def propose(store: GraphStore, *, labels: Iterable[str] = RESOLVABLE, threshold:
             shared = sorted(identifiers[a] & identifiers[b])
             if shared:
                 score = min(1.0, similarity + SHARED_IDENTIFIER_BONUS * len(shared))
+            elif label == "Address":  # same numbers (checked above), same words: one place
+                score = similarity
             else:  # a name alone is weak evidence: namesakes are common
                 score = similarity * NAME_ONLY_WEIGHT
             if score < threshold:

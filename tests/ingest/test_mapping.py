@@ -36,8 +36,8 @@ def test_customs_sheet_yields_linked_seizures(store: GraphStore) -> None:
         "brand": "Vantablack Audio",
     }
     assert rows[1]["value"] == 86400.0 and rows[1]["hs"] == "4202.21"
-    sources = store.query("MATCH (a:Address {id: 'ADR-suite-804-wan-chai'}) RETURN a.sources AS s").iloc[0]["s"]
-    assert sources == ["customs_seizures.csv:2", "customs_seizures.csv:3"]  # one address, two rows
+    sources = store.query("MATCH (a:Address {id: 'ADR-ste-804-wan-chai'}) RETURN a.sources AS s").iloc[0]["s"]
+    assert sources == ["customs_seizures.csv:2", "customs_seizures.csv:3"]  # one address spelt two ways, two rows
 
 
 def test_storefront_scrape_cleans_identifiers(store: GraphStore) -> None:

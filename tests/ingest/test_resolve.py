@@ -3,9 +3,10 @@ and nothing else is proposed."""
 
 from __future__ import annotations
 
+from graph.records import NodeRecord
 from graph.store import GraphStore
 from ingest.demo import generate, load
-from ingest.normalize import domain, email, name_key, phone
+from ingest.normalize import address, domain, email, name_key, phone
 from ingest.resolve import propose
 
 
@@ -21,6 +22,17 @@ def test_planted_variants_are_proposed_and_nothing_else(store: GraphStore) -> No
     assert any(r.startswith("both linked to ADR-") for r in best.reasons)
 
 
+def test_addresses_spelt_two_ways_are_proposed_but_other_suites_are_not(store: GraphStore) -> None:
+    store.upsert_nodes(
+        [
+            NodeRecord(("Address",), "A1", {"name": "Suite 501, 12 Harbour Road, Wan Chai"}, source="t"),
+            NodeRecord(("Address",), "A2", {"name": "STE 501 12 harbour rd. wan chai"}, source="t"),
+            NodeRecord(("Address",), "A3", {"name": "Suite 502, 12 Harbour Road, Wan Chai"}, source="t"),
+        ]
+    )
+    assert [(c.a, c.b) for c in propose(store, labels=["Address"])] == [("A1", "A2")]
+
+
 def test_normalizers() -> None:
     assert name_key("Crème Trading Co., Ltd.") == name_key("CREME TRADING LIMITED") == "creme trading"
     assert name_key("深圳市龙华皮具有限公司") == "深圳市龙华皮具"
@@ -28,6 +40,8 @@ def test_normalizers() -> None:
     assert phone("138 1234 5678") == phone("+86 138-1234-5678") == "+8613812345678"
     assert email(" mailto:Sales@Example.COM ") == "sales@example.com"
     assert domain("https://WWW.cheap-bags.example/shop") == "cheap-bags.example"
+    assert address("Suite 501, 12 Harbour Road, Wan Chai") == address("STE 501 12 harbour rd. wan chai")
+    assert address("5th Floor, Bldg #3") == "5 fl bldg 3" != address("3rd Floor, Bldg #5")
 
 
 def _entities(store: GraphStore):
