@@ -28,7 +28,7 @@ from ingest.admin_csv import ARRAY_DELIMITER
 __all__ = ["Demo", "generate", "load"]
 
 SOURCE = "demo"
-NODES_PER_RING = 22  # on average, with the shared hubs spread over many rings
+NODES_PER_RING = 34  # on average, with the shared hubs spread over many rings
 MARKETPLACES = ["Amazon", "eBay", "AliExpress", "Shopee", "Instagram", "Facebook Marketplace", "Wish"]
 BRANDS = [
     "Maison Exemple",
@@ -54,6 +54,7 @@ SHELL_HAVENS = [("Wan Chai", "HK"), ("Road Town", "VG"), ("Limassol", "CY"), ("W
 PRODUCTS = ["handbags", "sneakers", "watches", "headphones", "perfume", "power tools", "phone cases", "sunglasses"]
 FIRST = ["Wei", "Li", "Mehmet", "Ayşe", "Carlos", "María", "Nguyen", "Olena", "Ahmed", "Sofia", "Jun", "Priya"]
 LAST = ["Zhang", "Chen", "Yılmaz", "Kaya", "Gómez", "Pérez", "Tran", "Kovalenko", "Haddad", "Rossi", "Wong", "Shah"]
+MODELS = ["Classic", "Sport", "Pro", "Mini", "Limited Edition", "Signature", "Heritage", "Air"]
 PORTS = ["Rotterdam", "Felixstowe", "Hamburg", "Antwerp", "Le Havre", "Valencia", "Los Angeles", "Newark"]
 
 
@@ -125,7 +126,7 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
     tag = f"{r:03d}"
     city, cc = rng.choice(CITIES)
     product_kind = rng.choice(PRODUCTS)
-    brands = rng.sample(range(len(BRANDS)), 2)
+    brands = rng.sample(range(len(BRANDS)), rng.randint(2, 3))
     factory_address = demo.node(
         "Address", f"ADR-{tag}-F", r, name=f"{rng.randint(1, 300)} Industrial Rd, {city}", city=city, country=cc
     )
@@ -184,12 +185,19 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
         for a, provider in enumerate(rng.sample(["PayPal", "Stripe", "Alipay", "Payoneer"], 2))
     ]
     products = []
-    for p, b in enumerate(brands):
-        key = demo.node("Product", f"PRD-{tag}-{p}", r, name=f"Fake {BRANDS[b]} {product_kind}", category=product_kind)
-        demo.link("INFRINGES", key, f"BR-{b:02d}", right="trademark")
-        products.append(key)
+    for b in brands:
+        for model in rng.sample(MODELS, rng.randint(2, 4)):
+            key = demo.node(
+                "Product",
+                f"PRD-{tag}-{len(products)}",
+                r,
+                name=f"Fake {BRANDS[b]} {model} {product_kind}",
+                category=product_kind,
+            )
+            demo.link("INFRINGES", key, f"BR-{b:02d}", right="trademark")
+            products.append(key)
     channels = []
-    for c in range(rng.randint(3, 7)):
+    for c in range(rng.randint(4, 14)):
         kind = rng.choice(["storefront", "storefront", "website", "social"])
         market = rng.randrange(len(MARKETPLACES))
         key = demo.node(
@@ -207,39 +215,44 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
             demo.link("HAS_DOMAIN", key, domain)
         demo.link("SUPPLIES", rng.choice(shells), key)
         demo.link("OPERATES", organiser, key)
-        demo.link("PAID_VIA", key, rng.choice(accounts))
+        for account in rng.sample(accounts, rng.randint(1, len(accounts))):
+            demo.link("PAID_VIA", key, account)
         demo.link("HAS_PHONE", key, phone)
         demo.link("HAS_EMAIL", key, email)
-        for product in products:
+        for product in rng.sample(products, rng.randint(2 * len(products) // 3, len(products))):
             demo.link("SELLS", key, product, price=round(rng.uniform(9, 120), 2), currency="USD")
         channels.append(key)
-    shipment = demo.node(
-        "Shipment",
-        f"SHP-{tag}",
-        r,
-        name=f"Container {rng.choice(PORTS)[:3].upper()}{rng.randint(100000, 999999)}",
-        shipped=start + dt.timedelta(days=rng.randint(300, 900)),
-        port_of_entry=rng.choice(PORTS),
-        declared_value=float(rng.randint(2000, 90000)),
-        currency="USD",
-    )
-    demo.link("SHIPPED", factories[0], shipment)
-    demo.link("CONSIGNED_TO", shipment, rng.choice(forwarders))
-    for product in products:
-        demo.link("CONTAINS", shipment, product, quantity=rng.randint(100, 5000))
-    seizure = demo.node(
-        "Seizure",
-        f"SZ-{tag}",
-        r,
-        name=f"Seizure {tag}",
-        date=start + dt.timedelta(days=rng.randint(900, 1100)),
-        port=rng.choice(PORTS),
-        agency="Customs",
-        quantity=rng.randint(100, 5000),
-        value=float(rng.randint(10000, 500000)),
-        currency="EUR",
-    )
-    demo.link("SEIZED", seizure, shipment)
+    seizures = []
+    for n in range(rng.randint(1, 3)):
+        shipment = demo.node(
+            "Shipment",
+            f"SHP-{tag}-{n}",
+            r,
+            name=f"Container {rng.choice(PORTS)[:3].upper()}{rng.randint(100000, 999999)}",
+            shipped=start + dt.timedelta(days=rng.randint(300, 900)),
+            port_of_entry=rng.choice(PORTS),
+            declared_value=float(rng.randint(2000, 90000)),
+            currency="USD",
+        )
+        demo.link("SHIPPED", rng.choice(factories), shipment)
+        demo.link("CONSIGNED_TO", shipment, rng.choice(forwarders))
+        for product in rng.sample(products, rng.randint(1, len(products))):
+            demo.link("CONTAINS", shipment, product, quantity=rng.randint(100, 5000))
+        if n == 0 or rng.random() < 0.5:  # not every container is stopped
+            seizure = demo.node(
+                "Seizure",
+                f"SZ-{tag}-{n}",
+                r,
+                name=f"Seizure {tag}-{n}",
+                date=start + dt.timedelta(days=rng.randint(900, 1100)),
+                port=rng.choice(PORTS),
+                agency="Customs",
+                quantity=rng.randint(100, 5000),
+                value=float(rng.randint(10000, 500000)),
+                currency="EUR",
+            )
+            demo.link("SEIZED", seizure, shipment)
+            seizures.append(seizure)
     case = demo.node(
         "Case",
         f"CASE-{tag}",
@@ -249,7 +262,8 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
         status=rng.choice(["open", "closed"]),
         opened=start + dt.timedelta(days=rng.randint(900, 1200)),
     )
-    demo.link("INVOLVES", case, seizure, role="evidence")
+    for seizure in seizures:
+        demo.link("INVOLVES", case, seizure, role="evidence")
     demo.link("INVOLVES", case, organiser, role="suspect")
     for channel in rng.sample(channels, min(2, len(channels))):
         demo.link("INVOLVES", case, channel, role="target")
