@@ -3,6 +3,7 @@
     python -m graph cypher "MATCH (n) RETURN count(n) AS n" [--param name=value ...]
                            [--format table|csv|json] [--timeout S] [--limit N]
     python -m graph counts [--format table|csv|json]
+    python -m graph communities | keyplayers | path | links | shells   (graph/analysis_cli.py)
 
 Exit status: 0 on success, 1 when the store fails the query, 2 for a refused query or
 bad arguments. Messages go to standard error and never carry credentials.
@@ -16,12 +17,13 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from graph.analysis_cli import add_commands
 from graph.config import Settings, open_store
 from graph.guard import QueryRefused
 from graph.model import ModelError
 from graph.output import FORMATS, render
 from graph.params import ParameterError, parse_params
-from graph.store import GraphStore, QueryError
+from graph.store import GraphStore, NodeNotFound, QueryError
 
 __all__ = ["main"]
 
@@ -61,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     cypher.set_defaults(run=_cypher)
     counts = commands.add_parser("counts", help="nodes per label and relationships per type")
     counts.set_defaults(run=_counts)
-    for sub in (cypher, counts):
+    for sub in (cypher, counts, *add_commands(commands)):
         sub.add_argument("--format", choices=FORMATS, default="table")
     return parser
 
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with open_store(Settings.from_env()) as store:
             frame = run(store, args)
-    except (QueryRefused, ParameterError, ModelError) as error:
+    except (QueryRefused, ParameterError, ModelError, ValueError, NodeNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except QueryError as error:

@@ -115,6 +115,11 @@ class EmbeddedStore(GraphStore):
         with self._lock, _translated_errors():
             return self._graph().cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
 
+    def _read_columns(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        with self._lock, _translated_errors():
+            view = self._graph().cypher(query, params=dict(params or {}), hide_structural_keys=True)
+            return {name: list(view.column(name)) for name in view.columns}
+
     def _write(
         self, query: str, params: Mapping[str, Any] | None = None
     ) -> tuple[list[dict[str, Any]], dict[str, int]]:

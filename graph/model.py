@@ -69,6 +69,29 @@ def check_type(type_name: str) -> str:
     return type_name
 
 
+#: What a label's nodes are to network analysis: ``entity`` takes part in everything;
+#: an ``identifier`` (address, phone...) links entities that share it; a ``hub`` (a
+#: marketplace, a brand) links everything and explains nothing; a ``record`` (a merge
+#: judgement, an analysis run) is bookkeeping, left out of analysis.
+ROLES = ("entity", "identifier", "hub", "record")
+
+
+def _role(value: Any, owner: str) -> str:
+    if value not in ROLES:
+        raise ModelError(f"label {owner}: role {value!r} is not one of {ROLES}")
+    return str(value)
+
+
+def _weight(value: Any, owner: str) -> float:
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        weight = -1.0
+    if weight <= 0:
+        raise ModelError(f"relationship {owner}: weight {value!r} is not a positive number")
+    return weight
+
+
 @dataclass(frozen=True)
 class LabelSpec:
     """A node label: its key property, display property and typed properties."""
@@ -79,6 +102,7 @@ class LabelSpec:
     properties: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     declared: bool = False  # True when a dataset, not model.yaml, brought it
+    role: str = "entity"  # entity | identifier | hub | record (see ROLES)
 
 
 @dataclass(frozen=True)
@@ -91,6 +115,7 @@ class RelationshipSpec:
     properties: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     declared: bool = False
+    weight: float = 1.0  # how strongly the link binds two entities in network analysis
 
     def allows(self, source: str, target: str) -> bool:
         return (self.sources is None or source in self.sources) and (self.targets is None or target in self.targets)
@@ -184,6 +209,10 @@ class Model:
         if not spec.allows(source, target):
             raise ModelError(f"{rel_type} may not join {source} to {target}")
 
+    def labels_with_role(self, *roles: str) -> list[str]:
+        """Known labels whose role is one of ``roles``, sorted."""
+        return sorted(name for name, spec in self._labels.items() if spec.role in roles)
+
     def display_property(self, labels: list[str] | tuple[str, ...]) -> str:
         """The display property of the first known label of a node (``name`` otherwise)."""
         for name in labels:
@@ -224,6 +253,7 @@ def load_model(path: str | Path | None = None) -> Model:
             display=spec.get("display", "name"),
             properties=_checked_properties(spec.get("properties") or {}, name),
             description=spec.get("description", ""),
+            role=_role(spec.get("role", "entity"), name),
         )
     relationships = {}
     for name, spec in (raw.get("relationships") or {}).items():
@@ -234,5 +264,6 @@ def load_model(path: str | Path | None = None) -> Model:
             targets=_endpoints(spec.get("to"), name, labels),
             properties=_checked_properties(spec.get("properties") or {}, name),
             description=spec.get("description", ""),
+            weight=_weight(spec.get("weight", 1.0), name),
         )
     return Model(labels, relationships)

@@ -49,6 +49,19 @@ class Neo4jStore(GraphStore):
         with _translated_errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
 
+    def _read_columns(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, list[Any]]:
+            result = tx.run(query, dict(params or {}))
+            names = result.keys()
+            columns: list[list[Any]] = [[] for _ in names]
+            for record in result:  # streamed in fetch-size pages, never all records at once
+                for column, value in zip(columns, record.values(), strict=True):
+                    column.append(to_python(value))
+            return dict(zip(names, columns, strict=True))
+
+        with _translated_errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
     def _write(
         self, query: str, params: Mapping[str, Any] | None = None
     ) -> tuple[list[dict[str, Any]], dict[str, int]]:

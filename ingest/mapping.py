@@ -145,9 +145,7 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
         for column, chain in _FIELD.findall(str(spec["key"])):
             for cleaner in filter(None, (name.strip() for name in chain.split("|"))):
                 if cleaner not in CLEANERS:
-                    raise MappingError(
-                        f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}"
-                    )
+                    raise MappingError(f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}")
             columns.add(column.strip())
         columns.update(p.column for p in props)
         nodes.append(NodeSpec(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))

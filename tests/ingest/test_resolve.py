@@ -69,8 +69,9 @@ def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore) -> None:
     assert set(before.nodes[variant]["properties"]["sources"]) <= set(survivor["sources"])
     moved = {(u, d["type"]) for u, v, d in merged.in_edges(entity, data=True)}
     assert all((u, d["type"]) in moved for u, v, d in before.in_edges(variant, data=True))
-    record = store.query("MATCH (j:Judgement {id: $id}) RETURN j.by AS by, j.why AS why, j.status AS status",
-                         {"id": judgement}).to_dict("records")[0]
+    record = store.query(
+        "MATCH (j:Judgement {id: $id}) RETURN j.by AS by, j.why AS why, j.status AS status", {"id": judgement}
+    ).to_dict("records")[0]
     assert record["why"] == ["same name, same address"] and record["status"] == "applied" and record["by"]
     unmerge(store, judgement)
     assert nx.utils.graphs_equal(before, _entities(store))

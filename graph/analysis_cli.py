@@ -1,0 +1,178 @@
+"""The network-analysis commands of ``python -m graph``.
+
+    python -m graph communities [--algorithm louvain|leiden|label_propagation] [--seed S]
+                                [--resolution R] [--summary] [--no-write] [SCOPE]
+    python -m graph keyplayers [--limit N] [SCOPE]
+    python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N]
+    python -m graph links [--limit N] [SCOPE]
+    python -m graph shells [--limit N] [--as-of DATE]
+
+SCOPE: ``--labels A,B`` ``--types T,U`` ``--since DATE`` ``--until DATE``
+``--around ID [--hops N]`` ``--weight TYPE=W`` ``--unweighted``. Every command takes
+``--format table|csv|json``; run details go to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+import pandas as pd
+
+from graph.communities import ALGORITHMS, detect, write_back
+from graph.keyplayers import key_players
+from graph.links import hidden_links
+from graph.paths import find_paths
+from graph.projection import Scope, project
+from graph.shells import shell_scores
+from graph.store import GraphStore
+from graph.summaries import summarise
+
+__all__ = ["add_commands"]
+
+
+def _names(text: str | None) -> tuple[str, ...] | None:
+    return tuple(part.strip() for part in text.split(",") if part.strip()) if text else None
+
+
+def _moment(text: str | None, parameter: str) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{parameter}: {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _weights(pairs: list[str]) -> dict[str, float] | None:
+    weights = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--weight {pair!r}: expected TYPE=NUMBER") from None
+        if weights[name.strip()] <= 0:
+            raise ValueError(f"--weight {pair!r}: the weight must be positive")
+    return weights or None
+
+
+def _scope(store: GraphStore, args: argparse.Namespace) -> Scope:
+    types = _names(args.types)
+    weights = _weights(args.weight)
+    for name in _names(args.labels) or ():
+        store.model.label(name)
+    for name in (types or ()) + tuple(weights or ()):
+        store.model.relationship(name)
+    return Scope(
+        labels=_names(args.labels),
+        types=types,
+        since=_moment(args.since, "--since"),
+        until=_moment(args.until, "--until"),
+        around=tuple(args.around),
+        hops=args.hops,
+        weights=weights,
+        weighted=not args.unweighted,
+    )
+
+
+def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    projection = project(store, _scope(store, args))
+    result = detect(projection, args.algorithm, seed=args.seed, resolution=args.resolution)
+    run_id = write_back(store, projection, result) if args.write else "not written (--no-write)"
+    print(
+        f"{result.algorithm} ({result.implementation}): {len(set(result.membership.values()))} communities "
+        f"over {result.nodes} nodes and {result.edges} edges, modularity {result.modularity:.4f}, "
+        f"{result.seconds:.2f} s, seed {result.seed}, resolution {result.resolution}; run {run_id}",
+        file=sys.stderr,
+    )
+    if args.summary:
+        return summarise(store, projection, result, limit=None)
+    return pd.DataFrame(
+        [
+            {"id": key, "community": result.membership[key], "labels": list(labels), "name": name}
+            for key, labels, name in zip(projection.keys, projection.labels, projection.names, strict=True)
+        ],
+        columns=["id", "community", "labels", "name"],
+    )
+
+
+def _keyplayers(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    projection = project(store, _scope(store, args))
+    membership = detect(projection, seed=args.seed).membership
+    frame, method = key_players(projection, store.model, membership=membership, limit=args.limit, seed=args.seed)
+    print(f"betweenness {method['betweenness']}; {method['nodes']} nodes, {method['edges']} edges", file=sys.stderr)
+    return frame
+
+
+def _path(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    paths = find_paths(
+        store, args.start, args.end, max_hops=args.max_hops, max_degree=args.max_degree, limit=args.limit
+    )
+    if not paths:
+        print(f"no path of at most {args.max_hops} links joins {args.start} and {args.end}", file=sys.stderr)
+    return pd.DataFrame(
+        [{"path": i + 1, "hops": len(p.steps), "nodes": list(p.nodes), "chain": p.text()} for i, p in enumerate(paths)],
+        columns=["path", "hops", "nodes", "chain"],
+    )
+
+
+def _links(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    frame, too_common = hidden_links(project(store, _scope(store, args)), store.model, limit=args.limit)
+    if too_common:
+        print(f"left out as too common: {', '.join(too_common[:10])}", file=sys.stderr)
+    return frame
+
+
+def _shells(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    as_of = _moment(args.as_of, "--as-of")
+    return shell_scores(store, as_of=as_of.date() if as_of else None, limit=args.limit)
+
+
+def _add_scope(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--labels", help="comma-separated labels to include (default: all but records)")
+    parser.add_argument("--types", help="comma-separated relationship types to include (default: all)")
+    parser.add_argument("--since", help="only what was seen on or after this date (last_seen)")
+    parser.add_argument("--until", help="only what was seen on or before this date (first_seen)")
+    parser.add_argument("--around", action="append", default=[], metavar="ID", help="only the neighbourhood of ID")
+    parser.add_argument("--hops", type=int, default=2, help="neighbourhood radius for --around (default 2)")
+    parser.add_argument("--weight", action="append", default=[], metavar="TYPE=W", help="override a type's weight")
+    parser.add_argument("--unweighted", action="store_true", help="every relationship weighs 1")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+    """Register the analysis subcommands; returns their parsers."""
+    communities = commands.add_parser("communities", help="detect communities (rings) and store them")
+    communities.add_argument("--algorithm", choices=ALGORITHMS, default="louvain")
+    communities.add_argument("--seed", type=int, default=42)
+    communities.add_argument("--resolution", type=float, default=1.0, help="higher: smaller communities")
+    communities.add_argument("--summary", action="store_true", help="one row per community instead of per node")
+    communities.add_argument("--no-write", dest="write", action="store_false", help="do not store the result")
+    _add_scope(communities)
+    communities.set_defaults(run=_communities)
+
+    players = commands.add_parser("keyplayers", help="rank entities by degree, PageRank and betweenness")
+    players.add_argument("--limit", type=int, default=25)
+    players.add_argument("--seed", type=int, default=42)
+    _add_scope(players)
+    players.set_defaults(run=_keyplayers)
+
+    path = commands.add_parser("path", help="shortest paths between two entities, explained")
+    path.add_argument("start", metavar="ID")
+    path.add_argument("end", metavar="ID")
+    path.add_argument("--max-hops", type=int, default=6)
+    path.add_argument("--max-degree", type=int, default=None, help="do not walk through nodes with more neighbours")
+    path.add_argument("--limit", type=int, default=10)
+    path.set_defaults(run=_path)
+
+    links = commands.add_parser("links", help="entities sharing identifiers without a direct link")
+    links.add_argument("--limit", type=int, default=100)
+    _add_scope(links)
+    links.set_defaults(run=_links)
+
+    shells = commands.add_parser("shells", help="shell-company indicators with reasons")
+    shells.add_argument("--limit", type=int, default=100)
+    shells.add_argument("--as-of", help="the date 'recent incorporation' counts back from (default: today)")
+    shells.set_defaults(run=_shells)
+    return [communities, players, path, links, shells]

@@ -1,0 +1,133 @@
+"""Shell-company indicators: a score per company with the reasons behind it.
+
+The patterns investigators look for, each worth part of the score:
+
+* a **mass-registration address**: the company shares its registered address with
+  other companies (the more, the stronger);
+* a **nominee director**: one of its directors directs many companies;
+* **recent incorporation**: incorporated shortly before it started trading, or within
+  the last two years;
+* a **pass-through**: it only moves goods from suppliers to storefronts, with no
+  shipments, staff or accounts of its own.
+
+All reads are portable Cypher over whitelisted labels and types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pandas as pd
+
+from graph.model import quote
+from graph.store import GraphStore
+
+__all__ = ["COMPANY_LABELS", "shell_scores"]
+
+COMPANY_LABELS = ("Company", "ShellCompany")
+CROWDED_ADDRESS = 3  # companies at one address before it counts
+BUSY_DIRECTOR = 3  # companies directed by one person before it counts
+RECENT = dt.timedelta(days=730)
+WEIGHTS = {"address": 0.3, "director": 0.3, "recent": 0.15, "pass_through": 0.25}
+COLUMNS = ["key", "name", "labels", "score", "reasons"]
+PASS_THROUGH_TYPES = {"SUPPLIES", "REGISTERED_AT", "DIRECTS", "OWNS", "INVOLVES"}
+
+
+def _companies(store: GraphStore) -> dict[str, dict]:
+    present = [label for label in COMPANY_LABELS if label in store.labels_in_store()]
+    companies: dict[str, dict] = {}
+    for label in present:
+        for row in store.query(
+            f"MATCH (c:{quote(label)}) RETURN c._kg_key AS key, c.name AS name, labels(c) AS labels, "
+            f"c.incorporated AS incorporated ORDER BY key"
+        ).to_dict("records"):
+            companies.setdefault(row["key"], row)
+    return companies
+
+
+def _grouped(store: GraphStore, query: str) -> dict[str, tuple[str, list[str]]]:
+    """``holder -> (name, [company keys])`` from a query returning holder, name, company."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for row in store.query(query).to_dict("records"):
+        groups.setdefault(row["holder"], (row["name"], []))[1].append(row["company"])
+    return groups
+
+
+def shell_scores(store: GraphStore, *, as_of: dt.date | None = None, limit: int = 100) -> pd.DataFrame:
+    """Companies with at least one indicator, highest score first."""
+    companies = _companies(store)
+    if not companies:
+        return pd.DataFrame(columns=COLUMNS)
+    types = set(store.counts().types)
+    scores: dict[str, float] = defaultdict(float)
+    reasons: dict[str, list[str]] = defaultdict(list)
+    if "REGISTERED_AT" in types:
+        addresses = _grouped(
+            store,
+            "MATCH (c)-[:REGISTERED_AT]->(a:Address) RETURN a._kg_key AS holder, a.name AS name, "
+            "c._kg_key AS company ORDER BY holder, company",
+        )
+        for address, (name, members) in addresses.items():
+            members = [m for m in dict.fromkeys(members) if m in companies]
+            if len(members) >= CROWDED_ADDRESS:
+                for member in members:
+                    scores[member] += WEIGHTS["address"] * min(1.0, len(members) / 10 + 0.5)
+                    others = len(members) - 1
+                    reasons[member].append(f"registered at {name!r} ({address}) with {others} other companies")
+    if "DIRECTS" in types:
+        directors = _grouped(
+            store,
+            "MATCH (p:Person)-[:DIRECTS]->(c) RETURN p._kg_key AS holder, p.name AS name, "
+            "c._kg_key AS company ORDER BY holder, company",
+        )
+        for person, (name, members) in directors.items():
+            members = [m for m in dict.fromkeys(members) if m in companies]
+            if len(members) >= BUSY_DIRECTOR:
+                for member in members:
+                    scores[member] += WEIGHTS["director"] * min(1.0, len(members) / 10 + 0.5)
+                    reasons[member].append(f"director {name!r} ({person}) directs {len(members)} companies")
+    today = as_of or dt.date.today()
+    started: dict[str, dt.date] = {}
+    if "SUPPLIES" in types:
+        for row in store.query(
+            "MATCH (c)-[r:SUPPLIES]->() WHERE r.since IS NOT NULL RETURN c._kg_key AS key, min(r.since) AS since"
+        ).to_dict("records"):
+            started[row["key"]] = row["since"]
+    for key, company in companies.items():
+        incorporated = company.get("incorporated")
+        if not isinstance(incorporated, dt.date):
+            continue
+        incorporated = incorporated.date() if isinstance(incorporated, dt.datetime) else incorporated
+        first_trade = started.get(key)
+        if isinstance(first_trade, dt.datetime):
+            first_trade = first_trade.date()
+        if first_trade and dt.timedelta(0) <= first_trade - incorporated <= dt.timedelta(days=180):
+            scores[key] += WEIGHTS["recent"]
+            reasons[key].append(f"incorporated {incorporated}, trading by {first_trade}")
+        elif dt.timedelta(0) <= today - incorporated <= RECENT:
+            scores[key] += WEIGHTS["recent"]
+            reasons[key].append(f"incorporated recently ({incorporated})")
+    if "SUPPLIES" in types:
+        flows = store.query(
+            "MATCH (:Supplier)-[:SUPPLIES]->(c)-[:SUPPLIES]->(:SalesChannel) WITH DISTINCT c "
+            "MATCH (c)-[r]-() RETURN c._kg_key AS key, collect(DISTINCT type(r)) AS types ORDER BY key"
+        )
+        for row in flows.to_dict("records"):
+            if row["key"] in companies and set(row["types"]) <= PASS_THROUGH_TYPES:
+                scores[row["key"]] += WEIGHTS["pass_through"]
+                reasons[row["key"]].append("only passes goods from suppliers to storefronts")
+    ranked = sorted(scores, key=lambda k: (-scores[k], k))[:limit]
+    return pd.DataFrame(
+        [
+            {
+                "key": key,
+                "name": companies[key]["name"],
+                "labels": sorted(companies[key]["labels"]),
+                "score": round(min(1.0, scores[key]), 3),
+                "reasons": "; ".join(reasons[key]),
+            }
+            for key in ranked
+        ],
+        columns=COLUMNS,
+    )
