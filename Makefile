@@ -48,6 +48,7 @@ test: venv neo4j-jars lint
 bench: venv neo4j-jars
 	$(PY) bench/store.py
 	$(PY) bench/ingest.py
+	$(PY) bench/communities.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache
