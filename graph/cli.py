@@ -4,6 +4,9 @@
                            [--format table|csv|json] [--timeout S] [--limit N]
     python -m graph counts [--format table|csv|json]
     python -m graph communities | keyplayers | path | links | shells   (graph/analysis_cli.py)
+    python -m graph queries [--format table|csv|json]
+    python -m graph query NAME [--param name=value ...] [--format table|csv|json] [--timeout S] [--limit N]
+    python -m graph query --save NAME --cypher TEXT [--title T] [--description D]
 
 Exit status: 0 on success, 1 when the store fails the query, 2 for a refused query or
 bad arguments. Messages go to standard error and never carry credentials.
@@ -20,9 +23,11 @@ import pandas as pd
 from graph.analysis_cli import add_commands
 from graph.config import Settings, open_store
 from graph.guard import QueryRefused
+from graph.library import LibraryError, load_library, save_query
 from graph.model import ModelError
 from graph.output import FORMATS, render
 from graph.params import ParameterError, parse_params
+from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, run_saved
 from graph.store import GraphStore, NodeNotFound, QueryError
 
 __all__ = ["main"]
@@ -33,6 +38,39 @@ def _cypher(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     if frame.attrs.get("truncated"):
         print(f"note: only the first {args.limit} rows are shown (--limit)", file=sys.stderr)
     return frame
+
+
+def _queries(_store: GraphStore | None, _args: argparse.Namespace) -> pd.DataFrame:
+    library = load_library()
+    return pd.DataFrame(
+        [
+            {
+                "name": q.name,
+                "title": q.title,
+                "parameters": "; ".join(p.describe() for p in q.params),
+                "tags": ", ".join(q.tags),
+                "source": "shipped" if q.shipped else str(q.path),
+            }
+            for q in library.values()
+        ],
+        columns=["name", "title", "parameters", "tags", "source"],
+    )
+
+
+def _query(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    library = load_library()
+    if args.name not in library:
+        raise LibraryError(f"no saved query named {args.name!r}; see python -m graph queries")
+    given = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise LibraryError(f"--param {item!r}: expected NAME=VALUE")
+        given[name.strip()] = value
+    run = run_saved(store, library[args.name], given, timeout=args.timeout, row_limit=args.limit)
+    for note in run.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return run.frame
 
 
 def _counts(store: GraphStore, _args: argparse.Namespace) -> pd.DataFrame:
@@ -63,17 +101,43 @@ def _parser() -> argparse.ArgumentParser:
     cypher.set_defaults(run=_cypher)
     counts = commands.add_parser("counts", help="nodes per label and relationships per type")
     counts.set_defaults(run=_counts)
-    for sub in (cypher, counts, *add_commands(commands)):
+    listing = commands.add_parser("queries", help="list the saved queries and their parameters")
+    listing.set_defaults(run=_queries, offline=True)
+    saved = commands.add_parser("query", help="run a saved query, or save one (--save)")
+    saved.add_argument("name", nargs="?", help="the saved query's name")
+    saved.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
+    saved.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds before the query is stopped")
+    saved.add_argument("--limit", type=int, default=DEFAULT_ROW_LIMIT, help="row cap (default %(default)s)")
+    saved.add_argument("--save", metavar="NAME", help="save --cypher into your query folder under NAME")
+    saved.add_argument("--cypher", help="with --save: the query text")
+    saved.add_argument("--title", default="", help="with --save: a title")
+    saved.add_argument("--description", default="", help="with --save: what it answers")
+    saved.set_defaults(run=_query)
+    for sub in (cypher, counts, listing, saved, *add_commands(commands)):
         sub.add_argument("--format", choices=FORMATS, default="table")
     return parser
+
+
+def _save(args: argparse.Namespace) -> pd.DataFrame:
+    if not args.cypher:
+        raise LibraryError("--save needs --cypher with the query text")
+    saved = save_query(args.save, args.cypher, title=args.title, description=args.description)
+    return pd.DataFrame([{"saved": saved.name, "path": str(saved.path)}])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run: Callable[[GraphStore, argparse.Namespace], pd.DataFrame] = args.run
     try:
-        with open_store(Settings.from_env()) as store:
-            frame = run(store, args)
+        if getattr(args, "save", None):
+            frame = _save(args)
+        elif getattr(args, "offline", False):
+            frame = run(None, args)
+        else:
+            if run is _query and not args.name:
+                raise LibraryError("name a saved query (python -m graph queries lists them) or use --save")
+            with open_store(Settings.from_env()) as store:
+                frame = run(store, args)
     except (QueryRefused, ParameterError, ModelError, ValueError, NodeNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -165,7 +165,12 @@ class EmbeddedStore(GraphStore):
         return len(new)
 
     def _run_user_query(
-        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+        self,
+        query: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        row_limit: int | None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> tuple[list[str], list[dict[str, Any]], bool]:
         with self._lock, _translated_errors(timeout):
             view = self._graph().cypher(

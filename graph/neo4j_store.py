@@ -95,9 +95,14 @@ class Neo4jStore(GraphStore):
         self._constrained.add(label)
 
     def _run_user_query(
-        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+        self,
+        query: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        row_limit: int | None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> tuple[list[str], list[dict[str, Any]], bool]:
-        @neo4j.unit_of_work(timeout=timeout)
+        @neo4j.unit_of_work(timeout=timeout, metadata=dict(metadata or {}))
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], bool]:
             result = tx.run(query, dict(params))
             columns = list(result.keys())

@@ -130,9 +130,15 @@ class GraphStore(ABC):
 
     @abstractmethod
     def _run_user_query(
-        self, query: str, params: Mapping[str, Any], timeout: float | None, row_limit: int | None
+        self,
+        query: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        row_limit: int | None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> tuple[list[str], list[dict[str, Any]], bool]:
-        """Run an analyst's query read-only: columns, rows, and whether rows were cut."""
+        """Run an analyst's query read-only: columns, rows, and whether rows were cut.
+        ``metadata`` (who runs which query) goes where the store records queries."""
 
     @abstractmethod
     def clear(self) -> None:
@@ -352,6 +358,7 @@ class GraphStore(ABC):
         *,
         timeout: float | None = None,
         row_limit: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
         """Run read-only Cypher with parameters and return the rows as a DataFrame.
 
@@ -370,7 +377,7 @@ class GraphStore(ABC):
         unused = sorted(set(params) - needed)
         if unused:
             raise QueryRefused(f"parameter ${unused[0]} is not used by the query")
-        columns, rows, truncated = self._run_user_query(cypher, params, timeout, row_limit)
+        columns, rows, truncated = self._run_user_query(cypher, params, timeout, row_limit, metadata)
         frame = pd.DataFrame(rows, columns=columns, dtype=object)
         frame.attrs["truncated"] = truncated
         return frame

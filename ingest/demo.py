@@ -267,6 +267,19 @@ def _ring(demo: Demo, rng: random.Random, r: int, forwarders: list[str], start: 
     demo.link("INVOLVES", case, organiser, role="suspect")
     for channel in rng.sample(channels, min(2, len(channels))):
         demo.link("INVOLVES", case, channel, role="target")
+    if rng.random() < 0.35:  # a platform takedown later names the same people: repeat offenders
+        takedown = demo.node(
+            "Case",
+            f"CASE-{tag}-T",
+            r,
+            name=f"Takedown {rng.choice(MARKETPLACES)} {tag}",
+            kind="platform takedown",
+            status="closed",
+            opened=start + dt.timedelta(days=rng.randint(1000, 1300)),
+        )
+        demo.link("INVOLVES", takedown, organiser, role="account holder")
+        for channel in rng.sample(channels, min(3, len(channels))):
+            demo.link("INVOLVES", takedown, channel, role="target")
 
 
 def _type_of(values: list[object]) -> str:
@@ -334,11 +347,11 @@ def write_admin_csv(demo: Demo, out: Path) -> list[Path]:
     return written
 
 
-def load(store: GraphStore, demo: Demo) -> tuple[int, int]:
-    """Upsert the demo; returns (nodes, relationships) written."""
+def load(store: GraphStore, demo: Demo, *, seen: dt.datetime | None = None) -> tuple[int, int]:
+    """Upsert the demo (sighted at ``seen``, now by default); returns (nodes, relationships) written."""
     with store.writing():
-        nodes = store.upsert_nodes(demo.nodes)
-        rels = store.upsert_relationships(demo.relationships)
+        nodes = store.upsert_nodes(demo.nodes, seen=seen)
+        rels = store.upsert_relationships(demo.relationships, seen=seen)
     if nodes.rejected or rels.rejected:
         raise RuntimeError(f"the demo does not fit the model: {(nodes.rejected + rels.rejected)[:3]}")
     return nodes.created + nodes.updated, rels.created + rels.updated
