@@ -8,7 +8,7 @@ STAMPS := .stamps
 NEO4J_JARS := devserver/target/lib
 GRAPH_DB ?= data/graph.kgl
 
-.PHONY: run test lint venv neo4j-jars neo4j neo4j-stop demo bench clean
+.PHONY: run test lint venv neo4j-jars chromium neo4j neo4j-stop demo bench clean
 
 venv: $(STAMPS)/venv
 $(STAMPS)/venv: requirements.txt
@@ -23,6 +23,14 @@ $(STAMPS)/neo4j-jars: devserver/pom.xml
 	mvn --batch-mode --quiet -f devserver/pom.xml dependency:copy-dependencies \
 	    -DoutputDirectory=target/lib -DincludeScope=runtime
 	@mkdir -p $(STAMPS) && touch $@
+
+# Debian's Chromium for the browser tests and PNG exports (Playwright drives it; it never
+# downloads a browser of its own).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium: /usr/bin/chromium
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 # A local Neo4j on 127.0.0.1 with a generated password, written to .env.
 neo4j: venv neo4j-jars
@@ -42,7 +50,7 @@ run: venv demo
 lint: venv
 	$(VENV)/bin/ruff check graph ingest devserver tests bench app.py
 
-test: venv neo4j-jars lint
+test: venv neo4j-jars chromium lint
 	$(PY) -m pytest
 
 bench: venv neo4j-jars

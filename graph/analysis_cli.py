@@ -6,6 +6,7 @@
     python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N]
     python -m graph links [--limit N] [SCOPE]
     python -m graph shells [--limit N] [--as-of DATE]
+    python -m graph export --center ID [--hops N] --out FILE.html [--png FILE.png] [--title T] [--notes N]
 
 SCOPE: ``--labels A,B`` ``--types T,U`` ``--since DATE`` ``--until DATE``
 ``--around ID [--hops N]`` ``--weight TYPE=W`` ``--unweighted``. Every command takes
@@ -130,6 +131,30 @@ def _shells(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     return shell_scores(store, as_of=as_of.date() if as_of else None, limit=args.limit)
 
 
+def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    from pathlib import Path
+
+    from graph.briefing import briefing_html
+    from graph.render import network_html
+
+    graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
+    if graph.number_of_nodes() == 0:
+        raise ValueError(f"--center: no entity has id {', '.join(args.center)}")
+    title = args.title or f"Network around {', '.join(args.center)}"
+    scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
+    if graph.graph.get("truncated"):
+        scope.append(f"cut at {args.limit} nodes")
+    out = Path(args.out)
+    out.write_text(briefing_html(graph, store.model, title=title, notes=args.notes, scope=scope), encoding="utf-8")
+    written = [{"file": str(out), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()}]
+    if args.png:
+        from graph.snapshot import png_of
+
+        png_of(network_html(graph, store.model), Path(args.png))
+        written.append({"file": args.png, "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()})
+    return pd.DataFrame(written)
+
+
 def _add_scope(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--labels", help="comma-separated labels to include (default: all but records)")
     parser.add_argument("--types", help="comma-separated relationship types to include (default: all)")
@@ -175,4 +200,13 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     shells.add_argument("--limit", type=int, default=100)
     shells.add_argument("--as-of", help="the date 'recent incorporation' counts back from (default: today)")
     shells.set_defaults(run=_shells)
-    return [communities, players, path, links, shells]
+    export = commands.add_parser("export", help="a self-contained HTML briefing of a neighbourhood (and a PNG)")
+    export.add_argument("--center", action="append", required=True, metavar="ID", help="the entity to centre on")
+    export.add_argument("--hops", type=int, default=1, choices=(1, 2, 3))
+    export.add_argument("--limit", type=int, default=500, help="at most this many nodes in the view")
+    export.add_argument("--out", required=True, help="the HTML file to write")
+    export.add_argument("--png", help="also write a PNG of the graph (headless Chromium)")
+    export.add_argument("--title", default="")
+    export.add_argument("--notes", default="", help="the analyst's notes, shown as text")
+    export.set_defaults(run=_export)
+    return [communities, players, path, links, shells, export]

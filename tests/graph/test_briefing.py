@@ -1,0 +1,114 @@
+"""Briefings in a real browser (Debian Chromium through Playwright): they draw offline,
+with every request refused, and names injected from scraped data stay text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.briefing import briefing_html
+from graph.embedded_store import EmbeddedStore
+from graph.records import NodeRecord, RelationshipRecord
+from graph.snapshot import CHROMIUM
+from ingest.demo import generate, load
+
+ROOT = Path(__file__).resolve().parents[2]
+EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg onload=alert(3)> href']
+
+
+@pytest.fixture
+def view(tmp_path: Path):
+    store = EmbeddedStore(tmp_path / "g.kgl")
+    load(store, generate(4, seed=1))
+    store.upsert_nodes(
+        [
+            NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape")
+            for i, name in enumerate(EVIL_NAMES)
+        ]
+    )
+    store.upsert_relationships(
+        [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]
+    )
+    graph = store.neighbourhood(["MKT-00"], hops=1, limit=40)
+    yield store, graph
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "make chromium installs Debian's Chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def test_briefing_opens_offline_and_names_stay_text(view, browser, tmp_path: Path) -> None:
+    store, graph = view
+    out = tmp_path / "briefing.html"
+    out.write_text(
+        briefing_html(graph, store.model, title="<b>Ring</b> review", notes="<script>alert(4)</script>"),
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    requests, dialogs = [], []
+    page.route(
+        "**/*",
+        lambda route: (
+            requests.append(route.request.url),
+            route.continue_() if route.request.url.startswith("file:") else route.abort(),
+        ),
+    )
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(out.as_uri())
+    frame = page.frame_locator("iframe[title=network]")
+    frame.locator("canvas").wait_for(timeout=30_000)
+    drawn = page.frames[1].evaluate("network.body.data.nodes.length")
+    assert drawn == graph.number_of_nodes()
+    assert [url for url in requests if not url.startswith("file:")] == []
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.locator("script:not([src])").count() == 0  # the notes' script is text, not an element
+    assert "<script>alert(4)</script>" in page.locator(".notes").inner_text()
+    assert page.locator("h1").inner_text() == "<b>Ring</b> review"
+    assert page.frames[1].locator("img, svg").count() == 0
+    provenance = page.locator("table").last.inner_text()
+    assert "scrape" in provenance and "EVIL-0" in provenance
+
+
+def test_export_command_writes_briefing_and_png(view, tmp_path: Path) -> None:
+    store, _graph = view
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["GRAPH_DB"] = str(store.path)
+    store.close()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "export",
+            "--center",
+            "MKT-00",
+            "--out",
+            str(tmp_path / "b.html"),
+            "--png",
+            str(tmp_path / "b.png"),
+            "--notes",
+            "seen on 3 marketplaces",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "seen on 3 marketplaces" in (tmp_path / "b.html").read_text()
+    png = (tmp_path / "b.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
