@@ -53,10 +53,11 @@ lint: venv
 test: venv neo4j-jars chromium lint
 	$(PY) -m pytest
 
-bench: venv neo4j-jars
+bench: venv neo4j-jars chromium
 	$(PY) bench/store.py
 	$(PY) bench/ingest.py
 	$(PY) bench/communities.py
+	$(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache
