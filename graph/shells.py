@@ -62,31 +62,36 @@ def shell_scores(store: GraphStore, *, as_of: dt.date | None = None, limit: int 
     types = set(store.counts().types)
     scores: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
-    if "REGISTERED_AT" in types:
-        addresses = _grouped(
-            store,
+    shared = (  # (type, query, threshold, weight, reason): companies crowding around one holder
+        (
+            "REGISTERED_AT",
             "MATCH (c)-[:REGISTERED_AT]->(a:Address) RETURN a._kg_key AS holder, a.name AS name, "
             "c._kg_key AS company ORDER BY holder, company",
-        )
-        for address, (name, members) in addresses.items():
-            members = [m for m in dict.fromkeys(members) if m in companies]
-            if len(members) >= CROWDED_ADDRESS:
-                for member in members:
-                    scores[member] += WEIGHTS["address"] * min(1.0, len(members) / 10 + 0.5)
-                    others = len(members) - 1
-                    reasons[member].append(f"registered at {name!r} ({address}) with {others} other companies")
-    if "DIRECTS" in types:
-        directors = _grouped(
-            store,
+            CROWDED_ADDRESS,
+            WEIGHTS["address"],
+            "registered at {name!r} ({holder}) with {others} other companies",
+        ),
+        (
+            "DIRECTS",
             "MATCH (p:Person)-[:DIRECTS]->(c) RETURN p._kg_key AS holder, p.name AS name, "
             "c._kg_key AS company ORDER BY holder, company",
-        )
-        for person, (name, members) in directors.items():
+            BUSY_DIRECTOR,
+            WEIGHTS["director"],
+            "director {name!r} ({holder}) directs {count} companies",
+        ),
+    )
+    for rel_type, query, threshold, weight, reason in shared:
+        if rel_type not in types:
+            continue
+        for holder, (name, members) in _grouped(store, query).items():
             members = [m for m in dict.fromkeys(members) if m in companies]
-            if len(members) >= BUSY_DIRECTOR:
-                for member in members:
-                    scores[member] += WEIGHTS["director"] * min(1.0, len(members) / 10 + 0.5)
-                    reasons[member].append(f"director {name!r} ({person}) directs {len(members)} companies")
+            if len(members) < threshold:
+                continue
+            for member in members:
+                scores[member] += weight * min(1.0, len(members) / 10 + 0.5)
+                reasons[member].append(
+                    reason.format(name=name, holder=holder, count=len(members), others=len(members) - 1)
+                )
     today = as_of or dt.date.today()
     started: dict[str, dt.date] = {}
     if "SUPPLIES" in types:
