@@ -20,7 +20,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ import networkx as nx
 import numpy as np
 
 from graph.projection import Projection
+from graph.seeding import seeded_igraph, seeded_networkit
 
 __all__ = ["ALGORITHMS", "CommunityResult", "FAST_ABOVE", "detect", "modularity", "write_back"]
 
@@ -130,17 +130,8 @@ def _networkit_graph(projection: Projection):
 
 
 def _networkit_run(seed: int, make: Callable[[Any], Any], graph: Any) -> list[list[int]]:
-    """Run a networkit community algorithm on one thread: the seed alone then fixes the
-    order nodes are visited in, so the partition is reproducible."""
-    import networkit
-
-    threads = networkit.getMaxNumberOfThreads()
-    networkit.setNumberOfThreads(1)
-    try:
-        networkit.engineering.setSeed(seed, False)
+    with seeded_networkit(seed):
         return _groups(make(graph).run().getPartition().getVector())
-    finally:
-        networkit.setNumberOfThreads(threads)
 
 
 def _networkit_louvain(projection: Projection, seed: int, resolution: float) -> list[list[int]]:
@@ -153,28 +144,17 @@ def _networkit_louvain(projection: Projection, seed: int, resolution: float) -> 
 
 def _igraph_label_propagation(projection: Projection, seed: int, resolution: float) -> list[list[int]]:
     graph = projection.to_igraph()
-    clusters = _with_igraph_seed(seed, lambda: graph.community_label_propagation(weights="weight"))
+    with seeded_igraph(seed):
+        clusters = graph.community_label_propagation(weights="weight")
     return _groups(clusters.membership)
-
-
-def _with_igraph_seed(seed: int, run: Callable[[], Any]) -> Any:
-    import igraph
-
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        return run()
-    finally:
-        igraph.set_random_number_generator(random)
 
 
 def _igraph_leiden(projection: Projection, seed: int, resolution: float, iterations: int) -> list[list[int]]:
     graph = projection.to_igraph()
-    clusters = _with_igraph_seed(
-        seed,
-        lambda: graph.community_leiden(
+    with seeded_igraph(seed):
+        clusters = graph.community_leiden(
             objective_function="modularity", weights="weight", resolution=resolution, n_iterations=iterations
-        ),
-    )
+        )
     return _groups(clusters.membership)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from graph.model import Model
 from graph.projection import Projection
+from graph.seeding import seeded_networkit
 
 __all__ = ["EXACT_BETWEENNESS_UP_TO", "key_players"]
 
@@ -44,15 +45,10 @@ def _betweenness(projection: Projection, seed: int) -> tuple[np.ndarray, int | N
 
     graph = networkit.Graph(n)
     graph.addEdges((projection.sources.astype(np.uint64), projection.targets.astype(np.uint64)))
-    threads = networkit.getMaxNumberOfThreads()
-    networkit.setNumberOfThreads(1)
-    try:
-        networkit.engineering.setSeed(seed, False)
-        samples = min(BETWEENNESS_SAMPLES, n)
+    samples = min(BETWEENNESS_SAMPLES, n)
+    with seeded_networkit(seed):
         estimate = networkit.centrality.EstimateBetweenness(graph, samples, normalized=True).run()
-        return np.asarray(estimate.scores(), dtype=float), samples
-    finally:
-        networkit.setNumberOfThreads(threads)
+    return np.asarray(estimate.scores(), dtype=float), samples
 
 
 def _percentile(values: np.ndarray) -> np.ndarray:

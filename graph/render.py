@@ -24,6 +24,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.model import Model
+from graph.seeding import seeded_igraph
 
 __all__ = ["PALETTE", "colour_of", "layout", "network_html", "legend"]
 
@@ -68,13 +69,8 @@ def layout(graph: nx.Graph, seed: int = 42) -> dict[str, tuple[float, float]]:
     index = {node: i for i, node in enumerate(nodes)}
     pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v})
     small = igraph.Graph(n=len(nodes), edges=pairs)
-    import random
-
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
+    with seeded_igraph(seed):
         coordinates = small.layout_fruchterman_reingold(niter=300 if len(nodes) < 2000 else 100, grid="auto")
-    finally:
-        igraph.set_random_number_generator(random)
     scale = 60.0 * max(1.0, len(nodes) ** 0.5) / max(1.0, max(abs(c) for xy in coordinates for c in xy))
     return {node: (xy[0] * scale, xy[1] * scale) for node, xy in zip(nodes, coordinates, strict=True)}
 
