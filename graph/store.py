@@ -440,6 +440,28 @@ class GraphStore(ABC):
             self._add_edge(graph, edge)
         return graph
 
+    def neighbours(
+        self, key: str, *, types: Iterable[str] | None = None, fetch: int = 5000
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The relationships of one node (of these types), at most ``fetch`` of them in
+        neighbour-key order, and how many distinct neighbours it has in all: the explorer
+        shows a hub's first few and counts the rest instead of pulling thousands."""
+        located = self.locate([key])
+        if str(key) not in located:
+            raise NodeNotFound(key)
+        kinds = "|".join(quote(self.model.relationship(t).name) for t in sorted(set(types))) if types else ""
+        pattern = f"(a:{quote(located[str(key)][0])} {{{KEY}: $key}})-[r{':' + kinds if kinds else ''}]-(b)"
+        rows = self._read(
+            f"MATCH {pattern} RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, "
+            f"r.{KEY} AS rkey, properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, "
+            f"properties(b) AS props ORDER BY other, type, rkey LIMIT $fetch",
+            {"key": str(key), "fetch": int(fetch)},
+        )
+        total = len({row["other"] for row in rows})
+        if len(rows) >= fetch:
+            total = self._read(f"MATCH {pattern} RETURN count(DISTINCT b) AS n", {"key": str(key)})[0]["n"]
+        return rows, total
+
     def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
         """The nodes with these keys and every relationship among them."""
         located = self.locate(keys)

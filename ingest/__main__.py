@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph.config import Settings, open_store
 from ingest import demo, resolve
+from ingest.history import record_loads
 from ingest.loader import load_mapped, load_paths, write_rejects
 from ingest.mapping import MappingError
 from ingest.merge import MergeError, unmerge
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 reports = load_mapped(store, args.mapping, args.paths, strict=args.strict)
             else:
                 reports = load_paths(store, args.paths, strict=args.strict)
+            record_loads(store, reports)
     except MappingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

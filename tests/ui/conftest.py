@@ -1,0 +1,43 @@
+"""The app's test graph: the demo rings loaded from CSV through the real loader (so the
+overview has load records), plus storefronts whose names are injection attempts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.embedded_store import EmbeddedStore
+from graph.records import NodeRecord, RelationshipRecord
+from ingest.demo import generate, write_admin_csv
+from ingest.history import record_loads
+from ingest.loader import load_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "![t](http://127.0.0.1:9/x.png) **bold**"]
+
+
+def build_demo(path: Path, csv_folder: Path, rings: int = 4) -> Path:
+    """A demo graph at ``path`` with three storefronts named to inject HTML/Markdown."""
+    store = EmbeddedStore(path)
+    write_admin_csv(generate(rings, seed=1), csv_folder)
+    record_loads(store, load_paths(store, [csv_folder]))
+    store.upsert_nodes(
+        [NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape") for i, name in enumerate(EVIL_NAMES)]
+    )
+    store.upsert_relationships(
+        [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]
+    )
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo graph, and the app pointed at it (embedded store, own audit log and library)."""
+    path = build_demo(tmp_path / "demo.kgl", tmp_path / "csv")
+    monkeypatch.setenv("GRAPH_DB", str(path))
+    monkeypatch.setenv("NEO4J_URI", "")
+    monkeypatch.setenv("KG_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setenv("KG_USER_QUERIES", str(tmp_path / "queries"))
+    return path

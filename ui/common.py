@@ -1,0 +1,221 @@
+"""What every page of the app shares: the store, entity pickers, the network view and the
+briefing export.
+
+Safety: names come from scraped storefronts, so they never reach Markdown or HTML
+unescaped. Tables go through ``st.dataframe`` (text), the network is drawn inside an
+iframe sandboxed without same-origin access (a script that slipped through could not
+touch the app), and Markdown captions use :func:`md`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from graph.briefing import briefing_html
+from graph.config import Settings, open_store
+from graph.finder import find_entities
+from graph.model import Model
+from graph.output import render
+from graph.render import legend, network_html
+from graph.store import GraphStore
+
+__all__ = [
+    "store",
+    "version",
+    "changed",
+    "md",
+    "setup",
+    "entity_picker",
+    "show_network",
+    "show_legend",
+    "briefing_panel",
+    "csv_download",
+    "name_of",
+    "report_errors",
+]
+
+VIEW_HEIGHT = 650
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+_changes = [0]  # writes made through the app (saved communities, ...), process-wide
+
+
+@st.cache_resource(show_spinner=False)
+def _open(settings: Settings) -> GraphStore:
+    return open_store(settings)
+
+
+def store() -> GraphStore:
+    """One store per configuration and server process, from the environment
+    (``NEO4J_*`` or ``GRAPH_DB``)."""
+    return _open(Settings.from_env())
+
+
+def version() -> tuple[str, int]:
+    """Which data cached results belong to: the store and the app's writes to it."""
+    return Settings.from_env().describe(), _changes[0]
+
+
+def changed() -> None:
+    """Note a write through the app, so cached views and counts are read again."""
+    _changes[0] += 1
+
+
+def setup(title: str) -> GraphStore:
+    """The page header, shared by every page; returns the store."""
+    st.title(title)
+    return store()
+
+
+def md(text: object) -> str:
+    """``text`` safe inside Markdown: every character Markdown or HTML would act on is
+    backslash-escaped, so ``![x](http://...)`` or ``<img>`` show as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def name_of(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
+    """The display name of a node in a view, or its key."""
+    data = graph.nodes[key] if key in graph else {}
+    labels = data.get("labels") or []
+    return str((data.get("properties") or {}).get(model.display_property(labels), key))
+
+
+def report_errors(action: Callable[[], object]) -> object | None:
+    """Run ``action``; a bad input shows as one error line instead of a traceback."""
+    try:
+        return action()
+    except (ValueError, KeyError, RuntimeError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        st.error(f"{type(error).__name__}: {message}")
+        return None
+
+
+def entity_picker(label: str, key: str, *, help: str | None = None) -> str | None:
+    """A search box (partial, accents, typos) and a choice among its matches; the key
+    of the chosen entity, or None."""
+    text = st.text_input(label, key=f"{key}_text", help=help, placeholder="a name, part of it, or an id")
+    if not text.strip():
+        return None
+    found = find_entities(store(), text, limit=25)
+    if found.empty:
+        st.caption(f"Nothing matches {md(text)}.")
+        return None
+    options = list(found["key"])
+    names = {row.key: f"{row.name} ({row.key}) · {', '.join(row.labels)}" for row in found.itertuples()}
+    return st.selectbox("Match", options, key=f"{key}_match", format_func=names.__getitem__)
+
+
+def show_network(
+    graph: nx.MultiDiGraph,
+    *,
+    colour_by: str = "label",
+    membership: Mapping[str, int] | None = None,
+    sizes: Mapping[str, float] | None = None,
+    more: Mapping[str, int] | None = None,
+    highlight: set[str] | None = None,
+    height: int = VIEW_HEIGHT,
+) -> None:
+    """Draw a view in a sandboxed iframe, with its legend underneath."""
+    view = network_html(
+        graph,
+        store().model,
+        colour_by=colour_by,
+        membership=membership,
+        sizes=sizes,
+        more=more,
+        highlight=highlight,
+        height=f"{height - 20}px",
+    )
+    st.iframe(
+        f'<iframe title="network" sandbox="allow-scripts" style="width:100%;height:{height}px;border:0" '
+        f'srcdoc="{html.escape(view, quote=True)}"></iframe>',
+        height=height + 10,
+    )
+    show_legend(graph, colour_by, membership)
+
+
+def show_legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> None:
+    """Colour swatches with what they stand for (escaped text)."""
+    items = "".join(
+        f'<span style="margin-right:1em;white-space:nowrap"><span style="display:inline-block;width:.8em;'
+        f'height:.8em;border-radius:50%;background:{colour};margin-right:.3em"></span>{html.escape(name)}</span>'
+        for name, colour in legend(graph, colour_by, membership).items()
+    )
+    heading = "Communities: " if colour_by == "community" else ""
+    st.html(f'<div class="legend" style="font-size:.85em">{heading}{items}</div>')
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A CSV download of a table; cells a spreadsheet would run as formulas are defused."""
+    st.download_button(
+        "Download CSV", render(frame, "csv"), file_name=file_name, mime="text/csv", key=key, on_click="ignore"
+    )
+
+
+def briefing_panel(
+    graph: nx.MultiDiGraph,
+    *,
+    key: str,
+    title: str,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    colour_by: str = "label",
+    membership: Mapping[str, int] | None = None,
+    more: Mapping[str, int] | None = None,
+    scope: list[str] | None = None,
+) -> None:
+    """Export the current view: a self-contained HTML briefing and a PNG for slides."""
+    model = store().model
+    with st.expander("Export a briefing"):
+        heading = st.text_input("Title", value=title, key=f"{key}_title")
+        notes = st.text_area("Notes for the reader", key=f"{key}_notes")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+
+        def page() -> str:
+            return briefing_html(
+                graph,
+                model,
+                title=heading,
+                notes=notes,
+                tables=tables,
+                colour_by=colour_by,
+                membership=membership,
+                more=more,
+                scope=scope or [],
+            )
+
+        def picture() -> bytes:
+            from tempfile import TemporaryDirectory
+
+            from graph.snapshot import png_of
+
+            with TemporaryDirectory() as folder:
+                out = Path(folder) / "view.png"
+                view = network_html(graph, model, colour_by=colour_by, membership=membership, more=more)
+                return png_of(view, out).read_bytes()
+
+        left, right = st.columns(2)
+        left.download_button(
+            "Briefing (HTML)",
+            page,
+            file_name=f"briefing-{stamp}.html",
+            mime="text/html",
+            key=f"{key}_html",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Graph image (PNG)",
+            picture,
+            file_name=f"graph-{stamp}.png",
+            mime="image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+        )

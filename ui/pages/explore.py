@@ -1,0 +1,196 @@
+"""Explore: search an entity, draw its neighbourhood, expand nodes, read their
+properties and provenance. The view (centres, expansions, selection) lives in
+``st.session_state["explore"]`` so it survives every rerun."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from graph.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
+from graph.output import cell_text
+from graph.store import GraphStore
+from ui.common import briefing_panel, entity_picker, md, name_of, report_errors, setup, show_network, version
+
+STATE = "explore"
+
+
+def state() -> dict:
+    """The view being explored: centres, expanded nodes (key -> neighbours shown), selection."""
+    return st.session_state.setdefault(STATE, {"centres": [], "expanded": {}, "selected": None})
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _view(_store: GraphStore, spec: ViewSpec, data: tuple[str, int]) -> View:
+    return build_view(_store, spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _case_options(_store: GraphStore, data: tuple[str, int]) -> dict[str, str]:
+    if "Case" not in _store.labels_in_store():
+        return {}
+    frame = _store.query("MATCH (c:`Case`) RETURN c._kg_key AS key, c.name AS name ORDER BY key LIMIT 2000")
+    return {row.key: f"{row.name} ({row.key})" for row in frame.itertuples()}
+
+
+def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
+    view = state()
+    picked = entity_picker("Search an entity", "explore_search")
+    left, right, clear = st.columns(3)
+    if left.button("Show", disabled=picked is None, type="primary"):
+        view.update(centres=[picked], expanded={}, selected=picked)
+    if right.button("Add to view", disabled=picked is None) and picked not in view["centres"]:
+        view["centres"].append(picked)
+        view["selected"] = picked
+    if clear.button("Clear view"):
+        view.update(centres=[], expanded={}, selected=None)
+    hops = st.slider("Hops", 1, 3, 1, key="explore_hops")
+    per_node = st.number_input("Neighbours shown per node", 5, 500, 25, step=5, key="explore_per_node")
+    colour_by = st.radio("Colour by", ["label", "community"], horizontal=True, key="explore_colour")
+    sized = st.checkbox("Size by key-player score", value=True, key="explore_sized")
+    with st.expander("Filters"):
+        model = graph_store.model
+        labels = st.multiselect("Labels", sorted(model.labels), key="explore_labels")
+        types = st.multiselect("Relationship types", sorted(model.relationships), key="explore_types")
+        window = st.checkbox("Only what was seen in a time window", key="explore_window")
+        today = dt.date.today()
+        since = st.date_input("Seen since", today - dt.timedelta(days=365), key="explore_since", disabled=not window)
+        until = st.date_input("Seen until", today, key="explore_until", disabled=not window)
+        cases = _case_options(graph_store, version())
+        case = st.selectbox(
+            "Case", [None, *cases], format_func=lambda k: "any" if k is None else cases[k], key="explore_case"
+        )
+    if not view["centres"]:
+        return None, colour_by, sized
+    spec = ViewSpec(
+        centres=tuple(view["centres"]),
+        hops=hops,
+        per_node=int(per_node),
+        expanded=tuple(view["expanded"].items()),
+        filters=Filters(
+            labels=tuple(labels) or None,
+            types=tuple(types) or None,
+            since=since if window else None,
+            until=until if window else None,
+            case=case,
+        ),
+    )
+    return spec, colour_by, sized
+
+
+def _node_panel(graph_store: GraphStore, graph: nx.MultiDiGraph, more: dict[str, int], per_node: int) -> None:
+    """The selected node: buttons to expand or re-centre, its properties, provenance and links."""
+    view = state()
+    model = graph_store.model
+    nodes = sorted(graph.nodes, key=lambda k: (name_of(graph, model, k).lower(), k))
+    if view["selected"] not in graph:
+        view["selected"] = view["centres"][0] if view["centres"] and view["centres"][0] in graph else None
+    selected = st.selectbox(
+        "Selected node",
+        nodes,
+        index=nodes.index(view["selected"]) if view["selected"] in nodes else 0,
+        format_func=lambda k: f"{name_of(graph, model, k)} ({k})",
+        key=f"explore_selected_{'-'.join(view['centres'])}",
+    )
+    view["selected"] = selected
+    hidden = more.get(selected, 0)
+    one, two = st.columns(2)
+    shown = view["expanded"].get(selected)
+    if one.button(
+        f"Show {min(hidden, per_node)} more" if shown and hidden else "Expand",
+        disabled=bool(shown) and not hidden,
+        help="Add this node's neighbours to the view (the first ones, then more)",
+    ):
+        view["expanded"][selected] = (shown or 0) + per_node
+        st.rerun()
+    if two.button("Centre here"):
+        view.update(centres=[selected], expanded={}, selected=selected)
+        st.rerun()
+    data = graph.nodes[selected]
+    properties = data.get("properties") or {}
+    st.caption(
+        f"{', '.join(data.get('labels') or [])} · {graph.degree(selected)} links in view"
+        + (f" · {hidden} more not shown" if hidden else "")
+    )
+    provenance = ("sources", "first_seen", "last_seen")
+    st.dataframe(
+        pd.DataFrame(
+            [{"property": k, "value": cell_text(v)} for k, v in sorted(properties.items()) if k not in provenance],
+            columns=["property", "value"],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown("**Provenance**")
+    links = sorted(
+        list(graph.out_edges(selected, data=True)) + list(graph.in_edges(selected, data=True)),
+        key=lambda e: (e[2]["type"], e[0], e[1]),
+    )
+    rows = [_provenance("this node", properties)] + [
+        _provenance(
+            f"{'→' if u == selected else '←'} {d['type']} {name_of(graph, model, v if u == selected else u)}",
+            d.get("properties") or {},
+        )
+        for u, v, d in links
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=["fact", "sources", "first_seen", "last_seen"]), hide_index=True)
+
+
+def _provenance(fact: str, properties: dict) -> dict[str, str]:
+    """Where a fact came from (file:row or case) and when it was seen."""
+    return {
+        "fact": fact,
+        "sources": "; ".join(map(str, properties.get("sources") or [])),
+        "first_seen": cell_text(properties.get("first_seen")),
+        "last_seen": cell_text(properties.get("last_seen")),
+    }
+
+
+def main() -> None:
+    graph_store = setup("Explore")
+    controls, canvas, panel = st.columns([1, 3, 1.4])
+    with controls:
+        spec, colour_by, sized = _controls(graph_store)
+    if spec is None:
+        canvas.info("Search an entity and press Show to draw its neighbourhood.")
+        return
+    drawn = report_errors(lambda: _view(graph_store, spec, version()))
+    if drawn is None:
+        return
+    graph = drawn.graph
+    known = st.session_state.get("membership")
+    membership, origin = view_membership(graph, known) if colour_by == "community" else (None, "")
+    sizes = view_scores(graph, graph_store.model) if sized else None
+    with canvas:
+        words = [f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"]
+        if drawn.truncated:
+            words.append(f"cut at {spec.max_nodes} nodes")
+        if origin:
+            words.append(f"communities from {origin}")
+        words += spec.filters.describe()
+        st.caption(md(" · ".join(words)))
+        show_network(
+            graph,
+            colour_by=colour_by,
+            membership=membership,
+            sizes=sizes,
+            more=drawn.more,
+            highlight=set(spec.centres),
+        )
+        briefing_panel(
+            graph,
+            key="explore_briefing",
+            title="Network around " + ", ".join(name_of(graph, graph_store.model, k) for k in spec.centres),
+            colour_by=colour_by,
+            membership=membership,
+            more=drawn.more,
+            scope=[f"{spec.hops} hop(s) around {', '.join(spec.centres)}", *spec.filters.describe()],
+        )
+    with panel:
+        _node_panel(graph_store, graph, drawn.more, spec.per_node)
+
+
+main()
