@@ -65,12 +65,13 @@ class ViewSpec:
 
 @dataclass
 class View:
-    """The drawn graph, the neighbours each capped node still hides, and whether the
-    node cap cut the view."""
+    """The drawn graph, the nodes whose neighbours were read (walked), the neighbours
+    each capped node still hides, and whether the node cap cut the view."""
 
     graph: nx.MultiDiGraph
     more: dict[str, int]
     truncated: bool
+    walked: frozenset[str] = frozenset()
 
 
 def _moment(value: Any) -> dt.date | None:
@@ -157,7 +158,7 @@ def build_view(store: GraphStore, spec: ViewSpec) -> View:
         hidden = total - len(set(graph.predecessors(node)) | set(graph.successors(node)))
         if hidden > 0:
             more[node] = hidden
-    return View(graph=graph, more=more, truncated=truncated)
+    return View(graph=graph, more=more, truncated=truncated, walked=frozenset(totals))
 
 
 def _filtered(graph: nx.MultiDiGraph, filters: Filters) -> nx.MultiDiGraph:

@@ -33,18 +33,34 @@ def _probes(needle: str) -> list[str]:
     return sorted({part for word in words for part in (word[:3], word[-3:])})
 
 
+def _name(store: GraphStore, key: str, labels: list[str]) -> str:
+    node = store.subgraph([key]).nodes[key]
+    return str(node["properties"].get(store.model.display_property(labels), key))
+
+
 def find_entities(
     store: GraphStore, text: str, *, labels: Iterable[str] | None = None, limit: int = 20
 ) -> pd.DataFrame:
-    """Matches ranked exact, prefix, substring, then fuzzy; ``score`` is 100 for
-    substring matches and rapidfuzz's weighted ratio for the others."""
+    """Matches ranked: the entity whose id is ``text``, then names exact, prefix,
+    substring, then fuzzy; ``score`` is 100 for id and substring matches and
+    rapidfuzz's weighted ratio for the others. Bookkeeping records are left out unless
+    their label is asked for."""
     columns = ["key", "labels", "name", "score"]
     needle = _words(text)
     if not needle:
         return pd.DataFrame(columns=columns)
-    labels = list(labels) if labels else None
+    records = set(store.model.labels_with_role("record"))
+    labels = list(labels) if labels else [label for label in store.labels_in_store() if label not in records]
+    rows = [
+        {"key": key, "labels": found, "name": _name(store, key, found), "score": 100.0}
+        for key, found in store.locate([text.strip()]).items()
+    ]
     exact = store.search(text, labels=labels, limit=limit)
-    rows = [{"key": r.key, "labels": r.labels, "name": r.name, "score": 100.0} for r in exact.itertuples()]
+    rows += [
+        {"key": r.key, "labels": r.labels, "name": r.name, "score": 100.0}
+        for r in exact.itertuples()
+        if r.key not in {row["key"] for row in rows}
+    ][: limit - len(rows)]
     if len(rows) < limit:
         found = {row["key"] for row in rows}
         fuzzy: dict[str, dict] = {}

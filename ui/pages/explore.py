@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import networkx as nx
 import pandas as pd
 import streamlit as st
 
@@ -48,7 +47,7 @@ def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
     if clear.button("Clear view"):
         view.update(centres=[], expanded={}, selected=None)
     hops = st.slider("Hops", 1, 3, 1, key="explore_hops")
-    per_node = st.number_input("Neighbours shown per node", 5, 500, 25, step=5, key="explore_per_node")
+    per_node = st.number_input("Neighbours shown per node", 1, 500, 25, step=5, key="explore_per_node")
     colour_by = st.radio("Colour by", ["label", "community"], horizontal=True, key="explore_colour")
     sized = st.checkbox("Size by key-player score", value=True, key="explore_sized")
     with st.expander("Filters"):
@@ -81,10 +80,11 @@ def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
     return spec, colour_by, sized
 
 
-def _node_panel(graph_store: GraphStore, graph: nx.MultiDiGraph, more: dict[str, int], per_node: int) -> None:
+def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
     """The selected node: buttons to expand or re-centre, its properties, provenance and links."""
     view = state()
     model = graph_store.model
+    graph = drawn.graph
     nodes = sorted(graph.nodes, key=lambda k: (name_of(graph, model, k).lower(), k))
     if view["selected"] not in graph:
         view["selected"] = view["centres"][0] if view["centres"] and view["centres"][0] in graph else None
@@ -96,15 +96,15 @@ def _node_panel(graph_store: GraphStore, graph: nx.MultiDiGraph, more: dict[str,
         key=f"explore_selected_{'-'.join(view['centres'])}",
     )
     view["selected"] = selected
-    hidden = more.get(selected, 0)
+    hidden = drawn.more.get(selected, 0)
     one, two = st.columns(2)
-    shown = view["expanded"].get(selected)
-    if one.button(
-        f"Show {min(hidden, per_node)} more" if shown and hidden else "Expand",
-        disabled=bool(shown) and not hidden,
-        help="Add this node's neighbours to the view (the first ones, then more)",
-    ):
-        view["expanded"][selected] = (shown or 0) + per_node
+    limit = view["expanded"].get(selected, per_node)
+    if selected not in drawn.walked:
+        expand, grow_to = "Expand", per_node
+    else:
+        expand, grow_to = (f"Show {min(hidden, per_node)} more" if hidden else "All neighbours shown"), limit + per_node
+    if one.button(expand, disabled=expand.startswith("All"), help="Add this node's neighbours to the view"):
+        view["expanded"][selected] = grow_to
         st.rerun()
     if two.button("Centre here"):
         view.update(centres=[selected], expanded={}, selected=selected)
@@ -190,7 +190,7 @@ def main() -> None:
             scope=[f"{spec.hops} hop(s) around {', '.join(spec.centres)}", *spec.filters.describe()],
         )
     with panel:
-        _node_panel(graph_store, graph, drawn.more, spec.per_node)
+        _node_panel(graph_store, drawn, spec.per_node)
 
 
 main()

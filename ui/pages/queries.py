@@ -91,7 +91,10 @@ def _adhoc(graph_store: GraphStore) -> None:
         if st.form_submit_button("Save"):
             saved = report_errors(lambda: _save(name, cypher, title, description, params_text))
             if saved is not None:
-                st.success(md(f"Saved as {saved.name}: it is now in the list of saved queries."))
+                st.session_state["query_saved"] = saved.name
+                st.rerun()
+    if "query_saved" in st.session_state:
+        st.success(md(f"Saved as {st.session_state.pop('query_saved')}: it is now in the list of saved queries."))
 
 
 def _params(text: str) -> dict[str, Any]:

@@ -1,0 +1,195 @@
+"""Each page of the app on the demo graph, through Streamlit's AppTest: what an
+investigator types and clicks, and what the page then shows."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.embedded_store import EmbeddedStore
+from tests.ui.conftest import EVIL_NAMES, ROOT
+
+PAGES = ROOT / "ui" / "pages"
+_NODES = re.compile(r"nodes = new vis\.DataSet\((\[.*?\])\);", re.S)
+
+
+def page(name: str) -> AppTest:
+    app = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    [button] = [b for b in app.button if b.label == label]
+    button.click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def drawn_nodes(app: AppTest, index: int = 0) -> list[dict]:
+    """The nodes of a drawn network view (decoded from the two iframe layers)."""
+    outer = app.get("iframe")[index].proto.srcdoc
+    inner = html.unescape(re.search(r'srcdoc="([^"]*)"', outer).group(1))
+    return json.loads(_NODES.search(inner).group(1))
+
+
+def test_overview_counts_communities_cases_and_sources(demo_db: Path) -> None:
+    app = page("overview")
+    counts = EmbeddedStore(demo_db).counts()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Nodes"] == f"{counts.nodes:,}" and metrics["Cases"] == f"{counts.labels['Case']:,}"
+    tables = [frame.value for frame in app.dataframe]
+    communities = next(t for t in tables if "key_members" in t.columns)
+    assert 4 <= len(communities) <= 10 and communities["size"].is_monotonic_decreasing
+    cases = next(t for t in tables if "opened" in t.columns)
+    assert set(cases["id"]) == set(EmbeddedStore(demo_db).query("MATCH (c:`Case`) RETURN c.id AS id")["id"])
+    sources = next(t for t in tables if "loaded_at" in t.columns)
+    assert {"nodes.Case.csv", "relationships.INVOLVES.csv"} <= set(sources["file"])
+    assert (sources["rejected"] == 0).all()
+
+
+def test_explore_search_with_typo_show_and_expand(demo_db: Path) -> None:
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("operaton tyde").run()  # typos
+    assert app.selectbox(key="explore_search_match").value.startswith("CASE-")
+    click(app, "Show")
+    case = app.session_state["explore"]["centres"][0]
+    store = EmbeddedStore(demo_db)
+    _, neighbours = store.neighbours(case)
+    assert len(drawn_nodes(app)) == neighbours + 1
+    # select a neighbour in the side panel and expand it: the view grows and keeps its state
+    panel = next(s for s in app.selectbox if s.label == "Selected node")
+    storefront = next(node["id"] for node in drawn_nodes(app) if node["id"].startswith("SC-"))
+    panel.set_value(storefront).run()
+    click(app, "Expand")
+    grown = {node["id"] for node in drawn_nodes(app)}
+    assert len(grown) > neighbours + 1 and storefront in grown
+    assert app.session_state["explore"]["expanded"] == {storefront: 25}
+    app.run()  # a rerun (any widget) keeps the view
+    assert {node["id"] for node in drawn_nodes(app)} == grown
+
+
+def test_explore_hub_shows_first_n_and_more_node(demo_db: Path) -> None:
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("MKT-00").run()
+    app.number_input(key="explore_per_node").set_value(2).run()
+    click(app, "Show")
+    nodes = drawn_nodes(app)
+    _, total = EmbeddedStore(demo_db).neighbours("MKT-00")
+    assert total > 4
+    more = [node for node in nodes if node["id"] == "more:MKT-00"]
+    assert more and more[0]["label"] == f"+ {total - 2} more"
+    assert len(nodes) == 1 + 2 + 1
+    click(app, "Show 2 more")
+    assert len([n for n in drawn_nodes(app) if not n["id"].startswith("more:")]) == 1 + 4
+
+
+def test_explore_filters_colours_and_legend(demo_db: Path) -> None:
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("operation").run()
+    click(app, "Show")
+    app.multiselect(key="explore_labels").set_value(["Person"]).run()
+    centre = app.session_state["explore"]["centres"][0]
+    nodes = drawn_nodes(app)
+    assert {n["id"] for n in nodes} - {centre} and all(n["id"] == centre or n["id"].startswith("PER-") for n in nodes)
+    app.radio(key="explore_colour").set_value("community").run()
+    assert any("communities from Louvain on this view" in c.value for c in app.caption)
+    assert "Communities:" in app.get("html")[0].proto.body
+
+
+def test_names_from_scraped_data_stay_text(demo_db: Path) -> None:
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("MKT-00").run()
+    click(app, "Show")
+    labels = {node["id"]: node["label"] for node in drawn_nodes(app)}
+    assert [labels[f"EVIL-{i}"] for i in range(3)] == EVIL_NAMES  # drawn on the canvas as text
+    outer = app.get("iframe")[0].proto.srcdoc
+    assert "<img" not in outer and "<script>alert" not in outer  # escaped into the sandboxed srcdoc
+    inner = html.unescape(re.search(r'srcdoc="([^"]*)"', outer).group(1))
+    assert "<img src=x" not in inner and "<script>alert(2)" not in inner  # JSON-escaped inside the view
+    panel = next(s for s in app.selectbox if s.label == "Selected node")
+    panel.set_value("EVIL-2").run()
+    properties = app.dataframe[0].value
+    assert EVIL_NAMES[2] in set(properties["value"])
+    assert all("![t](" not in c.value for c in [*app.caption, *app.markdown])  # Markdown escaped
+
+
+def test_path_finder_draws_and_explains_chains(demo_db: Path) -> None:
+    app = page("pathfinder")
+    app.text_input(key="path_from_text").input("CASE-000").run()
+    app.text_input(key="path_to_text").input("PER-000-O").run()
+    app.checkbox(key="path_avoid").uncheck().run()
+    click(app, "Find paths")
+    table = app.dataframe[0].value
+    assert len(table) >= 1 and table["chain"].str.contains("CASE-000").all()
+    assert {n["id"] for n in drawn_nodes(app)} >= {"CASE-000", "PER-000-O"}
+    app.checkbox(key="path_avoid").check().run()
+    app.number_input(key="path_degree").set_value(2).run()
+    click(app, "Find paths")
+    assert any("without crossing a hub" in w.value for w in app.warning) or len(app.dataframe[0].value) >= 1
+
+
+def test_communities_run_table_and_draw(demo_db: Path) -> None:
+    app = page("communities")
+    app.checkbox(key="communities_save").check().run()
+    click(app, "Run detection")
+    summary = app.dataframe[0].value
+    assert len(summary) >= 4 and summary["size"].sum() > 100
+    assert any("saved as" in c.value for c in app.caption)
+    store = EmbeddedStore(demo_db)
+    assert len(store.query("MATCH (r:AnalysisRun) RETURN r.id AS id")) == 1
+    drawn = {n["id"] for n in drawn_nodes(app)}
+    biggest = set(store.query("MATCH (n) WHERE n.community = 0 RETURN n._kg_key AS key")["key"])
+    assert drawn == biggest
+    thick = [n["id"] for n in drawn_nodes(app) if n.get("borderWidth") == 4]
+    assert len(thick) == 5
+
+
+def test_saved_query_form_runs_and_shows_graph(demo_db: Path) -> None:
+    app = page("queries")
+    app.selectbox(key="query_pick").set_value("entity_neighbourhood").run()
+    app.text_input(key="param_entity_neighbourhood_entity").input("CASE-001")
+    [submit] = [b for b in app.button if b.label == "Run"]
+    submit.click().run()
+    assert not app.exception and not app.error
+    result = app.dataframe[0].value
+    assert len(result) > 4 and "CASE-001" not in set(result["id"])
+    assert len(drawn_nodes(app)) == len(set(result["id"]))
+
+
+def test_saved_query_bad_parameter_is_named(demo_db: Path) -> None:
+    app = page("queries")
+    app.selectbox(key="query_pick").set_value("entity_neighbourhood").run()
+    app.text_input(key="param_entity_neighbourhood_entity").input("NO-SUCH-ID")
+    [b for b in app.button if b.label == "Run"][0].click().run()
+    assert "entity" in app.error[0].value and "NO-SUCH-ID" in app.error[0].value
+
+
+@pytest.mark.parametrize("cypher", ["MATCH (n) DETACH DELETE n", "CREATE (:Person {name: 'x'})"])
+def test_adhoc_writes_are_refused(demo_db: Path, cypher: str) -> None:
+    before = EmbeddedStore(demo_db).counts()
+    app = page("queries")
+    app.text_area(key="adhoc_cypher").input(cypher).run()
+    click(app, "Run query")
+    assert app.error and "read-only" in app.error[0].value.lower()
+    assert EmbeddedStore(demo_db).counts() == before
+
+
+def test_adhoc_query_runs_and_saves_to_the_library(demo_db: Path, tmp_path: Path) -> None:
+    app = page("queries")
+    cypher = "MATCH (c:`Case`) WHERE c.status = $status RETURN c._kg_key AS id ORDER BY id"
+    app.text_area(key="adhoc_cypher").input(cypher).run()
+    app.text_input(key="adhoc_params").input('{"status": "open"}').run()
+    click(app, "Run query")
+    assert not app.error and len(app.dataframe[0].value) >= 1
+    app.text_input(key="save_name").input("open_cases")
+    app.text_input(key="save_title").input("Open cases")
+    [b for b in app.button if b.label == "Save"][0].click().run()
+    assert not app.error, app.error
+    assert (tmp_path / "queries" / "open_cases.cypher").exists()
+    assert "Open cases" in app.selectbox(key="query_pick").options
