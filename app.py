@@ -14,10 +14,10 @@ PAGES = Path(__file__).resolve().parent / "ui" / "pages"
 st.set_page_config(page_title="IP-crime knowledge graph", layout="wide")
 st.navigation(
     [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(PAGES / "explore.py", title="Explore", icon=":material/hub:"),
-        st.Page(PAGES / "pathfinder.py", title="Path finder", icon=":material/route:"),
-        st.Page(PAGES / "communities.py", title="Communities", icon=":material/groups:"),
-        st.Page(PAGES / "queries.py", title="Saved queries", icon=":material/manage_search:"),
+        st.Page(PAGES / "overview.py", title="Overview", default=True),
+        st.Page(PAGES / "explore.py", title="Explore"),
+        st.Page(PAGES / "pathfinder.py", title="Path finder"),
+        st.Page(PAGES / "communities.py", title="Communities"),
+        st.Page(PAGES / "queries.py", title="Saved queries"),
     ]
 ).run()

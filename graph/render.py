@@ -71,7 +71,7 @@ def layout(graph: nx.Graph, seed: int = 42) -> dict[str, tuple[float, float]]:
     small = igraph.Graph(n=len(nodes), edges=pairs)
     with seeded_igraph(seed):
         coordinates = small.layout_fruchterman_reingold(niter=300 if len(nodes) < 2000 else 100, grid="auto")
-    scale = 60.0 * max(1.0, len(nodes) ** 0.5) / max(1.0, max(abs(c) for xy in coordinates for c in xy))
+    scale = 110.0 * max(1.0, len(nodes) ** 0.5) / max(1.0, max(abs(c) for xy in coordinates for c in xy))
     return {node: (xy[0] * scale, xy[1] * scale) for node, xy in zip(nodes, coordinates, strict=True)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,17 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
             NEO4J_DATABASE=settings.neo4j_database,
         )
     return env
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (``make chromium`` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    from graph.snapshot import CHROMIUM
+
+    assert Path(CHROMIUM).exists(), "make chromium installs Debian's Chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

@@ -13,7 +13,6 @@ import pytest
 from graph.briefing import briefing_html
 from graph.embedded_store import EmbeddedStore
 from graph.records import NodeRecord, RelationshipRecord
-from graph.snapshot import CHROMIUM
 from ingest.demo import generate, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,17 +35,6 @@ def view(tmp_path: Path):
     graph = store.neighbourhood(["MKT-00"], hops=1, limit=40)
     yield store, graph
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "make chromium installs Debian's Chromium"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def test_briefing_opens_offline_and_names_stay_text(view, browser, tmp_path: Path) -> None:

@@ -23,7 +23,10 @@ def build_demo(path: Path, csv_folder: Path, rings: int = 4) -> Path:
     write_admin_csv(generate(rings, seed=1), csv_folder)
     record_loads(store, load_paths(store, [csv_folder]))
     store.upsert_nodes(
-        [NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape") for i, name in enumerate(EVIL_NAMES)]
+        [
+            NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape")
+            for i, name in enumerate(EVIL_NAMES)
+        ]
     )
     store.upsert_relationships(
         [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]

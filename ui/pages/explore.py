@@ -38,13 +38,15 @@ def _case_options(_store: GraphStore, data: tuple[str, int]) -> dict[str, str]:
 def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
     view = state()
     picked = entity_picker("Search an entity", "explore_search")
-    left, right, clear = st.columns(3)
-    if left.button("Show", disabled=picked is None, type="primary"):
+    left, right = st.columns(2)
+    if left.button("Show", disabled=picked is None, type="primary", width="stretch"):
         view.update(centres=[picked], expanded={}, selected=picked)
-    if right.button("Add to view", disabled=picked is None) and picked not in view["centres"]:
+    if right.button("Add", disabled=picked is None, width="stretch", help="Add to the view") and (
+        picked not in view["centres"]
+    ):
         view["centres"].append(picked)
         view["selected"] = picked
-    if clear.button("Clear view"):
+    if st.button("Clear view", width="stretch", disabled=not view["centres"]):
         view.update(centres=[], expanded={}, selected=None)
     hops = st.slider("Hops", 1, 3, 1, key="explore_hops")
     per_node = st.number_input("Neighbours shown per node", 1, 500, 25, step=5, key="explore_per_node")
@@ -97,16 +99,15 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
     )
     view["selected"] = selected
     hidden = drawn.more.get(selected, 0)
-    one, two = st.columns(2)
     limit = view["expanded"].get(selected, per_node)
     if selected not in drawn.walked:
         expand, grow_to = "Expand", per_node
     else:
         expand, grow_to = (f"Show {min(hidden, per_node)} more" if hidden else "All neighbours shown"), limit + per_node
-    if one.button(expand, disabled=expand.startswith("All"), help="Add this node's neighbours to the view"):
+    if st.button(expand, disabled=expand.startswith("All"), help="Add its neighbours to the view", width="stretch"):
         view["expanded"][selected] = grow_to
         st.rerun()
-    if two.button("Centre here"):
+    if st.button("Centre the view here", width="stretch"):
         view.update(centres=[selected], expanded={}, selected=selected)
         st.rerun()
     data = graph.nodes[selected]
@@ -151,7 +152,7 @@ def _provenance(fact: str, properties: dict) -> dict[str, str]:
 
 def main() -> None:
     graph_store = setup("Explore")
-    controls, canvas, panel = st.columns([1, 3, 1.4])
+    controls, canvas, panel = st.columns([1.1, 3, 1.5])
     with controls:
         spec, colour_by, sized = _controls(graph_store)
     if spec is None:

@@ -1,0 +1,221 @@
+"""The running app in a real browser (Debian Chromium through Playwright): search,
+draw, expand, run a saved query, export a briefing and open it offline, with names
+from scraped data that try to run script. Also takes the README's screenshot
+(``make screenshots`` writes it to ``docs/explore.png``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devserver.neo4j_server import free_port
+from graph.embedded_store import EmbeddedStore
+from tests.ui.conftest import EVIL_NAMES, ROOT, build_demo
+
+SCREENSHOT = ROOT / "docs" / "explore.png"
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    database: Path
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` on the demo graph, on a free local port."""
+    folder = tmp_path_factory.mktemp("app")
+    database = build_demo(folder / "demo.kgl", folder / "csv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(
+        GRAPH_DB=str(database),
+        KG_AUDIT_LOG=str(folder / "audit.jsonl"),
+        KG_USER_QUERIES=str(folder / "queries"),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app did not start: {server.stdout.read() if server.stdout else ''}")
+                time.sleep(0.5)
+        yield RunningApp(url, database)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(browser: Any, app: RunningApp) -> Iterator[Any]:
+    """A fresh session; requests anywhere but the app are refused and recorded, dialogs too."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1100}, accept_downloads=True)
+    tab = context.new_page()
+    tab.outside, tab.dialogs = [], []
+
+    def route(request_route: Any) -> None:
+        address = request_route.request.url
+        if address.startswith(app.url) or address.startswith(("about:", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            tab.outside.append(address)
+            request_route.abort()
+
+    context.route("**/*", route)
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+def network_frame(tab: Any, *, timeout: float = 60) -> Any:
+    """The frame whose vis-network has drawn (the sandboxed view inside the app)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in tab.frames:
+            try:
+                if frame.evaluate("typeof network !== 'undefined' && network !== null"):
+                    return frame
+            except Exception:  # a frame being replaced by a rerun
+                continue
+        tab.wait_for_timeout(250)
+    raise AssertionError("no network view was drawn")
+
+
+def drawn(tab: Any, *, other_than: int | None = None, timeout: float = 60) -> int:
+    """Nodes on the canvas, once the view has settled (and differs from ``other_than``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            count = network_frame(tab).evaluate("network.body.data.nodes.length")
+            if count != other_than:
+                return count
+        except Exception:
+            count = None
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the view still shows {count} nodes")
+        tab.wait_for_timeout(250)
+
+
+def search_and_show(tab: Any, app: RunningApp, text: str) -> None:
+    tab.goto(f"{app.url}/explore")
+    box = tab.get_by_label("Search an entity")
+    box.fill(text)
+    box.press("Enter")
+    tab.get_by_role("button", name="Show", exact=True).click()
+
+
+def choose(tab: Any, label: str, option_text: str) -> None:
+    """Pick an option of a Streamlit select box by (part of) its text."""
+    tab.get_by_role("combobox", name=label).click()
+    tab.get_by_role("option").filter(has_text=option_text).first.click()
+
+
+def centres(tab: Any) -> list[str]:
+    """The highlighted nodes of the view (its centres)."""
+    return network_frame(tab).evaluate("network.body.data.nodes.get().filter(n => n.borderWidth === 4).map(n => n.id)")
+
+
+def test_search_draw_expand_and_screenshot(page: Any, app: RunningApp, tmp_path: Path) -> None:
+    search_and_show(page, app, "operation")
+    first = drawn(page)
+    [case] = centres(page)
+    _, neighbours = EmbeddedStore(app.database).neighbours(case)
+    assert case.startswith("CASE-") and first == neighbours + 1
+    choose(page, "Selected node", "(SC-")
+    page.get_by_role("button", name="Expand").click()
+    grown = drawn(page, other_than=first)
+    assert grown > first
+    page.wait_for_timeout(500)
+    shot = tmp_path / "explore.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
+    assert page.outside == [] and page.dialogs == []
+
+
+def test_injected_names_stay_text_in_app(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "MKT-00")
+    drawn(page)
+    labels = network_frame(page).evaluate("network.body.data.nodes.get().map(n => n.label)")
+    assert set(EVIL_NAMES) <= set(labels)
+    choose(page, "Selected node", "(EVIL-0)")
+    page.wait_for_timeout(1000)
+    assert page.get_by_role("combobox", name="Selected node").input_value() == f"{EVIL_NAMES[0]} (EVIL-0)"
+    choose(page, "Selected node", "(EVIL-1)")
+    page.wait_for_timeout(1000)
+    assert page.get_by_role("combobox", name="Selected node").input_value() == f"{EVIL_NAMES[1]} (EVIL-1)"
+    for frame in page.frames:
+        assert frame.locator("img[src=x], svg[onload], img[src*='127.0.0.1:9']").count() == 0
+    assert page.dialogs == [] and page.outside == []
+
+
+def test_saved_query_runs_in_app(page: Any, app: RunningApp) -> None:
+    page.goto(f"{app.url}/queries")
+    choose(page, "Query", "An entity and everything within 2 hops")
+    page.get_by_role("textbox", name="entity (entity)").fill("CASE-001")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("As a graph").wait_for(timeout=60_000)
+    assert drawn(page) > 4
+    assert page.dialogs == [] and page.outside == []
+
+
+def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any, tmp_path: Path) -> None:
+    search_and_show(page, app, "MKT-00")
+    nodes = drawn(page)
+    page.get_by_text("Export a briefing").click()
+    page.get_by_role("textbox", name="Notes for the reader").fill(
+        "<script>alert('notes')</script> Ring seen on three platforms"
+    )
+    page.get_by_role("textbox", name="Notes for the reader").press("Control+Enter")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Briefing (HTML)").click()
+    briefing = tmp_path / "briefing.html"
+    download.value.save_as(briefing)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Graph image (PNG)").click()
+    png = tmp_path / "graph.png"
+    download.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    offline = browser.new_context()  # a reader's browser with no network at all
+    requests, dialogs = [], []
+    offline.route(
+        "**/*",
+        lambda route: (
+            (requests.append(route.request.url), route.continue_())
+            if route.request.url.startswith("file:")
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    reader = offline.new_page()
+    reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    reader.goto(briefing.as_uri())
+    reader.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
+    assert reader.frames[1].evaluate("network.body.data.nodes.length") == nodes
+    assert "Ring seen on three platforms" in reader.locator(".notes").inner_text()
+    reader.wait_for_timeout(500)
+    assert [url for url in requests if not url.startswith("file:")] == [] and dialogs == []
+    offline.close()
