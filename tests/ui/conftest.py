@@ -9,6 +9,7 @@ import pytest
 
 from graph.embedded_store import EmbeddedStore
 from graph.records import NodeRecord, RelationshipRecord
+from graph.store import GraphStore
 from ingest.demo import generate, write_admin_csv
 from ingest.history import record_loads
 from ingest.loader import load_paths
@@ -17,9 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "![t](http://127.0.0.1:9/x.png) **bold**"]
 
 
-def build_demo(path: Path, csv_folder: Path, rings: int = 4) -> Path:
-    """A demo graph at ``path`` with three storefronts named to inject HTML/Markdown."""
-    store = EmbeddedStore(path)
+def fill_demo(store: GraphStore, csv_folder: Path, rings: int = 4) -> None:
+    """The demo rings loaded from CSV, and three storefronts named to inject HTML/Markdown."""
     write_admin_csv(generate(rings, seed=1), csv_folder)
     record_loads(store, load_paths(store, [csv_folder]))
     store.upsert_nodes(
@@ -31,6 +31,12 @@ def build_demo(path: Path, csv_folder: Path, rings: int = 4) -> Path:
     store.upsert_relationships(
         [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]
     )
+
+
+def build_demo(path: Path, csv_folder: Path) -> Path:
+    """The demo graph in an embedded store at ``path``."""
+    store = EmbeddedStore(path)
+    fill_demo(store, csv_folder)
     store.close()
     return path
 

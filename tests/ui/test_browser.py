@@ -59,7 +59,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
                         break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start: {server.stdout.read() if server.stdout else ''}")
+                    output = server.stdout.read() if server.stdout else ""
+                    raise RuntimeError(f"the app did not start: {output}") from None
                 time.sleep(0.5)
         yield RunningApp(url, database)
     finally:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.embedded_store import EmbeddedStore
-from tests.ui.conftest import EVIL_NAMES, ROOT
+from tests.ui.conftest import EVIL_NAMES, ROOT, fill_demo
 
 PAGES = ROOT / "ui" / "pages"
 _NODES = re.compile(r"nodes = new vis\.DataSet\((\[.*?\])\);", re.S)
@@ -193,3 +193,26 @@ def test_adhoc_query_runs_and_saves_to_the_library(demo_db: Path, tmp_path: Path
     assert not app.error, app.error
     assert (tmp_path / "queries" / "open_cases.cypher").exists()
     assert "Open cases" in app.selectbox(key="query_pick").options
+
+
+def test_pages_on_neo4j(neo4j_store, neo4j_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same pages on a real Neo4j server."""
+    fill_demo(neo4j_store, tmp_path / "csv")
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j_settings.neo4j_username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
+    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database or "")
+    monkeypatch.setenv("KG_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    overview = page("overview")
+    assert {m.label: m.value for m in overview.metric}["Nodes"] == f"{neo4j_store.counts().nodes:,}"
+    assert any("loaded_at" in frame.value.columns and len(frame.value) > 10 for frame in overview.dataframe)
+    explore = page("explore")
+    explore.text_input(key="explore_search_text").input("operaton tyde").run()
+    click(explore, "Show")
+    case = explore.session_state["explore"]["centres"][0]
+    assert len(drawn_nodes(explore)) == neo4j_store.neighbours(case)[1] + 1
+    queries = page("queries")
+    queries.selectbox(key="query_pick").set_value("entity_neighbourhood").run()
+    queries.text_input(key="param_entity_neighbourhood_entity").input("CASE-001")
+    [b for b in queries.button if b.label == "Run"][0].click().run()
+    assert not queries.error and len(drawn_nodes(queries)) > 4
