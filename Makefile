@@ -8,7 +8,7 @@ STAMPS := .stamps
 NEO4J_JARS := devserver/target/lib
 GRAPH_DB ?= data/graph.kgl
 
-.PHONY: run test lint venv neo4j-jars chromium neo4j neo4j-stop demo bench clean
+.PHONY: run test lint venv neo4j-jars chromium neo4j neo4j-stop demo bench screenshots clean
 
 venv: $(STAMPS)/venv
 $(STAMPS)/venv: requirements.txt
@@ -48,10 +48,14 @@ run: venv demo
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1
 
 lint: venv
-	$(VENV)/bin/ruff check graph ingest devserver tests bench app.py
+	$(VENV)/bin/ruff check graph ingest ui devserver tests bench app.py
 
 test: venv neo4j-jars chromium lint
 	$(PY) -m pytest
+
+# The README's screenshot of the Explore page, retaken by the browser test.
+screenshots: venv chromium
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/ui/test_browser.py -k screenshot
 
 bench: venv neo4j-jars chromium
 	$(PY) bench/store.py

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -114,6 +114,11 @@ def entity_picker(label: str, key: str, *, help: str | None = None) -> str | Non
     return st.selectbox("Match", options, key=f"{key}_match", format_func=names.__getitem__)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_view(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> str:
+    return network_html(_graph, store().model, **_options)
+
+
 def show_network(
     graph: nx.MultiDiGraph,
     *,
@@ -123,18 +128,22 @@ def show_network(
     more: Mapping[str, int] | None = None,
     highlight: set[str] | None = None,
     height: int = VIEW_HEIGHT,
+    cache_key: Hashable | None = None,
 ) -> None:
-    """Draw a view in a sandboxed iframe, with its legend underneath."""
-    view = network_html(
-        graph,
-        store().model,
-        colour_by=colour_by,
-        membership=membership,
-        sizes=sizes,
-        more=more,
-        highlight=highlight,
-        height=f"{height - 20}px",
-    )
+    """Draw a view in a sandboxed iframe, with its legend underneath. With a
+    ``cache_key`` standing for everything drawn, the layout is computed once."""
+    options = {
+        "colour_by": colour_by,
+        "membership": membership,
+        "sizes": sizes,
+        "more": more,
+        "highlight": highlight,
+        "height": f"{height - 20}px",
+    }
+    if cache_key is None:
+        view = network_html(graph, store().model, **options)
+    else:
+        view = _cached_view(graph, options, (cache_key, height))
     st.iframe(
         f'<iframe title="network" sandbox="allow-scripts" style="width:100%;height:{height}px;border:0" '
         f'srcdoc="{html.escape(view, quote=True)}"></iframe>',

@@ -3,6 +3,8 @@ draw one with its key players highlighted."""
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
 from graph.communities import ALGORITHMS, detect, write_back
@@ -51,6 +53,7 @@ def _settings(graph_store: GraphStore) -> None:
         if done:
             st.session_state[STATE] = done
             st.session_state["membership"] = done["result"].membership
+            st.session_state["membership_run"] = uuid.uuid4().hex  # names this run in shared caches
 
 
 def _draw(graph_store: GraphStore, done: dict, community: int) -> None:

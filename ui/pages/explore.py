@@ -5,6 +5,7 @@ properties and provenance. The view (centres, expansions, selection) lives in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,17 @@ import streamlit as st
 from graph.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
 from graph.output import cell_text
 from graph.store import GraphStore
-from ui.common import briefing_panel, entity_picker, md, name_of, report_errors, setup, show_network, version
+from ui.common import (
+    briefing_panel,
+    entity_picker,
+    md,
+    name_of,
+    report_errors,
+    setup,
+    show_network,
+    store,
+    version,
+)
 
 STATE = "explore"
 
@@ -33,6 +44,16 @@ def _case_options(_store: GraphStore, data: tuple[str, int]) -> dict[str, str]:
         return {}
     frame = _store.query("MATCH (c:`Case`) RETURN c._kg_key AS key, c.name AS name ORDER BY key LIMIT 2000")
     return {row.key: f"{row.name} ({row.key})" for row in frame.itertuples()}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _decorations(
+    _drawn: View, colour_by: str, sized: bool, _known: dict[str, int] | None, key: Hashable
+) -> tuple[dict[str, int] | None, str, dict[str, float] | None]:
+    """Communities (when colouring by them) and key-player scores (for sizes) of a view."""
+    membership, origin = view_membership(_drawn.graph, _known) if colour_by == "community" else (None, "")
+    sizes = view_scores(_drawn.graph, store().model) if sized else None
+    return membership, origin, sizes
 
 
 def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
@@ -162,9 +183,8 @@ def main() -> None:
     if drawn is None:
         return
     graph = drawn.graph
-    known = st.session_state.get("membership")
-    membership, origin = view_membership(graph, known) if colour_by == "community" else (None, "")
-    sizes = view_scores(graph, graph_store.model) if sized else None
+    key = (spec, version(), colour_by, sized, st.session_state.get("membership_run"))
+    membership, origin, sizes = _decorations(drawn, colour_by, sized, st.session_state.get("membership"), key)
     with canvas:
         words = [f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"]
         if drawn.truncated:
@@ -180,6 +200,7 @@ def main() -> None:
             sizes=sizes,
             more=drawn.more,
             highlight=set(spec.centres),
+            cache_key=key,
         )
         briefing_panel(
             graph,
