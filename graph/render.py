@@ -51,6 +51,17 @@ _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNO
 _BOOTSTRAP = re.compile(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>|<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", re.S)
 
 
+_CLICKS = """<script>
+network.on("click", function (p) {
+  if (p.nodes.length === 1) parent.postMessage({kind: "select", id: String(p.nodes[0])}, "*");
+});
+network.on("doubleClick", function (p) {
+  if (p.nodes.length === 1) parent.postMessage({kind: "expand", id: String(p.nodes[0])}, "*");
+});
+</script>
+"""
+
+
 def colour_of(value: object, order: list) -> str:
     """A stable colour for a label or community."""
     try:
@@ -111,10 +122,13 @@ def network_html(
     highlight: set[str] | None = None,
     height: str = "650px",
     seed: int = 42,
+    report_clicks: bool = False,
 ) -> str:
     """A self-contained HTML page drawing ``graph`` (from the store's neighbourhood,
     subgraph or a query): colours by label or community, sizes by a score, a grey
-    "+ N more" node beside each node whose other neighbours were left out."""
+    "+ N more" node beside each node whose other neighbours were left out. With
+    ``report_clicks``, a click (select) or double click (expand) on a node is posted to
+    the parent window as ``{kind, id}``: the app's frame listens for it."""
     view = nx.Graph(graph)
     for node, hidden in (more or {}).items():
         if hidden > 0 and node in view:
@@ -182,6 +196,8 @@ def network_html(
         ' "nodes": {"font": {"size": 12}}}'
     )
     html = _BOOTSTRAP.sub("", network.generate_html())
+    if report_clicks:
+        html = html.replace("</body>", _CLICKS + "</body>", 1)
     if _EXTERNAL.search(html):
         raise RuntimeError("the rendered view would fetch an outside resource")
     return html

@@ -114,6 +114,35 @@ def entity_picker(label: str, key: str, *, help: str | None = None) -> str | Non
     return st.selectbox("Match", options, key=f"{key}_match", format_func=names.__getitem__)
 
 
+# The view runs in an iframe sandboxed without same-origin access; this frame (trusted,
+# ours) only sets its srcdoc and passes on the clicks the view posts, after checking
+# where they come from and their shape.
+_FRAME_JS = """
+export default function (component) {
+  const { data, setTriggerValue, parentElement } = component;
+  let frame = parentElement.querySelector("iframe");
+  if (!frame) {
+    frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.title = "network";
+    frame.style.width = "100%";
+    frame.style.border = "0";
+    parentElement.appendChild(frame);
+  }
+  frame.style.height = data.height + "px";
+  if (frame.srcdoc !== data.html) frame.srcdoc = data.html;
+  const listen = (event) => {
+    const message = event.data;
+    if (event.source !== frame.contentWindow || !message || typeof message.id !== "string") return;
+    if (message.kind === "select" || message.kind === "expand") setTriggerValue(message.kind, message.id);
+  };
+  window.addEventListener("message", listen);
+  return () => window.removeEventListener("message", listen);
+}
+"""
+_network_frame = st.components.v2.component("kg_network", js=_FRAME_JS)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_view(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> str:
     return network_html(_graph, store().model, **_options)
@@ -129,9 +158,11 @@ def show_network(
     highlight: set[str] | None = None,
     height: int = VIEW_HEIGHT,
     cache_key: Hashable | None = None,
-) -> None:
-    """Draw a view in a sandboxed iframe, with its legend underneath. With a
-    ``cache_key`` standing for everything drawn, the layout is computed once."""
+    key: str = "network",
+) -> tuple[str | None, str | None]:
+    """Draw a view, with its legend underneath; returns the node clicked (selected) and
+    the node double-clicked (to expand) in the interaction that caused this run, if any.
+    With a ``cache_key`` standing for everything drawn, the layout is computed once."""
     options = {
         "colour_by": colour_by,
         "membership": membership,
@@ -139,17 +170,29 @@ def show_network(
         "more": more,
         "highlight": highlight,
         "height": f"{height - 20}px",
+        "report_clicks": True,
     }
     if cache_key is None:
         view = network_html(graph, store().model, **options)
     else:
         view = _cached_view(graph, options, (cache_key, height))
-    st.iframe(
-        f'<iframe title="network" sandbox="allow-scripts" style="width:100%;height:{height}px;border:0" '
-        f'srcdoc="{html.escape(view, quote=True)}"></iframe>',
+    clicked = _network_frame(
+        data={"html": view, "height": height},
+        key=key,
         height=height + 10,
+        on_select_change=lambda: None,
+        on_expand_change=lambda: None,
     )
     show_legend(graph, colour_by, membership)
+    return _known(getattr(clicked, "select", None), graph), _known(getattr(clicked, "expand", None), graph)
+
+
+def _known(node: object, graph: nx.MultiDiGraph) -> str | None:
+    """A clicked id, if it is a node of the view (a "+ N more" node stands for its owner)."""
+    if not isinstance(node, str):
+        return None
+    node = node.removeprefix("more:")
+    return node if node in graph else None
 
 
 def show_legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> None:

@@ -220,3 +220,31 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     reader.wait_for_timeout(500)
     assert [url for url in requests if not url.startswith("file:")] == [] and dialogs == []
     offline.close()
+
+
+def node_point(tab: Any, node: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates."""
+    frame = network_frame(tab)
+    spot = frame.evaluate(
+        "node => { const p = network.canvasToDOM(network.getPositions([node])[node]);"
+        " const r = network.body.container.getBoundingClientRect(); return {x: r.left + p.x, y: r.top + p.y}; }",
+        node,
+    )
+    box = frame.frame_element().bounding_box()
+    return box["x"] + spot["x"], box["y"] + spot["y"]
+
+
+def test_click_selects_and_double_click_expands(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "operation")
+    first = drawn(page)
+    ids = network_frame(page).evaluate("network.body.data.nodes.getIds()")
+    storefront = sorted(node for node in ids if node.startswith("SC-"))[0]
+    page.mouse.click(*node_point(page, storefront))
+    chooser = page.get_by_role("combobox", name="Selected node")
+    deadline = time.monotonic() + 30
+    while not chooser.input_value().endswith(f"({storefront})"):
+        assert time.monotonic() < deadline, chooser.input_value()
+        page.wait_for_timeout(250)
+    page.mouse.dblclick(*node_point(page, storefront))
+    assert drawn(page, other_than=first) > first
+    assert page.dialogs == [] and page.outside == []

@@ -103,6 +103,25 @@ def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
     return spec, colour_by, sized
 
 
+def _selection_key() -> str:
+    """The side panel's node chooser; it starts afresh when the centres change."""
+    return f"explore_selected_{'-'.join(state()['centres'])}"
+
+
+def _grow(drawn: View, node: str, per_node: int) -> None:
+    """Expand a node (its first ``per_node`` neighbours), or show ``per_node`` more of
+    an expanded one, and redraw."""
+    view = state()
+    if node not in drawn.walked:
+        view["expanded"][node] = per_node
+    elif drawn.more.get(node):
+        view["expanded"][node] = view["expanded"].get(node, per_node) + per_node
+    else:
+        return
+    view["selected"] = node
+    st.rerun()
+
+
 def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
     """The selected node: buttons to expand or re-centre, its properties, provenance and links."""
     view = state()
@@ -116,18 +135,18 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
         nodes,
         index=nodes.index(view["selected"]) if view["selected"] in nodes else 0,
         format_func=lambda k: f"{name_of(graph, model, k)} ({k})",
-        key=f"explore_selected_{'-'.join(view['centres'])}",
+        key=_selection_key(),
     )
     view["selected"] = selected
     hidden = drawn.more.get(selected, 0)
-    limit = view["expanded"].get(selected, per_node)
     if selected not in drawn.walked:
-        expand, grow_to = "Expand", per_node
+        expand = "Expand"
     else:
-        expand, grow_to = (f"Show {min(hidden, per_node)} more" if hidden else "All neighbours shown"), limit + per_node
-    if st.button(expand, disabled=expand.startswith("All"), help="Add its neighbours to the view", width="stretch"):
-        view["expanded"][selected] = grow_to
-        st.rerun()
+        expand = f"Show {min(hidden, per_node)} more" if hidden else "All neighbours shown"
+    if st.button(
+        expand, disabled=expand.startswith("All"), help="Add its neighbours (or double-click it)", width="stretch"
+    ):
+        _grow(drawn, selected, per_node)
     if st.button("Centre the view here", width="stretch"):
         view.update(centres=[selected], expanded={}, selected=selected)
         st.rerun()
@@ -177,7 +196,10 @@ def main() -> None:
     with controls:
         spec, colour_by, sized = _controls(graph_store)
     if spec is None:
-        canvas.info("Search an entity and press Show to draw its neighbourhood.")
+        canvas.info(
+            "Search an entity and press Show to draw its neighbourhood. In the view, click a node to "
+            "read it in the side panel, double-click it to expand it."
+        )
         return
     drawn = report_errors(lambda: _view(graph_store, spec, version()))
     if drawn is None:
@@ -193,7 +215,7 @@ def main() -> None:
             words.append(f"communities from {origin}")
         words += spec.filters.describe()
         st.caption(md(" · ".join(words)))
-        show_network(
+        clicked, double_clicked = show_network(
             graph,
             colour_by=colour_by,
             membership=membership,
@@ -201,7 +223,13 @@ def main() -> None:
             more=drawn.more,
             highlight=set(spec.centres),
             cache_key=key,
+            key="explore_network",
         )
+        if double_clicked:
+            _grow(drawn, double_clicked, spec.per_node)
+        if clicked:
+            state()["selected"] = clicked
+            st.session_state[_selection_key()] = clicked
         briefing_panel(
             graph,
             key="explore_briefing",
