@@ -112,46 +112,52 @@ def build_view(store: GraphStore, spec: ViewSpec) -> View:
     allowed = _case_members(store, filters.case) | set(spec.centres) if filters.case else None
     wanted_labels = set(filters.labels) if filters.labels else None
     limits = dict(spec.expanded)
+    labels_of: dict[str, list[str]] = dict(located)
     shown: list[str] = sorted(located)
     seen = set(shown)
     totals: dict[str, int] = {}
     truncated = False
 
-    def walk(node: str) -> list[str]:
+    def walk(nodes: list[str]) -> list[str]:
+        """Read these nodes' neighbours together; show each one's first few."""
         nonlocal truncated
-        rows, total = store.neighbours(node, types=filters.types, fetch=FETCH)
-        keep: list[str] = []
-        passing: set[str] = set()
-        for row in rows:
-            other = row["other"]
-            if allowed is not None and other not in allowed:
-                continue
-            if wanted_labels is not None and not wanted_labels & set(row["labels"]):
-                continue
-            if not (_in_window(row["props"], filters) and _in_window(row["rprops"], filters)):
-                continue
-            passing.add(other)
-            if other not in keep and len(keep) < limits.get(node, spec.per_node):
-                keep.append(other)
-        totals[node] = len(passing) + (total - len({row["other"] for row in rows}))
+        read = store.neighbours_of({n: labels_of[n] for n in nodes}, types=filters.types, fetch=FETCH)
         added = []
-        for other in keep:
-            if other in seen:
-                continue
-            if len(shown) >= spec.max_nodes:
-                truncated = True
-                break
-            seen.add(other)
-            shown.append(other)
-            added.append(other)
+        for node in nodes:
+            rows, total = read[node]
+            keep: list[str] = []
+            passing: set[str] = set()
+            for row in rows:
+                other = row["other"]
+                labels_of.setdefault(other, sorted(row["labels"]))
+                if allowed is not None and other not in allowed:
+                    continue
+                if wanted_labels is not None and not wanted_labels & set(row["labels"]):
+                    continue
+                if not (_in_window(row["props"], filters) and _in_window(row["rprops"], filters)):
+                    continue
+                passing.add(other)
+                if other not in keep and len(keep) < limits.get(node, spec.per_node):
+                    keep.append(other)
+            totals[node] = len(passing) + (total - len({row["other"] for row in rows}))
+            for other in keep:
+                if other in seen:
+                    continue
+                if len(shown) >= spec.max_nodes:
+                    truncated = True
+                    break
+                seen.add(other)
+                shown.append(other)
+                added.append(other)
         return added
 
     frontier = list(shown)
     for _ in range(max(0, spec.hops)):
-        frontier = [new for node in frontier for new in walk(node)]
-    for node in limits:
-        if node in seen and node not in totals:
-            walk(node)
+        if not frontier:
+            break
+        frontier = walk(frontier)
+    while pending := [node for node in limits if node in seen and node not in totals]:
+        walk(pending)
     graph = _filtered(store.subgraph(shown), filters)
     more = {}
     for node, total in totals.items():

@@ -32,6 +32,7 @@ __all__ = ["GraphStore", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES"]
 #: Properties the store keeps for itself and leaves out of what it hands back.
 INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
 MAX_PATH_HOPS = 15
+_LIGHT = 200  # nodes with at most this many relationships are read together, not one by one
 
 _PROVENANCE_SET = """
     {v}.first_seen = CASE WHEN {v}.first_seen IS NULL OR $first < {v}.first_seen
@@ -444,23 +445,52 @@ class GraphStore(ABC):
         self, key: str, *, types: Iterable[str] | None = None, fetch: int = 5000
     ) -> tuple[list[dict[str, Any]], int]:
         """The relationships of one node (of these types), at most ``fetch`` of them in
-        neighbour-key order, and how many distinct neighbours it has in all: the explorer
-        shows a hub's first few and counts the rest instead of pulling thousands."""
+        neighbour-key order, and how many distinct neighbours it has in all."""
         located = self.locate([key])
         if str(key) not in located:
             raise NodeNotFound(key)
+        return self.neighbours_of(located, types=types, fetch=fetch)[str(key)]
+
+    def neighbours_of(
+        self, located: Mapping[str, list[str]], *, types: Iterable[str] | None = None, fetch: int = 5000
+    ) -> dict[str, tuple[list[dict[str, Any]], int]]:
+        """:meth:`neighbours` for many located nodes (key -> labels) at once: the
+        explorer walks a whole frontier in a few queries, while a hub's rows are read
+        on their own, at most ``fetch``, and the rest only counted."""
         kinds = "|".join(quote(self.model.relationship(t).name) for t in sorted(set(types))) if types else ""
-        pattern = f"(a:{quote(located[str(key)][0])} {{{KEY}: $key}})-[r{':' + kinds if kinds else ''}]-(b)"
-        rows = self._read(
-            f"MATCH {pattern} RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, "
-            f"r.{KEY} AS rkey, properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, "
-            f"properties(b) AS props ORDER BY other, type, rkey LIMIT $fetch",
-            {"key": str(key), "fetch": int(fetch)},
+        rel = f"[r{':' + kinds if kinds else ''}]"
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, labels in located.items():
+            by_label[labels[0]].append(key)
+        sizes: dict[str, tuple[int, int]] = {}
+        for label, keys in sorted(by_label.items()):
+            for row in self._read(
+                f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
+                f"RETURN a.{KEY} AS node, count(r) AS rels, count(DISTINCT b) AS others",
+                {"keys": sorted(keys)},
+            ):
+                sizes[row["node"]] = (row["rels"], row["others"])
+        found: dict[str, tuple[list[dict[str, Any]], int]] = {key: ([], 0) for key in located}
+        returned = (
+            f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+            f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
         )
-        total = len({row["other"] for row in rows})
-        if len(rows) >= fetch:
-            total = self._read(f"MATCH {pattern} RETURN count(DISTINCT b) AS n", {"key": str(key)})[0]["n"]
-        return rows, total
+        for label, keys in sorted(by_label.items()):
+            light = sorted(k for k in keys if 0 < sizes.get(k, (0, 0))[0] <= _LIGHT)
+            heavy = sorted(k for k in keys if sizes.get(k, (0, 0))[0] > _LIGHT)
+            rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            if light:
+                query = f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys {returned}"
+                for row in self._read(query + "ORDER BY node, other, type, rkey", {"keys": light}):
+                    rows_of[row["node"]].append(row)
+            for key in heavy:
+                query = f"MATCH (a:{quote(label)} {{{KEY}: $key}})-{rel}-(b) {returned}"
+                rows_of[key] = self._read(
+                    query + "ORDER BY other, type, rkey LIMIT $fetch", {"key": key, "fetch": fetch}
+                )
+            for key in keys:
+                found[key] = (rows_of.get(key, [])[:fetch], sizes.get(key, (0, 0))[1])
+        return found
 
     def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
         """The nodes with these keys and every relationship among them."""
