@@ -45,7 +45,7 @@ demo: venv
 	NEO4J_URI= GRAPH_DB=$(GRAPH_DB) $(PY) -m ingest data/demo --rejects data/demo-rejects.csv
 
 run: venv demo
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1
+	NEO4J_URI= GRAPH_DB=$(GRAPH_DB) $(VENV)/bin/streamlit run app.py --server.headless true --server.address 127.0.0.1
 
 lint: venv
 	$(VENV)/bin/ruff check graph ingest ui devserver tests bench app.py

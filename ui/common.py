@@ -28,6 +28,7 @@ from graph.render import legend, network_html
 from graph.store import GraphStore
 
 __all__ = [
+    "FRESH_FOR",
     "store",
     "version",
     "changed",
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 VIEW_HEIGHT = 650
+FRESH_FOR = 300  # seconds a cached read of the store is reused (data loaded meanwhile shows after)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
 

@@ -14,6 +14,7 @@ from graph.explore import Filters, View, ViewSpec, build_view, view_membership, 
 from graph.output import cell_text
 from graph.store import GraphStore
 from ui.common import (
+    FRESH_FOR,
     briefing_panel,
     entity_picker,
     md,
@@ -33,12 +34,12 @@ def state() -> dict:
     return st.session_state.setdefault(STATE, {"centres": [], "expanded": {}, "selected": None})
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=FRESH_FOR)
 def _view(_store: GraphStore, spec: ViewSpec, data: tuple[str, int]) -> View:
     return build_view(_store, spec)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=FRESH_FOR)
 def _case_options(_store: GraphStore, data: tuple[str, int]) -> dict[str, str]:
     if "Case" not in _store.labels_in_store():
         return {}

@@ -12,12 +12,12 @@ from graph.model import quote
 from graph.projection import project
 from graph.store import GraphStore
 from graph.summaries import summarise
-from ui.common import md, setup, version
+from ui.common import FRESH_FOR, md, setup, version
 
 LARGEST = 10
 
 
-@st.cache_data(show_spinner="Finding communities…", max_entries=4)
+@st.cache_data(show_spinner="Finding communities…", max_entries=4, ttl=FRESH_FOR)
 def _largest_communities(_store: GraphStore, data: tuple[str, int], counts: tuple) -> tuple[pd.DataFrame, str]:
     projection = project(_store)
     if projection.node_count == 0:

@@ -9,12 +9,22 @@ import streamlit as st
 from graph.paths import ExplainedPath, find_paths
 from graph.projection import Projection, project
 from graph.store import GraphStore
-from ui.common import briefing_panel, csv_download, entity_picker, md, report_errors, setup, show_network, version
+from ui.common import (
+    FRESH_FOR,
+    briefing_panel,
+    csv_download,
+    entity_picker,
+    md,
+    report_errors,
+    setup,
+    show_network,
+    version,
+)
 
 STATE = "paths"
 
 
-@st.cache_resource(show_spinner="Reading the graph…", max_entries=2)
+@st.cache_resource(show_spinner="Reading the graph…", max_entries=2, ttl=FRESH_FOR)
 def _projection(_store: GraphStore, data: tuple[str, int]) -> Projection:
     return project(_store)
 
