@@ -101,13 +101,18 @@ def report_errors(action: Callable[[], object]) -> object | None:
         return None
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=FRESH_FOR)
+def _find(text: str, data: tuple[str, int]) -> pd.DataFrame:
+    return find_entities(store(), text, limit=25)
+
+
 def entity_picker(label: str, key: str, *, help: str | None = None) -> str | None:
     """A search box (partial, accents, typos) and a choice among its matches; the key
     of the chosen entity, or None."""
     text = st.text_input(label, key=f"{key}_text", help=help, placeholder="a name, part of it, or an id")
     if not text.strip():
         return None
-    found = find_entities(store(), text, limit=25)
+    found = _find(text, version())
     if found.empty:
         st.caption(f"Nothing matches {md(text)}.")
         return None

@@ -10,6 +10,7 @@ from graph.communities import detect
 from graph.config import Settings
 from graph.model import quote
 from graph.projection import project
+from graph.records import Counts
 from graph.store import GraphStore
 from graph.summaries import summarise
 from ui.common import FRESH_FOR, md, setup, version
@@ -30,6 +31,11 @@ def _largest_communities(_store: GraphStore, data: tuple[str, int], counts: tupl
     return summarise(_store, projection, result, limit=LARGEST), how
 
 
+@st.cache_data(show_spinner=False, max_entries=4, ttl=FRESH_FOR)
+def _counts(_store: GraphStore, data: tuple[str, int]) -> Counts:
+    return _store.counts()
+
+
 def _latest(graph_store: GraphStore, label: str, query: str) -> pd.DataFrame:
     if label not in graph_store.labels_in_store():
         return pd.DataFrame()
@@ -38,7 +44,7 @@ def _latest(graph_store: GraphStore, label: str, query: str) -> pd.DataFrame:
 
 def main() -> None:
     graph_store = setup("Overview")
-    counts = graph_store.counts()
+    counts = _counts(graph_store, version())
     st.caption(md(Settings.from_env().describe()))
     one, two, three = st.columns(3)
     one.metric("Nodes", f"{counts.nodes:,}")
