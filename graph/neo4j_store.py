@@ -39,6 +39,10 @@ class Neo4jStore(GraphStore):
     def close(self) -> None:
         self._driver.close()
 
+    def check(self) -> None:
+        with _translated_errors():
+            self._driver.verify_connectivity()
+
     def _session(self, mode: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=mode)
 

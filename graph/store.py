@@ -148,6 +148,10 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release connections, locks and files."""
 
+    def check(self) -> None:
+        """Fail now, with a :class:`QueryError` naming the problem, when the store cannot
+        be reached (a server's address or credentials); a file store always can."""
+
     def writing(self) -> AbstractContextManager[Any]:
         """Hold write access across several calls (the embedded store's file lease)."""
         return nullcontext()

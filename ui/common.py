@@ -53,7 +53,9 @@ _changes = [0]  # writes made through the app (saved communities, ...), process-
 
 @st.cache_resource(show_spinner=False)
 def _open(settings: Settings) -> GraphStore:
-    return open_store(settings)
+    opened = open_store(settings)
+    opened.check()
+    return opened
 
 
 def store() -> GraphStore:
@@ -73,9 +75,14 @@ def changed() -> None:
 
 
 def setup(title: str) -> GraphStore:
-    """The page header, shared by every page; returns the store."""
+    """The page header, shared by every page; returns the store, or stops the page
+    with a one-line reason when it cannot be opened (no credentials in it)."""
     st.title(title)
-    return store()
+    try:
+        return store()
+    except Exception as error:  # any driver or file error: the page cannot work without the store
+        st.error(md(f"Cannot open the graph ({Settings.from_env().describe()}): {type(error).__name__}: {error}"))
+        st.stop()
 
 
 def md(text: object) -> str:

@@ -216,3 +216,12 @@ def test_pages_on_neo4j(neo4j_store, neo4j_settings, tmp_path: Path, monkeypatch
     queries.text_input(key="param_entity_neighbourhood_entity").input("CASE-001")
     [b for b in queries.button if b.label == "Run"][0].click().run()
     assert not queries.error and len(drawn_nodes(queries)) > 4
+
+
+def test_unreachable_store_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setenv("NEO4J_PASSWORD", "do-not-show-me")
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=60).run()
+    assert not app.exception
+    [error] = app.error
+    assert "cannot reach the Neo4j server" in error.value and "do-not-show-me" not in error.value
