@@ -104,7 +104,7 @@ def report_errors(action: Callable[[], object]) -> object | None:
         return action()
     except (ValueError, KeyError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        st.error(f"{type(error).__name__}: {message}")
+        st.error(md(f"{type(error).__name__}: {message}"))
         return None
 
 

@@ -154,7 +154,7 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
     data = graph.nodes[selected]
     properties = data.get("properties") or {}
     st.caption(
-        f"{', '.join(data.get('labels') or [])} · {graph.degree(selected)} links in view"
+        md(f"{', '.join(data.get('labels') or [])} · {graph.degree(selected)} links in view")
         + (f" · {hidden} more not shown" if hidden else "")
     )
     provenance = ("sources", "first_seen", "last_seen")
