@@ -105,3 +105,17 @@ def test_find_entities_by_id_part_accent_and_typo(demo_store: GraphStore) -> Non
     typo = find_entities(demo_store, "Bazar Shopp 012", limit=5)
     assert "BIG-012" in set(typo["key"]) and typo["score"].max() < 100
     assert find_entities(demo_store, "zzzzqqqq").empty
+
+
+def test_a_marketplace_with_thousands_of_storefronts_stays_small(store: GraphStore) -> None:
+    shops = 6000  # more than the rows read per node: the rest are counted, not read
+    store.upsert_nodes(
+        [NodeRecord(("Marketplace",), "MKT-HUGE", {"name": "Huge"}, source="test")]
+        + [NodeRecord(("SalesChannel",), f"H-{i:05d}", {"name": f"shop {i}"}, source="test") for i in range(shops)]
+    )
+    store.upsert_relationships(
+        [RelationshipRecord("HOSTED_ON", f"H-{i:05d}", "MKT-HUGE", source="test") for i in range(shops)]
+    )
+    view = build_view(store, ViewSpec(("MKT-HUGE",), hops=2, per_node=25))
+    assert view.graph.number_of_nodes() == 26 and view.more == {"MKT-HUGE": shops - 25}
+    assert sorted(view.graph)[:3] == ["H-00000", "H-00001", "H-00002"]

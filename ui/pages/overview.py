@@ -70,7 +70,7 @@ def main() -> None:
         graph_store,
         "Case",
         "MATCH (c:{label}) RETURN c._kg_key AS id, c.name AS name, c.kind AS kind, c.status AS status, "
-        "c.opened AS opened, c.closed AS closed ORDER BY c.opened DESC, id LIMIT 15",
+        "c.opened AS opened, c.closed AS closed ORDER BY c.opened IS NULL, c.opened DESC, id LIMIT 15",
     )
     st.dataframe(cases, hide_index=True, width="stretch") if not cases.empty else st.caption("No cases loaded.")
 
