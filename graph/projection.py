@@ -224,7 +224,7 @@ def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     names: dict[str, str] = {}
     where, params = _window("n", scope)
     for label in _labels_of(store, scope):
-        display = model.label(label).display
+        display = model.display_property([label])  # labels the model lacks (loaded elsewhere) show "name"
         columns = store._read_columns(
             f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, n.{quote(display)} AS name", params
         )
@@ -241,7 +241,8 @@ def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     relationships = 0
     where, params = _window("r", scope)
     for rel_type in _types_of(model, store, scope):
-        weight = weights.get(rel_type, model.relationship(rel_type).weight) if scope.weighted else 1.0
+        known = model.relationships.get(rel_type)
+        weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
         columns = store._read_columns(
             f"MATCH (a)-[r:{quote(rel_type)}]->(b){where} RETURN a.{KEY} AS a, b.{KEY} AS b", params
         )

@@ -630,10 +630,11 @@ class GraphStore(ABC):
         if name in RESERVED:
             raise ModelError(f"property {name!r} is reserved for the store")
         done = 0
+        self._whitelisted(values_by_label)  # the model's labels and any the store holds
         with self.writing():
             for label, values in sorted(values_by_label.items()):
                 query = (
-                    f"UNWIND $rows AS row MATCH (n:{quote(self.model.label(label).name)} {{{KEY}: row.key}}) "
+                    f"UNWIND $rows AS row MATCH (n:{quote(label)} {{{KEY}: row.key}}) "
                     f"SET n.{quote(name)} = row.value RETURN count(*) AS done"
                 )
                 rows = [{"key": key, "value": value} for key, value in sorted(values.items())]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.communities import detect
+from graph.communities import detect, write_back
 from graph.keyplayers import key_players
 from graph.links import hidden_links
 from graph.paths import find_paths
@@ -125,3 +125,19 @@ def test_commands_on_the_configured_store(store: GraphStore, store_env: dict[str
     assert json.loads(summary.stdout)[0]["community"] == 0
     bad = _graph(store_env, "communities", "--labels", "Nonsense")
     assert bad.returncode == 2 and "Nonsense" in bad.stderr
+
+
+def test_labels_and_types_the_model_lacks_still_project_and_save(demo_store: GraphStore) -> None:
+    """A graph also written by other tools: their labels and types count, with weight 1
+    and "name" as display."""
+    demo_store._write(
+        "MATCH (p:Person {_kg_key: 'PER-000-O'}) "
+        "CREATE (:Area {_kg_key: 'AREA-1', name: 'Harbour district'})<-[:LIVES_IN]-(p)"
+    )
+    projection = project(demo_store)
+    area = projection.index["AREA-1"]
+    assert projection.names[area] == "Harbour district" and projection.degree()[area] == 1
+    result = detect(projection)
+    write_back(demo_store, projection, result)
+    stored = demo_store.query("MATCH (a:Area) RETURN a.community AS c")
+    assert list(stored["c"]) == [result.membership["AREA-1"]]
