@@ -24,7 +24,7 @@ import pandas as pd
 from graph.communities import ALGORITHMS, detect, write_back
 from graph.keyplayers import key_players
 from graph.links import hidden_links
-from graph.paths import find_paths
+from graph.paths import find_paths, paths_table
 from graph.projection import Scope, project
 from graph.shells import shell_scores
 from graph.store import GraphStore
@@ -113,10 +113,7 @@ def _path(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     )
     if not paths:
         print(f"no path of at most {args.max_hops} links joins {args.start} and {args.end}", file=sys.stderr)
-    return pd.DataFrame(
-        [{"path": i + 1, "hops": len(p.steps), "nodes": list(p.nodes), "chain": p.text()} for i, p in enumerate(paths)],
-        columns=["path", "hops", "nodes", "chain"],
-    )
+    return paths_table(paths)
 
 
 def _links(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
+import pandas as pd
 
 from graph.projection import Projection, project
 from graph.records import Path
 from graph.store import GraphStore, NodeNotFound
 
-__all__ = ["Step", "ExplainedPath", "find_paths", "explain"]
+__all__ = ["Step", "ExplainedPath", "find_paths", "explain", "paths_table"]
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,11 @@ def explain(store: GraphStore, nodes: tuple[str, ...] | Path) -> ExplainedPath:
         rel_type, is_forward = (forward[0], True) if forward else (backward[0] if backward else "?", False)
         steps.append(Step(here, names.get(here, here), rel_type, is_forward, there, names.get(there, there)))
     return ExplainedPath(nodes=keys, steps=tuple(steps))
+
+
+def paths_table(paths: list[ExplainedPath]) -> pd.DataFrame:
+    """One row per path: its number, length in links, keys and the chain in words."""
+    return pd.DataFrame(
+        [{"path": i + 1, "hops": len(p.steps), "nodes": list(p.nodes), "chain": p.text()} for i, p in enumerate(paths)],
+        columns=["path", "hops", "nodes", "chain"],
+    )

@@ -3,10 +3,9 @@ walking around hubs (a marketplace everyone sells on links everything)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from graph.paths import ExplainedPath, find_paths
+from graph.paths import ExplainedPath, find_paths, paths_table
 from graph.projection import Projection, project
 from graph.store import GraphStore
 from ui.common import (
@@ -61,10 +60,7 @@ def main() -> None:
             + (" without crossing a hub: try a higher hub threshold." if result["avoid"] else ".")
         )
         return
-    table = pd.DataFrame(
-        [{"path": i + 1, "links": len(p.steps), "chain": p.text()} for i, p in enumerate(paths)],
-        columns=["path", "links", "chain"],
-    )
+    table = paths_table(paths)
     st.subheader(f"{len(paths)} shortest path(s), {len(paths[0].steps)} link(s) each")
     st.dataframe(table, hide_index=True, width="stretch")
     csv_download(table, "paths.csv", "path_csv")
