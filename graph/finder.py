@@ -34,8 +34,7 @@ def _probes(needle: str) -> list[str]:
 
 
 def _name(store: GraphStore, key: str, labels: list[str]) -> str:
-    node = store.subgraph([key]).nodes[key]
-    return str(node["properties"].get(store.model.display_property(labels), key))
+    return store.model.display_name(labels, store.subgraph([key]).nodes[key]["properties"], key)
 
 
 def find_entities(

@@ -44,6 +44,9 @@ SCALAR_TYPES = ("string", "int", "float", "boolean", "date", "datetime")
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
 DEFAULT_MODEL = Path(__file__).with_name("model.yaml")
 
+#: Properties that usually name a node, in order: for labels the model does not declare.
+DISPLAY_CANDIDATES = ("name", "title", "label", "description", "code", "address", "email_address", "phoneNo")
+
 
 class ModelError(ValueError):
     """A label, relationship type or property that the model does not allow."""
@@ -219,6 +222,16 @@ class Model:
             if name in self._labels:
                 return self._labels[name].display
         return "name"
+
+    def display_name(self, labels: list[str] | tuple[str, ...], properties: Mapping[str, Any], default: str) -> str:
+        """What to call a node: its known label's display property, else (a label loaded
+        by other tools) the first usual naming property it has, else ``default``."""
+        known = any(name in self._labels for name in labels)
+        for prop in (self.display_property(labels),) if known else DISPLAY_CANDIDATES:
+            value = properties.get(prop)
+            if value not in (None, ""):
+                return str(value)
+        return default
 
 
 def _checked_properties(properties: Mapping[str, Any], owner: str) -> dict[str, str]:

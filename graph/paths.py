@@ -106,8 +106,7 @@ def explain(store: GraphStore, nodes: tuple[str, ...] | Path) -> ExplainedPath:
     keys = tuple(nodes.nodes if isinstance(nodes, Path) else nodes)
     graph = store.subgraph(keys)
     names = {
-        key: str(data["properties"].get(store.model.display_property(data["labels"]), key))
-        for key, data in graph.nodes(data=True)
+        key: store.model.display_name(data["labels"], data["properties"], key) for key, data in graph.nodes(data=True)
     }
     steps = []
     for here, there in zip(keys, keys[1:], strict=False):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from graph.model import KEY, Model, quote
+from graph.model import DISPLAY_CANDIDATES, KEY, Model, quote
 
 if TYPE_CHECKING:
     import igraph
@@ -212,6 +212,14 @@ def _types_of(model: Model, store: GraphStore, scope: Scope) -> list[str]:
     return sorted(model.relationship(t).name for t in scope.types if t in present)
 
 
+def _name_of(model: Model, label: str) -> str:
+    """The Cypher for a node's name: its label's display property, or for a label the
+    model lacks (loaded by other tools) the first usual naming property it has."""
+    if label in model.labels:
+        return f"n.{quote(model.label(label).display)}"
+    return "coalesce(" + ", ".join(f"n.{quote(prop)}" for prop in DISPLAY_CANDIDATES) + ")"
+
+
 def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     """Stream the part of the graph ``scope`` names out of ``store``."""
     scope = scope or Scope()
@@ -224,9 +232,8 @@ def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     names: dict[str, str] = {}
     where, params = _window("n", scope)
     for label in _labels_of(store, scope):
-        display = model.display_property([label])  # labels the model lacks (loaded elsewhere) show "name"
         columns = store._read_columns(
-            f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, n.{quote(display)} AS name", params
+            f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {_name_of(model, label)} AS name", params
         )
         for key, name in zip(columns.get("key", []), columns.get("name", []), strict=True):
             if key is None or (allowed is not None and key not in allowed):

@@ -141,7 +141,7 @@ def network_html(
     for key, data in sorted(graph.nodes(data=True)):
         labels = data.get("labels") or []
         properties = data.get("properties") or {}
-        name = properties.get(model.display_property(labels), key)
+        name = model.display_name(labels, properties, key)
         x, y = positions[key]
         nodes.append(
             {

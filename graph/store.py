@@ -407,7 +407,7 @@ class GraphStore(ABC):
         for row in self._read(query, {"q": needle, "limit": int(limit)}):
             node_labels = sorted(row["labels"])
             props = self._visible_properties(node_labels, row["props"])
-            name = props.get(self.model.display_property(node_labels), row["key"])
+            name = self.model.display_name(node_labels, props, row["key"])
             rows.append({"key": row["key"], "labels": node_labels, "name": name, "rank": row["rank"]})
         return pd.DataFrame(rows, columns=columns)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from graph.model import ModelError
+from graph.model import DISPLAY_CANDIDATES, ModelError
 from graph.output import neutralize_formula
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
@@ -29,7 +29,6 @@ from ingest.textfile import BadRow
 __all__ = ["FileReport", "Reject", "load_mapped", "load_paths", "write_rejects"]
 
 #: Display properties to prefer for a label a dataset brings, in order.
-DISPLAY_CANDIDATES = ("name", "title", "label", "description", "code", "address", "email_address", "phoneNo")
 
 
 @dataclass(frozen=True)

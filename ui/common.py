@@ -94,8 +94,7 @@ def md(text: object) -> str:
 def name_of(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
     """The display name of a node in a view, or its key."""
     data = graph.nodes[key] if key in graph else {}
-    labels = data.get("labels") or []
-    return str((data.get("properties") or {}).get(model.display_property(labels), key))
+    return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
 
 
 def report_errors(action: Callable[[], object]) -> object | None:

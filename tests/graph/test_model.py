@@ -87,3 +87,11 @@ def test_reserved_properties_cannot_be_declared(tmp_path) -> None:
 
 def test_case_is_quoted_for_kglite() -> None:
     assert quote("Case") == "`Case`"
+
+
+def test_display_name_for_known_and_foreign_labels() -> None:
+    model = load_model()
+    assert model.display_name(["Case"], {"name": "Operation Tide", "title": "x"}, "CASE-1") == "Operation Tide"
+    assert model.display_name(["Case"], {"title": "x"}, "CASE-1") == "CASE-1"  # a known label keeps its property
+    assert model.display_name(["Location"], {"address": "42 Roberts Avenue"}, "6101") == "42 Roberts Avenue"
+    assert model.display_name(["Crime"], {"type": "Public order"}, "1325") == "1325"
