@@ -11,6 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.embedded_store import EmbeddedStore
+from ingest.history import record_loads
+from ingest.loader import load_paths
+from tests.conftest import SHARED_DATASETS
 from tests.ui.conftest import EVIL_NAMES, ROOT, fill_demo
 
 PAGES = ROOT / "ui" / "pages"
@@ -230,3 +233,29 @@ def test_unreachable_store_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) ->
     assert not app.exception
     [error] = app.error
     assert "cannot reach the Neo4j server" in plain(error.value) and "do-not-show-me" not in plain(error.value)
+
+
+POLE = SHARED_DATASETS / "pole"
+
+
+@pytest.mark.skipif(not POLE.is_dir(), reason=f"the POLE dataset is not at {POLE} (a user's own clone)")
+def test_a_graph_loaded_with_other_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The POLE crime graph (labels the model does not declare): named, searchable,
+    drawn and grouped like the demo."""
+    store = EmbeddedStore(tmp_path / "pole.kgl")
+    record_loads(store, load_paths(store, [POLE]))
+    store.close()
+    monkeypatch.setenv("GRAPH_DB", str(tmp_path / "pole.kgl"))
+    monkeypatch.setenv("NEO4J_URI", "")
+    overview = page("overview")
+    assert {m.label: m.value for m in overview.metric}["Nodes"].replace(",", "").isdigit()
+    explore = page("explore")
+    explore.text_input(key="explore_search_text").input("Roberts Avenue").run()
+    assert explore.selectbox(key="explore_search_match").options[0].startswith("42 Roberts Avenue (")
+    click(explore, "Show")
+    explore.slider(key="explore_hops").set_value(2).run()
+    labels = {node["label"] for node in drawn_nodes(explore)}
+    assert "42 Roberts Avenue" in labels and len(labels) > 3
+    communities = page("communities")
+    click(communities, "Run detection")
+    assert len(communities.dataframe[0].value) > 10
