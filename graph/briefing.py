@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -65,18 +66,17 @@ def briefing_html(
     title: str,
     notes: str = "",
     tables: Mapping[str, pd.DataFrame] | None = None,
-    colour_by: str = "label",
-    membership: Mapping[str, int] | None = None,
-    more: Mapping[str, int] | None = None,
     made: dt.datetime | None = None,
     scope: Sequence[str] = (),
+    **drawing: Any,
 ) -> str:
-    """The briefing page as a string."""
+    """The briefing page as a string; ``drawing`` (colour_by, membership, sizes, more,
+    highlight) draws the graph as :func:`graph.render.network_html` does on screen."""
     made = made or dt.datetime.now().replace(microsecond=0)
-    view = network_html(graph, model, colour_by=colour_by, membership=membership, more=more)
+    view = network_html(graph, model, **drawing)
     swatches = "".join(
         f'<span class="item"><span class="swatch" style="background:{colour}"></span>{html.escape(name)}</span>'
-        for name, colour in legend(graph, colour_by, membership).items()
+        for name, colour in legend(graph, drawing.get("colour_by", "label"), drawing.get("membership")).items()
     )
     sections = "".join(_table(name, frame) for name, frame in (tables or {}).items())
     meta = " · ".join(

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -232,12 +233,12 @@ def briefing_panel(
     key: str,
     title: str,
     tables: Mapping[str, pd.DataFrame] | None = None,
-    colour_by: str = "label",
-    membership: Mapping[str, int] | None = None,
-    more: Mapping[str, int] | None = None,
     scope: list[str] | None = None,
+    drawing: Mapping[str, Any] | None = None,
 ) -> None:
-    """Export the current view: a self-contained HTML briefing and a PNG for slides."""
+    """Export the current view, drawn as on screen (``drawing``: the options given to
+    :func:`show_network`): a self-contained HTML briefing and a PNG for slides."""
+    drawing = dict(drawing or {})
     model = store().model
     with st.expander("Export a briefing"):
         heading = st.text_input("Title", value=title, key=f"{key}_title")
@@ -251,10 +252,8 @@ def briefing_panel(
                 title=heading,
                 notes=notes,
                 tables=tables,
-                colour_by=colour_by,
-                membership=membership,
-                more=more,
                 scope=scope or [],
+                **drawing,
             )
 
         def picture() -> bytes:
@@ -264,7 +263,7 @@ def briefing_panel(
 
             with TemporaryDirectory() as folder:
                 out = Path(folder) / "view.png"
-                view = network_html(graph, model, colour_by=colour_by, membership=membership, more=more)
+                view = network_html(graph, model, **drawing)
                 return png_of(view, out).read_bytes()
 
         left, right = st.columns(2)

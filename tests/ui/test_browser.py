@@ -23,6 +23,7 @@ from graph.embedded_store import EmbeddedStore
 from tests.ui.conftest import EVIL_NAMES, ROOT, build_demo
 
 SCREENSHOT = ROOT / "docs" / "explore.png"
+LOOKS = "network.body.data.nodes.get().map(n => [n.id, n.color, n.size, n.borderWidth]).sort()"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def test_saved_query_runs_in_app(page: Any, app: RunningApp) -> None:
 def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any, tmp_path: Path) -> None:
     search_and_show(page, app, "MKT-00")
     nodes = drawn(page)
+    on_screen = network_frame(page).evaluate(LOOKS)
     page.get_by_text("Export a briefing").click()
     page.get_by_role("textbox", name="Notes for the reader").fill(
         "<script>alert('notes')</script> Ring seen on three platforms"
@@ -216,6 +218,7 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     reader.goto(briefing.as_uri())
     reader.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
     assert reader.frames[1].evaluate("network.body.data.nodes.length") == nodes
+    assert reader.frames[1].evaluate(LOOKS) == on_screen  # the view as it was on screen
     assert "Ring seen on three platforms" in reader.locator(".notes").inner_text()
     reader.wait_for_timeout(500)
     assert [url for url in requests if not url.startswith("file:")] == [] and dialogs == []

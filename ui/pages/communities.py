@@ -70,7 +70,8 @@ def _draw(graph_store: GraphStore, done: dict, community: int) -> None:
         md(f"{len(members)} members" + (f", {len(shown)} drawn" if len(shown) < len(members) else ""))
         + " · thick border: the top key players"
     )
-    show_network(graph, sizes=dict(zip(players["key"], players["score"], strict=True)), highlight=top)
+    drawing = {"sizes": dict(zip(players["key"], players["score"], strict=True)), "highlight": top}
+    show_network(graph, **drawing)
     st.dataframe(players.head(15), hide_index=True, width="stretch")
     briefing_panel(
         graph,
@@ -78,6 +79,7 @@ def _draw(graph_store: GraphStore, done: dict, community: int) -> None:
         title=f"Community {community}",
         tables={"Key players": players.head(15)},
         scope=[f"{result.algorithm}, seed {result.seed}, resolution {result.resolution}"],
+        drawing=drawing,
     )
 
 

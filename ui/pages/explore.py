@@ -216,16 +216,14 @@ def main() -> None:
             words.append(f"communities from {origin}")
         words += spec.filters.describe()
         st.caption(md(" · ".join(words)))
-        clicked, double_clicked = show_network(
-            graph,
-            colour_by=colour_by,
-            membership=membership,
-            sizes=sizes,
-            more=drawn.more,
-            highlight=set(spec.centres),
-            cache_key=key,
-            key="explore_network",
-        )
+        drawing = {
+            "colour_by": colour_by,
+            "membership": membership,
+            "sizes": sizes,
+            "more": drawn.more,
+            "highlight": set(spec.centres),
+        }
+        clicked, double_clicked = show_network(graph, **drawing, cache_key=key, key="explore_network")
         if double_clicked:
             _grow(drawn, double_clicked, spec.per_node)
         if clicked:
@@ -235,10 +233,8 @@ def main() -> None:
             graph,
             key="explore_briefing",
             title="Network around " + ", ".join(name_of(graph, graph_store.model, k) for k in spec.centres),
-            colour_by=colour_by,
-            membership=membership,
-            more=drawn.more,
             scope=[f"{spec.hops} hop(s) around {', '.join(spec.centres)}", *spec.filters.describe()],
+            drawing=drawing,
         )
     with panel:
         _node_panel(graph_store, drawn, spec.per_node)

@@ -70,13 +70,15 @@ def main() -> None:
     graph.remove_edges_from(
         [(u, v, k) for u, v, k in graph.edges(keys=True) if (u, v) not in on_path and (v, u) not in on_path]
     )
-    show_network(graph, highlight={result["start"], result["end"]})
+    drawing = {"highlight": {result["start"], result["end"]}}
+    show_network(graph, **drawing)
     briefing_panel(
         graph,
         key="path_briefing",
         title=f"How {result['start']} connects to {result['end']}",
         tables={"Paths": table},
         scope=[f"shortest paths of at most {result['hops']} links" + (", around hubs" if result["avoid"] else "")],
+        drawing=drawing,
     )
 
 
