@@ -259,3 +259,17 @@ def test_a_graph_loaded_with_other_labels(tmp_path: Path, monkeypatch: pytest.Mo
     communities = page("communities")
     click(communities, "Run detection")
     assert len(communities.dataframe[0].value) > 10
+
+
+def test_entity_parameter_is_looked_up_by_name(demo_db: Path) -> None:
+    app = page("queries")
+    app.selectbox(key="query_pick").set_value("entity_neighbourhood").run()
+    app.text_input(key="lookup_entity_neighbourhood_text").input("operaton tyde").run()
+    picked = app.selectbox(key="lookup_entity_neighbourhood_match").value
+    click(app, "Use for entity")
+    assert app.text_input(key="param_entity_neighbourhood_entity").value == picked
+    [b for b in app.button if b.label == "Run"][0].click().run()
+    assert (
+        not app.error
+        and len(app.dataframe[0].value) == EmbeddedStore(demo_db).neighbourhood([picked], hops=2).number_of_nodes() - 1
+    )

@@ -14,7 +14,7 @@ from graph.library import LibraryError, Parameter, SavedQuery, load_library, sav
 from graph.output import cell_text
 from graph.runner import QueryRun, run_adhoc, run_saved
 from graph.store import GraphStore
-from ui.common import briefing_panel, csv_download, md, report_errors, setup, show_network
+from ui.common import briefing_panel, csv_download, entity_picker, md, report_errors, setup, show_network
 
 STATE = "query_run"
 
@@ -63,6 +63,7 @@ def _saved(graph_store: GraphStore, library: dict[str, SavedQuery]) -> None:
     name = st.selectbox("Query", names, format_func=lambda n: library[n].title, key="query_pick")
     query = library[name]
     st.caption(md(query.description) + (" · saved by an analyst" if not query.shipped else ""))
+    _lookup(query)
     with st.form(f"query_form_{name}"):
         given = {p.name: _widget(p, graph_store, f"param_{name}") for p in query.params}
         run = st.form_submit_button("Run", type="primary")
@@ -71,6 +72,20 @@ def _saved(graph_store: GraphStore, library: dict[str, SavedQuery]) -> None:
     if run:
         values = {k: v for k, v in given.items() if not (isinstance(v, str) and not v.strip())}
         st.session_state[STATE] = report_errors(lambda: run_saved(graph_store, query, values))
+
+
+def _lookup(query: SavedQuery) -> None:
+    """For entity parameters: find the entity by name and put its id in the form."""
+    entities = [p for p in query.params if p.type == "entity"]
+    if not entities:
+        return
+    with st.expander("Look up an entity's id"):
+        picked = entity_picker("Search", f"lookup_{query.name}")
+        for parameter in entities:
+            if st.button(
+                f"Use for {parameter.name}", disabled=picked is None, key=f"use_{query.name}_{parameter.name}"
+            ):
+                st.session_state[f"param_{query.name}_{parameter.name}"] = picked
 
 
 def _adhoc(graph_store: GraphStore) -> None:
