@@ -51,11 +51,18 @@ _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNO
 _BOOTSTRAP = re.compile(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>|<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", re.S)
 
 
+# A click is reported after a short wait, and dropped if it was half of a double click:
+# one message per gesture, so the app reruns once.
 _CLICKS = """<script>
+var pendingClick = null;
 network.on("click", function (p) {
-  if (p.nodes.length === 1) parent.postMessage({kind: "select", id: String(p.nodes[0])}, "*");
+  clearTimeout(pendingClick);
+  if (p.nodes.length !== 1) return;
+  var id = String(p.nodes[0]);
+  pendingClick = setTimeout(function () { parent.postMessage({kind: "select", id: id}, "*"); }, 300);
 });
 network.on("doubleClick", function (p) {
+  clearTimeout(pendingClick);
   if (p.nodes.length === 1) parent.postMessage({kind: "expand", id: String(p.nodes[0])}, "*");
 });
 </script>

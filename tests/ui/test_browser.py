@@ -248,6 +248,7 @@ def test_click_selects_and_double_click_expands(page: Any, app: RunningApp) -> N
     while not chooser.input_value().endswith(f"({storefront})"):
         assert time.monotonic() < deadline, chooser.input_value()
         page.wait_for_timeout(250)
+    page.wait_for_timeout(1000)  # the rerun the click caused has drawn
     page.mouse.dblclick(*node_point(page, storefront))
     assert drawn(page, other_than=first) > first
     assert page.dialogs == [] and page.outside == []
