@@ -32,6 +32,11 @@ __all__ = ["GraphStore", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES"]
 #: Properties the store keeps for itself and leaves out of what it hands back.
 INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
 MAX_PATH_HOPS = 15
+# The columns of a relationship read from node ``a`` over ``r`` to ``b`` (see _add_edge).
+_EDGE_ROWS = (
+    f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+    f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
+)
 _LIGHT = 200  # nodes with at most this many relationships are read together, not one by one
 
 _PROVENANCE_SET = """
@@ -475,20 +480,16 @@ class GraphStore(ABC):
             ):
                 sizes[row["node"]] = (row["rels"], row["others"])
         found: dict[str, tuple[list[dict[str, Any]], int]] = {key: ([], 0) for key in located}
-        returned = (
-            f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
-            f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
-        )
         for label, keys in sorted(by_label.items()):
             light = sorted(k for k in keys if 0 < sizes.get(k, (0, 0))[0] <= _LIGHT)
             heavy = sorted(k for k in keys if sizes.get(k, (0, 0))[0] > _LIGHT)
             rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
             if light:
-                query = f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys {returned}"
+                query = f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys {_EDGE_ROWS}"
                 for row in self._read(query + "ORDER BY node, other, type, rkey", {"keys": light}):
                     rows_of[row["node"]].append(row)
             for key in heavy:
-                query = f"MATCH (a:{quote(label)} {{{KEY}: $key}})-{rel}-(b) {returned}"
+                query = f"MATCH (a:{quote(label)} {{{KEY}: $key}})-{rel}-(b) {_EDGE_ROWS}"
                 rows_of[key] = self._read(
                     query + "ORDER BY other, type, rkey LIMIT $fetch", {"key": key, "fetch": fetch}
                 )
@@ -535,9 +536,7 @@ class GraphStore(ABC):
         for label, keys in sorted(by_label.items()):
             condition = f"a.{KEY} IN $keys" + (f" AND b.{KEY} IN $within" if within is not None else "")
             query = (
-                f"MATCH (a:{quote(label)})-[r]-(b) WHERE {condition} "
-                f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
-                f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
+                f"MATCH (a:{quote(label)})-[r]-(b) WHERE {condition} {_EDGE_ROWS}"
                 f"ORDER BY node, other, type, rkey" + (" LIMIT $fetch" if fetch else "")
             )
             params: dict[str, Any] = {"keys": sorted(keys)}
