@@ -19,6 +19,7 @@ from devserver.neo4j_server import Neo4jServer, free_port
 from graph.config import Settings
 from graph.embedded_store import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -94,3 +95,14 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+def add_injected_storefronts(store: GraphStore, names: list[str]) -> None:
+    """Storefronts ``EVIL-i`` named ``names[i]`` (scraped names that try to inject HTML,
+    script or Markdown), hosted on the demo's MKT-00."""
+    store.upsert_nodes(
+        [NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape") for i, name in enumerate(names)]
+    )
+    store.upsert_relationships(
+        [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(names))]
+    )

@@ -12,8 +12,8 @@ import pytest
 
 from graph.briefing import briefing_html
 from graph.embedded_store import EmbeddedStore
-from graph.records import NodeRecord, RelationshipRecord
 from ingest.demo import generate, load
+from tests.conftest import add_injected_storefronts
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg onload=alert(3)> href']
@@ -23,15 +23,7 @@ EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><s
 def view(tmp_path: Path):
     store = EmbeddedStore(tmp_path / "g.kgl")
     load(store, generate(4, seed=1))
-    store.upsert_nodes(
-        [
-            NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape")
-            for i, name in enumerate(EVIL_NAMES)
-        ]
-    )
-    store.upsert_relationships(
-        [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]
-    )
+    add_injected_storefronts(store, EVIL_NAMES)
     graph = store.neighbourhood(["MKT-00"], hops=1, limit=40)
     yield store, graph
     store.close()

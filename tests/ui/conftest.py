@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from graph.embedded_store import EmbeddedStore
-from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 from ingest.demo import generate, write_admin_csv
 from ingest.history import record_loads
 from ingest.loader import load_paths
+from tests.conftest import add_injected_storefronts
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "![t](http://127.0.0.1:9/x.png) **bold**"]
@@ -22,15 +22,7 @@ def fill_demo(store: GraphStore, csv_folder: Path, rings: int = 4) -> None:
     """The demo rings loaded from CSV, and three storefronts named to inject HTML/Markdown."""
     write_admin_csv(generate(rings, seed=1), csv_folder)
     record_loads(store, load_paths(store, [csv_folder]))
-    store.upsert_nodes(
-        [
-            NodeRecord(("SalesChannel",), f"EVIL-{i}", {"name": name}, source="scrape")
-            for i, name in enumerate(EVIL_NAMES)
-        ]
-    )
-    store.upsert_relationships(
-        [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(EVIL_NAMES))]
-    )
+    add_injected_storefronts(store, EVIL_NAMES)
 
 
 def build_demo(path: Path, csv_folder: Path) -> Path:
