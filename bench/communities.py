@@ -8,7 +8,7 @@ relationships (community sizes 20-200, 15% of edges between communities, mean de
 
 * the reference: igraph's ``community_multilevel`` on the graph already built as an
   igraph ``Graph`` (building it is not timed);
-* :func:`graph.communities.detect` for each algorithm on our projection, conversion to
+* :func:`graph.analysis.communities.detect` for each algorithm on our projection, conversion to
   whatever library it dispatches to included;
 
 and prints each time as a ratio to the reference (at most 1.0 = no slower), with the
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import igraph  # noqa: E402
 import numpy as np  # noqa: E402
 
-from graph.communities import ALGORITHMS, detect  # noqa: E402
-from graph.projection import Projection  # noqa: E402
+from graph.analysis.communities import ALGORITHMS, detect  # noqa: E402
+from graph.analysis.projection import Projection  # noqa: E402
 
 
 def planted_partition(edges: int, seed: int) -> Projection:

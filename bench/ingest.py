@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import neo4j  # noqa: E402
 
 from devserver.neo4j_server import Neo4jServer, free_port  # noqa: E402
-from graph.embedded_store import EmbeddedStore  # noqa: E402
 from graph.model import KEY  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
+from graph.store.embedded_engine import EmbeddedStore  # noqa: E402
+from graph.store.neo4j_engine import Neo4jStore  # noqa: E402
 from ingest.demo import NODES_PER_RING, generate, write_admin_csv  # noqa: E402
 from ingest.loader import load_paths  # noqa: E402
 

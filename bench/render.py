@@ -6,7 +6,7 @@ For graphs of 500, 2,000 and 5,000 nodes (a scale-free network, about 1.5 links 
 node, with names and labels like the app's), it measures the time from request to a
 drawn, still view, the Python side included:
 
-* ours: :func:`graph.render.network_html` (igraph layout, physics off, lists handed to
+* ours: :func:`graph.views.drawing.network_html` (igraph layout, physics off, lists handed to
   pyvis) then the page drawn in Debian Chromium;
 * the reference: pyvis with its defaults (``add_node``/``add_edge``, physics on, curved
   edges) until vis-network reports the layout stabilised, capped at ``--cap`` seconds.
@@ -27,8 +27,8 @@ import networkx as nx  # noqa: E402
 from pyvis.network import Network  # noqa: E402
 
 from graph.model import load_model  # noqa: E402
-from graph.render import network_html  # noqa: E402
-from graph.snapshot import CHROMIUM  # noqa: E402
+from graph.views.drawing import network_html  # noqa: E402
+from graph.views.png import CHROMIUM  # noqa: E402
 
 LABELS = ["SalesChannel", "ShellCompany", "Supplier", "Person", "PaymentAccount", "Address"]
 STILL = """

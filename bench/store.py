@@ -32,10 +32,10 @@ import neo4j  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from devserver.neo4j_server import Neo4jServer, free_port  # noqa: E402
-from graph.embedded_store import EmbeddedStore  # noqa: E402
 from graph.model import KEY  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
 from graph.records import NodeRecord, RelationshipRecord  # noqa: E402
+from graph.store.embedded_engine import EmbeddedStore  # noqa: E402
+from graph.store.neo4j_engine import Neo4jStore  # noqa: E402
 
 LABELS = ("Person", "Company", "SalesChannel", "Address", "PaymentAccount")
 TYPES = (  # (type, start label, end label): all allowed by the model

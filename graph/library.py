@@ -26,14 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from graph.guard import check_read_only, parameters
 from graph.model import Model, check_identifier, quote
+from graph.scalars import parse
+from graph.store.guard import check_read_only, parameters
 
 __all__ = [
     "LibraryError",
@@ -83,38 +85,21 @@ class Parameter:
         return f"{self.name} ({kind}, {extra})"
 
 
-def _boolean(value: Any, _parameter: Parameter, _model: Model) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "1"):
-        return True
-    if text in ("false", "no", "0"):
-        return False
-    raise ValueError("expected true or false")
+def _scalar(type_name: str) -> Callable[[Any, Parameter, Model], Any]:
+    """A converter through the shared scalar table that also takes native values (the
+    app's form gives numbers and dates, the command line text)."""
 
+    def convert(value: Any, _parameter: Parameter, _model: Model) -> Any:
+        if type_name in ("int", "float") and isinstance(value, bool):
+            raise ValueError("expected a number")
+        if type_name == "int" and isinstance(value, float) and not value.is_integer():
+            raise ValueError("expected a whole number")
+        if type_name == "date" and isinstance(value, dt.date):
+            return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        parsed = parse(type_name, str(int(value) if type_name == "int" and isinstance(value, float) else value))
+        return parsed.isoformat() if type_name == "date" else parsed  # Cypher writes date($since)
 
-def _int(value: Any, _parameter: Parameter, _model: Model) -> int:
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValueError("expected a whole number")
-    return int(str(value).strip()) if not isinstance(value, (int, float)) else int(value)
-
-
-def _float(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("expected a number")
-    number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError("expected a finite number")
-    return number
-
-
-def _date(value: Any, _parameter: Parameter, _model: Model) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return dt.date.fromisoformat(str(value).strip()).isoformat()
+    return convert
 
 
 def _list(value: Any, _parameter: Parameter, _model: Model) -> list[str]:
@@ -123,7 +108,7 @@ def _list(value: Any, _parameter: Parameter, _model: Model) -> list[str]:
 
 
 def _int_list(value: Any, parameter: Parameter, model: Model) -> list[int]:
-    return [_int(item, parameter, model) for item in _list(value, parameter, model)]
+    return [_CONVERTERS["int"](item, parameter, model) for item in _list(value, parameter, model)]
 
 
 def _entity(value: Any, _parameter: Parameter, _model: Model) -> str:
@@ -141,12 +126,9 @@ def _reltype(value: Any, _parameter: Parameter, model: Model) -> str:
     return model.relationship(str(value).strip()).name
 
 
-_CONVERTERS = {
+_CONVERTERS: dict[str, Callable[[Any, Parameter, Model], Any]] = {
     "string": lambda value, _p, _m: str(value),
-    "int": _int,
-    "float": lambda value, _p, _m: _float(value),
-    "boolean": _boolean,
-    "date": _date,
+    **{name: _scalar(name) for name in ("int", "float", "boolean", "date")},
     "list": _list,
     "list[int]": _int_list,
     "entity": _entity,

@@ -9,19 +9,20 @@ identifiers ever placed in Cypher text, so every one of them passes through
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from graph.scalars import SCALAR_TYPES
+
 __all__ = [
     "KEY",
     "SEARCH",
     "PROVENANCE",
     "RESERVED",
-    "SCALAR_TYPES",
     "LabelSpec",
     "RelationshipSpec",
     "Model",
@@ -40,7 +41,6 @@ SEARCH = "_kg_search"
 PROVENANCE = ("sources", "first_seen", "last_seen")
 RESERVED = frozenset({KEY, SEARCH, *PROVENANCE})
 
-SCALAR_TYPES = ("string", "int", "float", "boolean", "date", "datetime")
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
 DEFAULT_MODEL = Path(__file__).with_name("model.yaml")
 
@@ -68,15 +68,16 @@ def check_type(type_name: str) -> str:
     """Validate a property type such as ``date`` or ``string[]``."""
     base = type_name[:-2] if type_name.endswith("[]") else type_name
     if base not in SCALAR_TYPES:
-        raise ModelError(f"unknown property type {type_name!r}; expected one of {SCALAR_TYPES} or a list 'T[]'")
+        raise ModelError(
+            f"unknown property type {type_name!r}; expected one of {sorted(SCALAR_TYPES)} or a list 'T[]'"
+        )
     return type_name
 
 
 #: What a label's nodes are to network analysis: ``entity`` takes part in everything;
 #: an ``identifier`` (address, phone...) links entities that share it; a ``hub`` (a
-#: marketplace, a brand) links everything and explains nothing; a ``record`` (a merge
-#: judgement, an analysis run) is bookkeeping, left out of analysis.
-ROLES = ("entity", "identifier", "hub", "record")
+#: marketplace, a brand) links everything and explains nothing.
+ROLES = ("entity", "identifier", "hub")
 
 
 def _role(value: Any, owner: str) -> str:
@@ -85,13 +86,13 @@ def _role(value: Any, owner: str) -> str:
     return str(value)
 
 
-def _weight(value: Any, owner: str) -> float:
+def _weight(value: Any, owner: str, what: str = "weight") -> float:
     try:
         weight = float(value)
     except (TypeError, ValueError):
         weight = -1.0
     if weight <= 0:
-        raise ModelError(f"relationship {owner}: weight {value!r} is not a positive number")
+        raise ModelError(f"{owner}: {what} {value!r} is not a positive number")
     return weight
 
 
@@ -105,7 +106,9 @@ class LabelSpec:
     properties: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     declared: bool = False  # True when a dataset, not model.yaml, brought it
-    role: str = "entity"  # entity | identifier | hub | record (see ROLES)
+    role: str = "entity"  # entity | identifier | hub (see ROLES)
+    evidence: float = 0.5  # identifiers: how telling one value shared by two entities is
+    resolvable: bool = False  # entity resolution looks for duplicates among these
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,10 @@ class Model:
         """Known labels whose role is one of ``roles``, sorted."""
         return sorted(name for name, spec in self._labels.items() if spec.role in roles)
 
+    def resolvable_labels(self) -> list[str]:
+        """Labels flagged ``resolvable``: where entity resolution looks for duplicates."""
+        return sorted(name for name, spec in self._labels.items() if spec.resolvable)
+
     def display_property(self, labels: list[str] | tuple[str, ...]) -> str:
         """The display property of the first known label of a node (``name`` otherwise)."""
         for name in labels:
@@ -223,15 +230,39 @@ class Model:
                 return self._labels[name].display
         return "name"
 
+    def naming_properties(self, labels: list[str] | tuple[str, ...]) -> list[str]:
+        """The properties that may name a node, in order: a ``model.yaml`` label's display
+        property alone; for a label a dataset declared (or the store taught), its display
+        property, then the usual naming properties; for an unknown label, those."""
+        known = next((self._labels[name] for name in labels if name in self._labels), None)
+        if known is not None and not known.declared:
+            return [known.display]
+        first = known.display if known is not None else DISPLAY_CANDIDATES[0]
+        return [first, *(prop for prop in DISPLAY_CANDIDATES if prop != first)]
+
     def display_name(self, labels: list[str] | tuple[str, ...], properties: Mapping[str, Any], default: str) -> str:
-        """What to call a node: its known label's display property, else (a label loaded
-        by other tools) the first usual naming property it has, else ``default``."""
-        known = any(name in self._labels for name in labels)
-        for prop in (self.display_property(labels),) if known else DISPLAY_CANDIDATES:
+        """What to call a node: the first of :meth:`naming_properties` it has, else
+        ``default`` (its key)."""
+        for prop in self.naming_properties(labels):
             value = properties.get(prop)
             if value not in (None, ""):
                 return str(value)
         return default
+
+    def display_expression(self, labels: list[str] | tuple[str, ...], variable: str = "n") -> str:
+        """:meth:`display_name` as Cypher over node ``variable`` (null for no name)."""
+        return "coalesce(" + ", ".join(f"{variable}.{quote(prop)}" for prop in self.naming_properties(labels)) + ")"
+
+    def learn(self, labels: Iterable[str], types: Iterable[str]) -> None:
+        """Declare the labels and types a graph holds that the model lacks (a graph
+        written by an earlier load or by other tools); names that are not plain
+        identifiers are left unknown, so they never reach Cypher text."""
+        for label in labels:
+            if label not in self._labels and _IDENTIFIER.match(label):
+                self.declare_label(label)
+        for rel_type in types:
+            if rel_type not in self._relationships and _IDENTIFIER.match(rel_type):
+                self.declare_relationship(rel_type)
 
 
 def _checked_properties(properties: Mapping[str, Any], owner: str) -> dict[str, str]:
@@ -267,6 +298,8 @@ def load_model(path: str | Path | None = None) -> Model:
             properties=_checked_properties(spec.get("properties") or {}, name),
             description=spec.get("description", ""),
             role=_role(spec.get("role", "entity"), name),
+            evidence=_weight(spec.get("evidence", 0.5), f"label {name}", "evidence"),
+            resolvable=bool(spec.get("resolvable", False)),
         )
     relationships = {}
     for name, spec in (raw.get("relationships") or {}).items():
@@ -277,6 +310,6 @@ def load_model(path: str | Path | None = None) -> Model:
             targets=_endpoints(spec.get("to"), name, labels),
             properties=_checked_properties(spec.get("properties") or {}, name),
             description=spec.get("description", ""),
-            weight=_weight(spec.get("weight", 1.0), name),
+            weight=_weight(spec.get("weight", 1.0), f"relationship {name}"),
         )
     return Model(labels, relationships)

@@ -1,4 +1,5 @@
-"""What the stores take in and hand back: node and relationship records, paths, counts."""
+"""What the stores take in and hand back: node and relationship records, write results,
+paths and counts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["NodeRecord", "RelationshipRecord", "WriteResult", "Path", "Counts"]
+__all__ = ["NodeRecord", "RelationshipRecord", "WriteResult", "GraphPath", "Counts"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
-class Path:
+class GraphPath:
     """A path between two nodes: node keys in order and the relationships between them.
 
     ``forward[i]`` says whether relationship ``i`` points from ``nodes[i]`` to

@@ -11,8 +11,6 @@ metadata, so they reach the server's query log.
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 import hashlib
 import json
 import os
@@ -24,6 +22,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graph.attribution import current_user, utc_now
 from graph.library import LibraryError, SavedQuery
 from graph.store import GraphStore
 from graph.values import to_json_value
@@ -48,10 +47,6 @@ class QueryRun:
 
 def audit_log_path() -> Path:
     return Path(os.environ.get("KG_AUDIT_LOG") or "data/audit.jsonl")
-
-
-def _user() -> str:
-    return os.environ.get("KG_USER") or getpass.getuser()
 
 
 def _audit(entry: dict[str, Any]) -> None:
@@ -86,7 +81,7 @@ def _run(
     row_limit: int | None,
 ) -> QueryRun:
     digest = hashlib.sha256(cypher.encode("utf-8")).hexdigest()[:16]
-    metadata = {"app": "ipcrime-graph", "query": name, "query_hash": digest, "user": _user()}
+    metadata = {"app": "ipcrime-graph", "query": name, "query_hash": digest, "user": current_user()}
     started = time.perf_counter()
     error = None
     frame = pd.DataFrame()
@@ -99,7 +94,7 @@ def _run(
         seconds = time.perf_counter() - started
         _audit(
             {
-                "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                "at": utc_now(),
                 "user": metadata["user"],
                 "query": name,
                 "query_hash": digest,

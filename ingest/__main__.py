@@ -6,7 +6,9 @@
     python -m ingest unmerge JUDGEMENT_ID
 
 Exit status: 1 when nothing could be loaded, or when anything was rejected under
-``--strict``; 0 otherwise (rejected rows are in the rejects file).
+``--strict``; 2 for an error the user can fix (a bad mapping, an unknown label or
+judgement), named in one line; 0 otherwise (rejected rows are in the rejects file).
+Each file loaded is recorded in the workspace, never in the graph.
 """
 
 from __future__ import annotations
@@ -15,36 +17,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph.config import Settings, open_store
+from graph.cli.errors import reported
+from graph.store import open_store, open_workspace
 from ingest import demo, resolve
 from ingest.history import record_loads
 from ingest.loader import load_mapped, load_paths, write_rejects
-from ingest.mapping import MappingError
-from ingest.merge import MergeError, unmerge
+from ingest.merge import unmerge
 
 
 def _unmerge(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest unmerge", description="Undo a merge judgement.")
     parser.add_argument("judgement", help="the judgement id that resolve --apply printed")
     args = parser.parse_args(argv)
-    try:
-        with open_store(Settings.from_env()) as store:
-            unmerge(store, args.judgement)
-    except MergeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    with open_store() as store:
+        unmerge(store, open_workspace(), args.judgement)
     print(f"{args.judgement} undone: both entities are back as they were")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["demo"]:
-        return demo.main(argv[1:])
-    if argv[:1] == ["resolve"]:
-        return resolve.main(argv[1:])
-    if argv[:1] == ["unmerge"]:
-        return _unmerge(argv[1:])
+def _load(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
     parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders; with --mapping, tables")
     parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")
@@ -60,16 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
         return 1
-    try:
-        with open_store(Settings.from_env()) as store:
-            if args.mapping:
-                reports = load_mapped(store, args.mapping, args.paths, strict=args.strict)
-            else:
-                reports = load_paths(store, args.paths, strict=args.strict)
-            record_loads(store, reports)
-    except MappingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    workspace = open_workspace()
+    with open_store() as store:
+        if args.mapping:
+            reports = load_mapped(store, args.mapping, args.paths, strict=args.strict)
+        else:
+            reports = load_paths(store, args.paths, strict=args.strict)
+        workspace.remember_vocabulary(store.model)
+    record_loads(workspace, reports)
     for report in reports:
         print(report.summary())
     rejected = sum(report.rejected for report in reports)
@@ -80,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     if loaded == 0 or (args.strict and rejected):
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    commands = {"demo": demo.main, "resolve": resolve.main, "unmerge": _unmerge}
+    command = commands.get(argv[0]) if argv else None
+    if command is not None:
+        return reported(lambda: command(argv[1:]))
+    return reported(lambda: _load(argv))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ header names one), kept by the store apart from the node's own properties, so a 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import RESERVED
+from graph.scalars import parse
 from ingest.textfile import BadRow, csv_rows
 
 __all__ = ["Column", "HeaderError", "RowError", "FileKind", "parse_header", "file_kind", "parse_row", "ARRAY_DELIMITER"]
@@ -131,46 +131,16 @@ def node_key(value: str, space: str | None) -> str:
     return f"{space}:{value}" if space else value
 
 
-def _scalar(text: str, type_name: str) -> Any:
-    if type_name == "string":
-        return text
-    value = text.strip()
-    if type_name == "int":
-        return int(value)
-    if type_name == "float":
-        return float(value)
-    if type_name == "boolean":
-        lowered = value.lower()
-        if lowered not in ("true", "false"):
-            raise ValueError("expected true or false")
-        return lowered == "true"
-    if type_name == "date":
-        return dt.date.fromisoformat(value)
-    if type_name == "datetime":
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    raise ValueError(f"unknown type {type_name}")
-
-
-_EXPECTED = {
-    "int": "a whole number",
-    "float": "a number",
-    "boolean": "true or false",
-    "date": "a date YYYY-MM-DD",
-    "datetime": "a date-time YYYY-MM-DDTHH:MM:SS",
-}
-
-
 def convert(column: Column, text: str) -> Any:
     """A cell's value, ``None`` for an empty cell, or a :class:`RowError` naming the column."""
     if text == "":
         return None
     try:
         if column.array:
-            return [_scalar(item, column.type) for item in text.split(ARRAY_DELIMITER) if item != ""]
-        return _scalar(text, column.type)
-    except ValueError:
-        expected = _EXPECTED.get(column.type, column.type)
-        raise RowError(f"column {column.header!r}: {text[:80]!r} is not {expected}") from None
+            return [parse(column.type, item) for item in text.split(ARRAY_DELIMITER) if item != ""]
+        return parse(column.type, text)
+    except ValueError as error:
+        raise RowError(f"column {column.header!r}: {error}") from None
 
 
 @dataclass

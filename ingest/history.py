@@ -1,31 +1,26 @@
-"""The record of what was loaded: one ``IngestRun`` node per file and load, so the app's
-overview (and any saved query) can say which data sources are in the graph and when
-they arrived."""
+"""The record of what was loaded: one ingest run per file and load, kept in the
+workspace (never in the graph), so the app's overview can say which data sources are in
+the graph, when they arrived and who loaded them."""
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import os
 from collections.abc import Iterable
 
-from graph.records import NodeRecord
-from graph.store import GraphStore
+from graph.attribution import current_user, utc_now
+from graph.workspace import Workspace, new_id
 from ingest.loader import FileReport
 
 __all__ = ["record_loads"]
 
 
-def record_loads(store: GraphStore, reports: Iterable[FileReport], *, at: dt.datetime | None = None) -> int:
-    """Write one ``IngestRun`` per report; returns how many were written."""
-    at = (at or dt.datetime.now()).replace(microsecond=0)
-    who = os.environ.get("KG_USER") or getpass.getuser()
-    records = [
-        NodeRecord(
-            ("IngestRun",),
-            f"LOAD-{at:%Y%m%dT%H%M%S}-{number:03d}",
+def record_loads(workspace: Workspace, reports: Iterable[FileReport]) -> int:
+    """Record one ingest run per report; returns how many were recorded."""
+    at = utc_now()
+    return workspace.add(
+        "ingest_runs",
+        [
             {
-                "id": f"LOAD-{at:%Y%m%dT%H%M%S}-{number:03d}",
+                "id": new_id("LOAD", at) + f"-{number:03d}",
                 "name": report.path.name,
                 "path": str(report.path),
                 "kind": str(report.kind),
@@ -36,11 +31,8 @@ def record_loads(store: GraphStore, reports: Iterable[FileReport], *, at: dt.dat
                 "updated": report.updated,
                 "problem": report.problem or "",
                 "at": at,
-                "by": who,
-            },
-            source="ingest",
-        )
-        for number, report in enumerate(reports, start=1)
-    ]
-    result = store.upsert_nodes(records)
-    return result.created + result.updated
+                "by": current_user(),
+            }
+            for number, report in enumerate(reports, start=1)
+        ],
+    )

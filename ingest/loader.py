@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 
 from graph.model import DISPLAY_CANDIDATES, ModelError
-from graph.output import neutralize_formula
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
+from graph.views.tables import neutralize_formula
 from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
 from ingest.mapping import MappingError, apply_mapping, load_mapping, table_rows
 from ingest.normalize import CleaningError

@@ -39,6 +39,7 @@ import yaml
 
 from graph.model import RESERVED, Model, ModelError, check_type
 from graph.records import NodeRecord, RelationshipRecord
+from graph.scalars import parse
 from ingest.normalize import CLEANERS, CleaningError
 from ingest.textfile import BadRow, csv_rows
 
@@ -52,7 +53,7 @@ class MappingError(ValueError):
 
 
 @dataclass(frozen=True)
-class PropertySpec:
+class PropertyMapping:
     name: str
     column: str
     type: str = "string"
@@ -62,20 +63,20 @@ class PropertySpec:
 
 
 @dataclass(frozen=True)
-class NodeSpec:
+class NodeMapping:
     alias: str
     labels: tuple[str, ...]
     key: str
     required: bool
-    properties: tuple[PropertySpec, ...]
+    properties: tuple[PropertyMapping, ...]
 
 
 @dataclass(frozen=True)
-class RelationshipSpec:
+class RelationshipMapping:
     type: str
     start: str
     end: str
-    properties: tuple[PropertySpec, ...]
+    properties: tuple[PropertyMapping, ...]
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,14 @@ class TableMapping:
     """A parsed mapping: the nodes and relationships each table row yields."""
 
     path: Path
-    nodes: tuple[NodeSpec, ...]
-    relationships: tuple[RelationshipSpec, ...]
+    nodes: tuple[NodeMapping, ...]
+    relationships: tuple[RelationshipMapping, ...]
     sheet: str | None = None
     delimiter: str = ","
     columns: frozenset[str] = field(default_factory=frozenset)  # every column the mapping reads
 
 
-def _property(owner: str, name: str, spec: Any) -> PropertySpec:
+def _property(owner: str, name: str, spec: Any) -> PropertyMapping:
     if name in RESERVED:
         raise MappingError(f"{owner}.{name}: {name!r} is kept by the store (provenance or key); map it to another name")
     if isinstance(spec, str):
@@ -104,7 +105,7 @@ def _property(owner: str, name: str, spec: Any) -> PropertySpec:
     clean = spec.get("clean")
     if clean is not None and clean not in CLEANERS:
         raise MappingError(f"{owner}.{name}: unknown cleaner {clean!r}; use one of {sorted(CLEANERS)}")
-    return PropertySpec(
+    return PropertyMapping(
         name,
         str(spec["column"]),
         str(spec.get("type", "string")),
@@ -148,7 +149,7 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
                     raise MappingError(f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}")
             columns.add(column.strip())
         columns.update(p.column for p in props)
-        nodes.append(NodeSpec(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))
+        nodes.append(NodeMapping(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))
     aliases = {node.alias: node for node in nodes}
     if len(aliases) != len(nodes):
         raise MappingError(f"{path.name}: two nodes share one 'as' name")
@@ -166,7 +167,7 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             raise MappingError(f"{owner}: {rel.name} may not join {start.labels[0]} to {end.labels[0]}")
         props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
         columns.update(p.column for p in props)
-        relationships.append(RelationshipSpec(rel.name, start.alias, end.alias, props))
+        relationships.append(RelationshipMapping(rel.name, start.alias, end.alias, props))
     if not nodes:
         raise MappingError(f"{path.name}: the mapping makes no nodes")
     source = raw.get("source") or {}
@@ -260,45 +261,48 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _convert(spec: PropertySpec, value: Any) -> Any:
+def _convert(spec: PropertyMapping, value: Any) -> Any:
+    """A cell as a value of the property's type: text through the shared scalar table,
+    with the mapping's own syntax first (date ``format``, thousands separators);
+    spreadsheet cells that are already numbers or dates are taken as they are."""
     if spec.type.endswith("[]"):
         items = value if isinstance(value, list) else str(value).split(spec.separator)
-        item_spec = PropertySpec(spec.name, spec.column, spec.type[:-2], spec.format, spec.clean)
+        item_spec = PropertyMapping(spec.name, spec.column, spec.type[:-2], spec.format, spec.clean)
         return [_convert(item_spec, item) for item in items if not _empty(item)]
     if spec.clean:
         value = CLEANERS[spec.clean](str(value))
     kind = spec.type
-    if kind == "string":
-        return str(value).strip() if isinstance(value, str) else str(value)
-    if kind == "int":
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return int(str(value).strip().replace(",", ""))
-    if kind == "float":
-        return float(str(value).strip().replace(",", "")) if not isinstance(value, (int, float)) else float(value)
-    if kind == "boolean":
-        text = str(value).strip().lower()
-        if text in ("true", "yes", "y", "1"):
-            return True
-        if text in ("false", "no", "n", "0"):
-            return False
-        raise ValueError("expected true or false")
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()
-        return dt.datetime.strptime(text, spec.format).date() if spec.format else dt.date.fromisoformat(text)
-    if kind == "datetime":
-        if isinstance(value, dt.datetime):
-            return value
-        text = str(value).strip()
-        return dt.datetime.strptime(text, spec.format) if spec.format else dt.datetime.fromisoformat(text)
-    raise ValueError(f"unknown type {kind}")
+    if not isinstance(value, str):
+        native = _native(kind, value)
+        if native is not None:
+            return native
+        value = str(value)
+    text = value.strip()
+    if spec.format and kind in ("date", "datetime"):
+        moment = dt.datetime.strptime(text, spec.format)
+        return moment.date() if kind == "date" else moment
+    if kind in ("int", "float"):
+        text = text.replace(",", "")  # thousands separators, as spreadsheets print them
+    return parse(kind, text)
 
 
-def _properties(specs: tuple[PropertySpec, ...], row: Mapping[str, Any]) -> dict[str, Any]:
+def _native(kind: str, value: Any) -> Any:
+    """A spreadsheet cell already of the property's type (Excel gives numbers, dates and
+    booleans), or None to read it as text."""
+    if kind == "int" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        return int(value)
+    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if kind == "boolean" and isinstance(value, bool):
+        return value
+    if kind == "date" and isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    if kind == "datetime" and isinstance(value, dt.datetime):
+        return value
+    return None
+
+
+def _properties(specs: tuple[PropertyMapping, ...], row: Mapping[str, Any]) -> dict[str, Any]:
     props = {}
     for spec in specs:
         value = row.get(spec.column)

@@ -3,9 +3,9 @@
 Merging B into A moves B's relationships to A, gives A the properties it lacked, B's
 name among its aliases, both nodes' sources and the wider sighting window, and deletes
 B. Before anything changes, both nodes and every relationship touching them are
-snapshotted into a ``Judgement`` node (who, when, why, score), so
-:func:`unmerge` puts the originals back exactly, with their own relationships and
-provenance. An unmerge is refused if A changed since the merge (a later load touched
+copied exactly into a judgement in the workspace (who, when, why, score; never in the
+graph), so :func:`unmerge` puts the originals back exactly, with their own
+relationships and provenance. An unmerge is refused if A changed since the merge (a later load touched
 it): restoring would lose that change.
 
     python -m ingest resolve --apply [--threshold 0.9]
@@ -15,19 +15,18 @@ it): restoring would lose that change.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
-import os
-import uuid
 from typing import Any
 
-from graph.records import NodeRecord
-from graph.store import GraphStore, NodeNotFound, utc_now
+from graph.attribution import current_user, utc_now
+from graph.model import KEY
+from graph.store import GraphStore, NodeNotFound
+from graph.workspace import Workspace, new_id
 
 __all__ = ["MergeError", "merge", "unmerge"]
 
-LABEL = "Judgement"
+TABLE = "judgements"
 
 
 class MergeError(ValueError):
@@ -62,10 +61,6 @@ def _fingerprint(snapshot: dict) -> str:
     return hashlib.sha256(json.dumps(_encode(snapshot), sort_keys=True).encode()).hexdigest()
 
 
-def _user() -> str:
-    return os.environ.get("USER") or getpass.getuser()
-
-
 def _merged_node(survivor: dict, merged: dict) -> dict:
     a, b = survivor["properties"], merged["properties"]
     properties = {**b, **a}  # the survivor's values win; it gains what it lacked
@@ -86,7 +81,9 @@ def _merged_node(survivor: dict, merged: dict) -> dict:
     return {"key": survivor["key"], "labels": labels, "properties": properties}
 
 
-def merge(store: GraphStore, survivor: str, merged: str, *, why: list[str], score: float | None = None) -> str:
+def merge(
+    store: GraphStore, workspace: Workspace, survivor: str, merged: str, *, why: list[str], score: float | None = None
+) -> str:
     """Merge ``merged`` into ``survivor``; returns the judgement id that undoes it."""
     if survivor == merged:
         raise MergeError("a node cannot be merged into itself")
@@ -104,53 +101,46 @@ def merge(store: GraphStore, survivor: str, merged: str, *, why: list[str], scor
         for end in ("start", "end"):
             if moved[end] in (survivor, merged):
                 moved[end], moved[f"{end}_label"] = survivor, after_node["labels"][0]
-        identity = (moved["start"], moved["type"], moved["end"], moved["properties"].get("_kg_key", ""))
+        identity = (moved["start"], moved["type"], moved["end"], moved["properties"].get(KEY, ""))
         relationships.setdefault(identity, moved)  # the survivor's own link wins over B's twin
     after = {"nodes": [after_node], "relationships": list(relationships.values())}
-    judgement = f"MERGE-{uuid.uuid4().hex[:12]}"
+    at = utc_now()
+    judgement = new_id("MERGE", at)
+    # Recorded before the graph changes: if the process dies midway, the copies survive.
+    workspace.add(
+        TABLE,
+        [
+            {
+                "id": judgement,
+                "name": f"merge {merged} into {survivor}",
+                "kind": "merge",
+                "status": "applying",
+                "by": current_user(),
+                "at": at,
+                "why": list(why) or ["no reason given"],
+                "score": score,
+                "survivor": survivor,
+                "merged": merged,
+                "snapshot": {"before": _encode(before)},
+            }
+        ],
+    )
     with store.writing():
         store.delete_nodes([survivor, merged])
         store.restore(after)
-        store.upsert_nodes(
-            [
-                NodeRecord(
-                    (LABEL,),
-                    judgement,
-                    {
-                        "id": judgement,
-                        "name": f"merge {merged} into {survivor}",
-                        "kind": "merge",
-                        "status": "applied",
-                        "by": _user(),
-                        "at": utc_now(),
-                        "why": list(why) or ["no reason given"],
-                        "score": score,
-                        "survivor": survivor,
-                        "merged": merged,
-                        "snapshot": json.dumps(
-                            {"before": _encode(before), "after": _fingerprint(store.snapshot([survivor]))}
-                        ),
-                    },
-                    source=f"judgement:{judgement}",
-                )
-            ]
-        )
+    snapshot = {"before": _encode(before), "after": _fingerprint(store.snapshot([survivor]))}
+    workspace.update(TABLE, judgement, status="applied", snapshot=snapshot)
     return judgement
 
 
-def unmerge(store: GraphStore, judgement: str) -> None:
+def unmerge(store: GraphStore, workspace: Workspace, judgement: str) -> None:
     """Undo a merge: the two originals come back exactly as they were."""
-    rows = store.query(
-        f"MATCH (j:{LABEL} {{id: $id}}) RETURN j.status AS status, j.survivor AS survivor, j.merged AS merged, "
-        "j.snapshot AS snapshot",
-        {"id": judgement},
-    ).to_dict("records")
-    if not rows:
-        raise MergeError(f"no judgement {judgement!r}")
-    row = rows[0]
+    row = workspace.record(TABLE, judgement)
+    if row is None:
+        raise MergeError(f"no judgement {judgement!r} in the workspace {workspace.path}")
     if row["status"] != "applied":
         raise MergeError(f"judgement {judgement} is {row['status']}, not applied")
-    recorded = json.loads(row["snapshot"])
+    recorded = row["snapshot"]
     if _fingerprint(store.snapshot([row["survivor"]])) != recorded["after"]:
         raise MergeError(
             f"{row['survivor']} changed since the merge (a later load or merge touched it); "
@@ -159,6 +149,4 @@ def unmerge(store: GraphStore, judgement: str) -> None:
     with store.writing():
         store.delete_nodes([row["survivor"]])
         store.restore(_decode(recorded["before"]))
-        store.upsert_nodes(
-            [NodeRecord((LABEL,), judgement, {"status": "reverted", "reverted_by": _user(), "reverted_at": utc_now()})]
-        )
+    workspace.update(TABLE, judgement, status="reverted", reverted_by=current_user(), reverted_at=utc_now())

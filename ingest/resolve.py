@@ -23,14 +23,13 @@ from itertools import combinations
 import pandas as pd
 from rapidfuzz import fuzz
 
-from graph.model import quote
+from graph.model import KEY, quote
 from graph.store import GraphStore
+from graph.workspace import Workspace
 from ingest.normalize import CleaningError, address, name_key
 
-__all__ = ["Candidate", "RESOLVABLE", "IDENTIFIERS", "candidates_frame", "propose"]
+__all__ = ["Candidate", "apply", "candidates_frame", "propose"]
 
-RESOLVABLE = ("Supplier", "Company", "ShellCompany", "Person", "SalesChannel", "Address")
-IDENTIFIERS = ("Address", "Phone", "Email", "PaymentAccount", "Domain")
 MAX_BLOCK = 200  # a name word shared by more nodes than this tells nothing ("trading")
 SHARED_IDENTIFIER_BONUS = 0.05
 MIN_NAME_SIMILARITY = 0.6
@@ -62,26 +61,27 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
-def _entities(store: GraphStore, label: str) -> pd.DataFrame:
-    display = store.model.label(label).display
-    return store.query(
+def _entities(store: GraphStore, label: str) -> list[dict]:
+    """Key, display name and linked identifier keys of every node of ``label``."""
+    return store.read(
         f"MATCH (n:{quote(label)}) OPTIONAL MATCH (n)--(i) WHERE any(l IN labels(i) WHERE l IN $identifiers) "
-        f"RETURN n._kg_key AS key, n.{quote(display)} AS name, collect(DISTINCT i._kg_key) AS identifiers "
-        f"ORDER BY key",
-        {"identifiers": list(IDENTIFIERS)},
+        f"RETURN n.{KEY} AS key, {store.model.display_expression([label])} AS name, "
+        f"collect(DISTINCT i.{KEY}) AS identifiers ORDER BY key",
+        {"identifiers": store.model.labels_with_role("identifier")},
     )
 
 
-def propose(store: GraphStore, *, labels: Iterable[str] = RESOLVABLE, threshold: float = 0.85) -> list[Candidate]:
-    """Likely duplicate pairs at or above ``threshold``, best first."""
-    present = set(store.counts().labels)
+def propose(store: GraphStore, *, labels: Iterable[str] | None = None, threshold: float = 0.85) -> list[Candidate]:
+    """Likely duplicate pairs at or above ``threshold``, best first, among ``labels``
+    (the model's ``resolvable`` labels by default)."""
+    present = set(store.labels_in_store())
     found: dict[tuple[str, str], Candidate] = {}
-    for label in labels:
+    for label in store.model.resolvable_labels() if labels is None else labels:
         if label not in present:
             continue
         entities = _entities(store, label)
-        names = {row.key: name for row in entities.itertuples() if (name := _cleaned(label, row.name))}
-        identifiers = {row.key: set(row.identifiers) for row in entities.itertuples()}
+        names = {row["key"]: name for row in entities if (name := _cleaned(label, row["name"]))}
+        identifiers = {row["key"]: set(row["identifiers"]) for row in entities}
         blocks: dict[str, set[str]] = defaultdict(set)
         for key, name in names.items():
             for word in name.split():
@@ -128,28 +128,28 @@ def candidates_frame(candidates: list[Candidate]) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from graph.config import Settings, open_store
-    from graph.output import FORMATS, render
+    from graph.store import open_store, open_workspace
+    from graph.views.tables import FORMATS, format_frame
 
     parser = argparse.ArgumentParser(prog="python -m ingest resolve", description="Propose likely duplicates.")
     parser.add_argument("--threshold", type=float, default=0.85, help="lowest score to propose (0-1)")
-    parser.add_argument("--labels", default=",".join(RESOLVABLE), help="comma-separated labels to compare")
+    parser.add_argument("--labels", help="comma-separated labels to compare (default: the model's resolvable ones)")
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--apply", action="store_true", help="merge every proposed pair, reversibly")
     args = parser.parse_args(argv)
-    with open_store(Settings.from_env()) as store:
-        labels = [label.strip() for label in args.labels.split(",") if label.strip()]
-        for label in labels:
+    with open_store() as store:
+        labels = [label.strip() for label in args.labels.split(",") if label.strip()] if args.labels else None
+        for label in labels or ():
             store.model.label(label)
         candidates = propose(store, labels=labels, threshold=args.threshold)
         frame = candidates_frame(candidates)
         if args.apply:
-            frame["judgement"] = apply(store, candidates)
-    print(render(frame, args.format))
+            frame["judgement"] = apply(store, open_workspace(), candidates)
+    print(format_frame(frame, args.format))
     return 0
 
 
-def apply(store: GraphStore, candidates: list[Candidate]) -> list[str]:
+def apply(store: GraphStore, workspace: Workspace, candidates: list[Candidate]) -> list[str]:
     """Merge each pair (the second key into the first), best first; a pair whose node
     an earlier merge of this run already absorbed is left alone. Returns judgement ids."""
     from ingest.merge import merge
@@ -160,6 +160,8 @@ def apply(store: GraphStore, candidates: list[Candidate]) -> list[str]:
         if absorbed & {candidate.a, candidate.b}:
             judgements.append("")
             continue
-        judgements.append(merge(store, candidate.a, candidate.b, why=list(candidate.reasons), score=candidate.score))
+        judgements.append(
+            merge(store, workspace, candidate.a, candidate.b, why=list(candidate.reasons), score=candidate.score)
+        )
         absorbed.add(candidate.b)
     return judgements

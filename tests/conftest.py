@@ -1,28 +1,61 @@
-"""Shared fixtures: the two stores the contract suite runs on.
+"""Shared fixtures: the two stores the contract suite runs on, and a workspace.
 
 Neo4j: ``NEO4J_URI`` (with ``NEO4J_USERNAME``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``)
 when set in the environment -- its database is wiped by the tests -- otherwise a
 server this suite starts from ``devserver`` on a free port and stops afterwards.
 If that server cannot start, the Neo4j tests fail; they never skip.
+
+Markers: every test that uses Neo4j is marked ``neo4j`` and every test that drives
+Chromium ``browser`` (from the fixtures they use), so ``pytest -m "not neo4j and not
+browser"`` is the quick loop. A marked test that skips is reported as a failure: in
+``make test`` (and CI) they must run.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from devserver.neo4j_server import Neo4jServer, free_port
-from graph.config import Settings
-from graph.embedded_store import EmbeddedStore
-from graph.neo4j_store import Neo4jStore
 from graph.records import NodeRecord, RelationshipRecord
-from graph.store import GraphStore
+from graph.store import GraphStore, Settings
+from graph.store.embedded_engine import EmbeddedStore
+from graph.store.neo4j_engine import Neo4jStore
+from graph.workspace import Workspace
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+#: Fixtures that bring a real server or browser, and the marker each one puts on a test.
+MARKING_FIXTURES = {"neo4j_settings": "neo4j", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in MARKING_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    marked = [name for name in MARKING_FIXTURES.values() if item.get_closest_marker(name)]
+    if report.skipped and marked:
+        report.outcome = "failed"
+        report.longrepr = f"a {marked[0]} test skipped ({report.longrepr}); make test must run every one"
+    return report
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """Each test's own workspace (``KG_WORKSPACE``), so no test writes to data/."""
+    path = tmp_path / "workspace.sqlite"
+    monkeypatch.setenv("KG_WORKSPACE", str(path))
+    return Workspace(path)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +92,7 @@ def embedded_store(tmp_path: Path) -> Iterator[EmbeddedStore]:
     store.close()
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest) -> GraphStore:
     """Each contract test runs once per store and expects the same answers."""
     return request.getfixturevalue(f"{request.param}_store")
@@ -88,7 +121,7 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright (``make chromium`` installs it)."""
     from playwright.sync_api import sync_playwright
 
-    from graph.snapshot import CHROMIUM
+    from graph.views.png import CHROMIUM
 
     assert Path(CHROMIUM).exists(), "make chromium installs Debian's Chromium"
     with sync_playwright() as playwright:
@@ -106,3 +139,47 @@ def add_injected_storefronts(store: GraphStore, names: list[str]) -> None:
     store.upsert_relationships(
         [RelationshipRecord("HOSTED_ON", f"EVIL-{i}", "MKT-00", source="scrape") for i in range(len(names))]
     )
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+#: The variables that configure a command: all others are left as they are.
+CONFIGURATION = ("NEO4J_", "KG_", "GRAPH_DB")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Callable[..., Ran]:
+    """``cli(env, "graph" | "ingest", *args)``: the command line run in this process (a
+    fresh process costs seconds of imports), configured only by ``env``'s variables and
+    from a folder without a ``.env`` file. ``tests/graph/cli/test_main.py`` also runs it
+    as a fresh process."""
+    from graph.cli import main as graph_main
+    from ingest.__main__ import main as ingest_main
+
+    programs = {"graph": graph_main, "ingest": ingest_main}
+
+    def run(env: Mapping[str, str], program: str, *args: str) -> Ran:
+        with monkeypatch.context() as patch:
+            patch.chdir(tmp_path)
+            for name in os.environ:
+                if name.startswith(CONFIGURATION):
+                    patch.delenv(name)
+            for name, value in env.items():
+                if name.startswith(CONFIGURATION):
+                    patch.setenv(name, value)
+            capsys.readouterr()
+            try:
+                code = programs[program](list(args))
+            except SystemExit as exit_:  # argparse's refusal of bad arguments
+                code = exit_.code if isinstance(exit_.code, int) else 2
+            out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run

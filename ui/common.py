@@ -9,7 +9,6 @@ touch the app), and Markdown captions use :func:`md`.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable, Hashable, Mapping
@@ -20,17 +19,19 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from graph.briefing import briefing_html
-from graph.config import Settings, open_store
-from graph.finder import find_entities
+from graph.attribution import utc_now
 from graph.model import Model
-from graph.output import render
-from graph.render import legend, network_html
-from graph.store import GraphStore
+from graph.store import GraphStore, Settings, open_store, open_workspace
+from graph.views.briefing import briefing_html
+from graph.views.drawing import legend, network_html
+from graph.views.search import find_entities
+from graph.views.tables import format_frame
+from graph.workspace import Workspace
 
 __all__ = [
     "FRESH_FOR",
     "store",
+    "workspace",
     "version",
     "changed",
     "md",
@@ -54,15 +55,18 @@ _changes = [0]  # writes made through the app (saved communities, ...), process-
 
 @st.cache_resource(show_spinner=False)
 def _open(settings: Settings) -> GraphStore:
-    opened = open_store(settings)
-    opened.check()
-    return opened
+    return open_store(settings)  # checked: an unreachable server fails here
 
 
 def store() -> GraphStore:
     """One store per configuration and server process, from the environment
     (``NEO4J_*`` or ``GRAPH_DB``)."""
     return _open(Settings.from_env())
+
+
+def workspace() -> Workspace:
+    """The tool's own records (loads, analysis runs, judgements) for this configuration."""
+    return open_workspace(Settings.from_env())
 
 
 def version() -> tuple[str, int]:
@@ -223,7 +227,7 @@ def show_legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str,
 def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     """A CSV download of a table; cells a spreadsheet would run as formulas are defused."""
     st.download_button(
-        "Download CSV", render(frame, "csv"), file_name=file_name, mime="text/csv", key=key, on_click="ignore"
+        "Download CSV", format_frame(frame, "csv"), file_name=file_name, mime="text/csv", key=key, on_click="ignore"
     )
 
 
@@ -243,7 +247,7 @@ def briefing_panel(
     with st.expander("Export a briefing"):
         heading = st.text_input("Title", value=title, key=f"{key}_title")
         notes = st.text_area("Notes for the reader", key=f"{key}_notes")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = utc_now().strftime("%Y%m%d-%H%M")
 
         def page() -> str:
             return briefing_html(
@@ -259,7 +263,7 @@ def briefing_panel(
         def picture() -> bytes:
             from tempfile import TemporaryDirectory
 
-            from graph.snapshot import png_of
+            from graph.views.png import png_of
 
             with TemporaryDirectory() as folder:
                 out = Path(folder) / "view.png"

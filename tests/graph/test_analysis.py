@@ -4,21 +4,21 @@ and the analysis commands on the configured store."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from graph.communities import detect, write_back
-from graph.keyplayers import key_players
-from graph.links import hidden_links
-from graph.paths import find_paths
-from graph.projection import project
+from graph.analysis.communities import detect, write_back
+from graph.analysis.keyplayers import key_players
+from graph.analysis.links import hidden_links
+from graph.analysis.paths import find_paths
+from graph.analysis.projection import project
+from graph.analysis.shells import shell_scores
 from graph.records import NodeRecord, RelationshipRecord
-from graph.shells import shell_scores
-from graph.store import GraphStore, NodeNotFound
+from graph.store import GraphStore, NodeNotFound, open_workspace
 from ingest.demo import generate, load
+from tests.conftest import Ran
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,7 @@ def test_key_players_explain_their_rank_and_leave_hubs_out(demo_store: GraphStor
 
 
 def test_sampled_betweenness_says_so(monkeypatch: pytest.MonkeyPatch, demo_store: GraphStore) -> None:
-    from graph import keyplayers
+    from graph.analysis import keyplayers
 
     monkeypatch.setattr(keyplayers, "EXACT_BETWEENNESS_UP_TO", 10)
     projection = project(demo_store)
@@ -94,23 +94,19 @@ def test_shell_indicators_give_reasons(demo_store: GraphStore) -> None:
     assert all(key.startswith(("SHL-", "FWD-")) for key in scores["key"])
 
 
-def _graph(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "graph", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-
-
-def test_commands_on_the_configured_store(store: GraphStore, store_env: dict[str, str]) -> None:
+def test_commands_on_the_configured_store(
+    store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]
+) -> None:
     load(store, generate(8, seed=9))
     store.upsert_nodes([NodeRecord(("Person",), "LONER", {"name": "Nobody"}, source="t")])
     store.close()
-    done = _graph(store_env, "communities", "--format", "json", "--seed", "3")
+    done = cli(store_env, "graph", "communities", "--format", "json", "--seed", "3")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     membership = {row["id"]: row["community"] for row in rows}
     assert "LONER" in membership and len(rows) == len(membership)
     assert "modularity" in done.stderr
-    again = _graph(store_env, "communities", "--format", "json", "--seed", "3", "--no-write")
+    again = cli(store_env, "graph", "communities", "--format", "json", "--seed", "3", "--no-write")
     assert {row["id"]: row["community"] for row in json.loads(again.stdout)} == membership
     commands = (
         ["keyplayers", "--limit", "3"],
@@ -119,11 +115,11 @@ def test_commands_on_the_configured_store(store: GraphStore, store_env: dict[str
         ["path", "SC-000-0", "SHL-000-0"],
     )
     for args in commands:
-        done = _graph(store_env, *args, "--format", "csv")
+        done = cli(store_env, "graph", *args, "--format", "csv")
         assert done.returncode == 0 and done.stdout.count("\n") >= 2, (args, done.stderr)
-    summary = _graph(store_env, "communities", "--summary", "--format", "json")
+    summary = cli(store_env, "graph", "communities", "--summary", "--format", "json")
     assert json.loads(summary.stdout)[0]["community"] == 0
-    bad = _graph(store_env, "communities", "--labels", "Nonsense")
+    bad = cli(store_env, "graph", "communities", "--labels", "Nonsense")
     assert bad.returncode == 2 and "Nonsense" in bad.stderr
 
 
@@ -138,6 +134,6 @@ def test_labels_and_types_the_model_lacks_still_project_and_save(demo_store: Gra
     area = projection.index["AREA-1"]
     assert projection.names[area] == "Harbour district" and projection.degree()[area] == 1
     result = detect(projection)
-    write_back(demo_store, projection, result)
+    write_back(demo_store, open_workspace(), projection, result)
     stored = demo_store.query("MATCH (a:Area) RETURN a.community AS c")
     assert list(stored["c"]) == [result.membership["AREA-1"]]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.briefing import briefing_html
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore
+from graph.views.briefing import briefing_html
 from ingest.demo import generate, load
 from tests.conftest import add_injected_storefronts
 
@@ -62,6 +62,7 @@ def test_briefing_opens_offline_and_names_stay_text(view, browser, tmp_path: Pat
     assert "scrape" in provenance and "EVIL-0" in provenance
 
 
+@pytest.mark.browser  # the PNG is taken in Chromium
 def test_export_command_writes_briefing_and_png(view, tmp_path: Path) -> None:
     store, _graph = view
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}

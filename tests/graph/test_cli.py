@@ -1,5 +1,6 @@
-"""``python -m graph cypher`` on both stores, as a user runs it: a fresh process
-configured from the environment."""
+"""``python -m graph cypher`` on both stores, as a user runs it: configured from the
+environment (in this process, for speed; one test starts a fresh process with a
+``.env`` file)."""
 
 from __future__ import annotations
 
@@ -7,35 +8,32 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from graph.store import GraphStore
+from tests.conftest import Ran
 from tests.graph.test_store_contract import ring
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def graph_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "graph", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-def test_count_as_json(store: GraphStore, store_env: dict[str, str]) -> None:
+def test_count_as_json(store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]) -> None:
     ring(store)
     store.close()
-    done = graph_cli(store_env, "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
+    done = cli(store_env, "graph", "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"n": 8}]
 
 
-def test_parameters_and_csv(store: GraphStore, store_env: dict[str, str]) -> None:
+def test_parameters_and_csv(store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]) -> None:
     ring(store)
     store.close()
-    done = graph_cli(
+    done = cli(
         store_env,
+        "graph",
         "cypher",
         "MATCH (s:SalesChannel) WHERE s.kind = $kind RETURN s.id AS id, s.name AS name",
         "--param",
@@ -59,30 +57,32 @@ def test_parameters_and_csv(store: GraphStore, store_env: dict[str, str]) -> Non
 )
 def test_writes_are_refused_and_the_store_is_unchanged(
     store: GraphStore, store_env: dict[str, str], query: str
-) -> None:
+, cli: Callable[..., Ran]) -> None:
     ring(store)
     store.close()
-    done = graph_cli(store_env, "cypher", query)
+    done = cli(store_env, "graph", "cypher", query)
     assert done.returncode == 2
     assert "read-only" in done.stderr or "not allowed" in done.stderr
-    after = graph_cli(store_env, "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
+    after = cli(store_env, "graph", "cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json")
     assert json.loads(after.stdout) == [{"n": 8}]
 
 
-def test_errors_are_one_clear_line(store: GraphStore, store_env: dict[str, str]) -> None:
-    syntax = graph_cli(store_env, "cypher", "MATCH (n RETURN n")
+def test_errors_are_one_clear_line(store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]) -> None:
+    syntax = cli(store_env, "graph", "cypher", "MATCH (n RETURN n")
     assert syntax.returncode == 1 and "syntax error" in syntax.stderr and "Traceback" not in syntax.stderr
-    missing = graph_cli(store_env, "cypher", "MATCH (n) WHERE n.id = $id RETURN n")
+    missing = cli(store_env, "graph", "cypher", "MATCH (n) WHERE n.id = $id RETURN n")
     assert missing.returncode == 2 and "missing parameter $id" in missing.stderr
-    badtype = graph_cli(store_env, "cypher", "RETURN $n AS n", "--param", "n:int=many")
+    badtype = cli(store_env, "graph", "cypher", "RETURN $n AS n", "--param", "n:int=many")
     assert badtype.returncode == 2 and "parameter n" in badtype.stderr
 
 
-def test_credentials_never_reach_the_output(neo4j_store: GraphStore, neo4j_settings, tmp_path: Path) -> None:
+def test_credentials_never_reach_the_output(
+    neo4j_store: GraphStore, neo4j_settings, tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     secret = "Wr0ng-but-s3cret-Passw0rd"
     env.update(NEO4J_URI=neo4j_settings.neo4j_uri, NEO4J_USERNAME="neo4j", NEO4J_PASSWORD=secret)
-    done = graph_cli(env, "cypher", "RETURN 1 AS one")
+    done = cli(env, "graph", "cypher", "RETURN 1 AS one")
     assert done.returncode == 1 and "credentials" in done.stderr
     assert secret not in done.stderr + done.stdout
 

@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph.embedded_store import EmbeddedStore
 from graph.records import NodeRecord
+from graph.store.embedded_engine import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore
 from graph.records import NodeRecord
 store = EmbeddedStore(sys.argv[1])
 nodes = [NodeRecord(("Person",), f"P-{i:04d}", {"id": f"P-{i:04d}", "name": f"P {i}"}, source=sys.argv[2])

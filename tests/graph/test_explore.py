@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from graph.embedded_store import EmbeddedStore
-from graph.explore import Filters, ViewSpec, build_view, view_membership, view_scores
-from graph.finder import find_entities
-from graph.neo4j_store import Neo4jStore
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore, NodeNotFound
+from graph.store.embedded_engine import EmbeddedStore
+from graph.store.neo4j_engine import Neo4jStore
+from graph.views.explore import Filters, ViewSpec, build_view, view_membership, view_scores
+from graph.views.search import find_entities
 from ingest.demo import generate, load
 
 HUB_STOREFRONTS = 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.guard import QueryRefused, check_read_only, parameters
+from graph.store.guard import QueryRefused, check_read_only, parameters
 
 
 @pytest.mark.parametrize(

@@ -10,24 +10,24 @@ import json
 import pandas as pd
 import pytest
 
-from graph.output import render
-from graph.params import ParameterError, parse_params
+from graph.cli.params import ParameterError, parse_params
+from graph.views.tables import format_frame
 
 
 def test_csv_neutralizes_spreadsheet_formulas() -> None:
     frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain"]})
-    cells = [row[0] for row in csv.reader(io.StringIO(render(frame, "csv")))]
+    cells = [row[0] for row in csv.reader(io.StringIO(format_frame(frame, "csv")))]
     assert cells == ["name", '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "plain"]
 
 
 def test_json_is_one_object_per_row_with_iso_dates() -> None:
     frame = pd.DataFrame({"n": [1], "d": [dt.date(2024, 1, 2)], "l": [["a", "é"]]}, dtype=object)
-    assert json.loads(render(frame, "json")) == [{"n": 1, "d": "2024-01-02", "l": ["a", "é"]}]
+    assert json.loads(format_frame(frame, "json")) == [{"n": 1, "d": "2024-01-02", "l": ["a", "é"]}]
 
 
 def test_table_shows_nulls_as_blank() -> None:
     frame = pd.DataFrame({"a": [None, "x"]}, dtype=object)
-    assert render(frame, "table").splitlines()[1].strip() == ""
+    assert format_frame(frame, "table").splitlines()[1].strip() == ""
 
 
 def test_parameters_are_strings_unless_typed() -> None:

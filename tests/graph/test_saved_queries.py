@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph.communities import detect, write_back
-from graph.embedded_store import EmbeddedStore
+from graph.analysis.communities import detect, write_back
+from graph.analysis.projection import project
 from graph.library import LibraryError, load_library, save_query
-from graph.neo4j_store import Neo4jStore
-from graph.projection import project
 from graph.runner import run_adhoc, run_saved
-from graph.store import GraphStore
+from graph.store import GraphStore, open_workspace
+from graph.store.embedded_engine import EmbeddedStore
+from graph.store.neo4j_engine import Neo4jStore
 from ingest.demo import generate, load
+from tests.conftest import Ran
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_VALUES = {
@@ -61,7 +61,7 @@ def _comparable(value: Any) -> Any:
 def _loaded(store: GraphStore) -> GraphStore:
     load(store, generate(20, seed=6), seen=dt.datetime(2025, 3, 1, 12, 0))  # one sighting time on both stores
     projection = project(store)
-    write_back(store, projection, detect(projection))
+    write_back(store, open_workspace(), projection, detect(projection))
     return store
 
 
@@ -200,15 +200,15 @@ def test_analysts_save_queries_to_their_folder_only(tmp_path: Path) -> None:
         save_query("undeclared", "MATCH (n) WHERE n.name = $name RETURN n")
 
 
-def test_command_line_lists_and_runs(store: GraphStore, store_env: dict[str, str], tmp_path: Path) -> None:
+def test_command_line_lists_and_runs(
+    store: GraphStore, store_env: dict[str, str], tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     _loaded(store)
     store.close()
     env = {**store_env, "KG_AUDIT_LOG": str(tmp_path / "cli-audit.jsonl")}
 
-    def graph(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "graph", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-        )
+    def graph(*args: str) -> Ran:
+        return cli(env, "graph", *args)
 
     listing = graph("queries", "--format", "json")
     assert listing.returncode == 0 and len(json.loads(listing.stdout)) >= 15

@@ -9,10 +9,10 @@ import threading
 import networkx as nx
 import pytest
 
-from graph.guard import QueryRefused
 from graph.model import ModelError
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore, NodeNotFound, QueryError
+from graph.store.guard import QueryRefused
 
 SEEN = dt.datetime(2026, 1, 5, 9, 30)
 LATER = dt.datetime(2026, 3, 1, 12, 0)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.store import GraphStore
 from ingest.loader import FileReport, load_paths, write_rejects
+from tests.conftest import Ran
 
 ROOT = Path(__file__).resolve().parents[2]
 NODES = ":ID,name,age:int,opened:date,aliases:string[],:LABEL\n"
@@ -125,21 +125,14 @@ def test_strict_loads_nothing_from_a_bad_file(store: GraphStore, tmp_path: Path)
 
 
 def test_cli_writes_rejects_and_sets_the_exit_status(
-    store: GraphStore, store_env: dict[str, str], tmp_path: Path
+    store: GraphStore, store_env: dict[str, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     store.close()
     bad = write(tmp_path, "bad.csv", ":ID,name,n:int,:LABEL\nb1,=cmd(),1,Thing\nb2,C,two,Thing\n")
     rejects = tmp_path / "rejects.csv"
 
-    def ingest(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ingest", *args],
-            cwd=ROOT,
-            env=store_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def ingest(*args: str) -> Ran:
+        return cli(store_env, "ingest", *args)
 
     done = ingest(str(bad), "--rejects", str(rejects))
     assert done.returncode == 0, done.stderr

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore
 from ingest.demo import generate, write_admin_csv
 from ingest.loader import load_paths
 

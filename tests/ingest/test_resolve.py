@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graph.records import NodeRecord
 from graph.store import GraphStore
+from graph.workspace import Workspace
 from ingest.demo import generate, load
 from ingest.normalize import address, domain, email, name_key, phone
 from ingest.resolve import propose
@@ -45,11 +46,10 @@ def test_normalizers() -> None:
 
 
 def _entities(store: GraphStore):
-    labels = [label for label in store.counts().labels if label != "Judgement"]
-    return store.to_networkx(labels=labels)
+    return store.to_networkx()
 
 
-def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore) -> None:
+def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore, workspace: Workspace) -> None:
     import networkx as nx
     import pytest
 
@@ -59,7 +59,7 @@ def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore) -> None:
     load(store, demo)
     variant, entity = sorted(demo.variant_of.items())[0]
     before = _entities(store)
-    judgement = merge(store, entity, variant, why=["same name, same address"], score=0.99)
+    judgement = merge(store, workspace, entity, variant, why=["same name, same address"], score=0.99)
     merged = _entities(store)
     assert variant not in merged
     assert merged.number_of_edges() == before.number_of_edges() - 1  # both were registered at one address
@@ -69,11 +69,11 @@ def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore) -> None:
     assert set(before.nodes[variant]["properties"]["sources"]) <= set(survivor["sources"])
     moved = {(u, d["type"]) for u, v, d in merged.in_edges(entity, data=True)}
     assert all((u, d["type"]) in moved for u, v, d in before.in_edges(variant, data=True))
-    record = store.query(
-        "MATCH (j:Judgement {id: $id}) RETURN j.by AS by, j.why AS why, j.status AS status", {"id": judgement}
-    ).to_dict("records")[0]
+    record = workspace.record("judgements", judgement)
     assert record["why"] == ["same name, same address"] and record["status"] == "applied" and record["by"]
-    unmerge(store, judgement)
+    assert store.counts().nodes == before.number_of_nodes() - 1  # the judgement is not a node
+    unmerge(store, workspace, judgement)
     assert nx.utils.graphs_equal(before, _entities(store))
+    assert workspace.record("judgements", judgement)["status"] == "reverted"
     with pytest.raises(MergeError, match="reverted"):
-        unmerge(store, judgement)
+        unmerge(store, workspace, judgement)

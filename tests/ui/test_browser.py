@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from devserver.neo4j_server import free_port
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore
+from graph.workspace import Workspace
 from tests.ui.conftest import EVIL_NAMES, ROOT, build_demo
 
 SCREENSHOT = ROOT / "docs" / "explore.png"
@@ -36,10 +37,11 @@ class RunningApp:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """``streamlit run app.py`` on the demo graph, on a free local port."""
     folder = tmp_path_factory.mktemp("app")
-    database = build_demo(folder / "demo.kgl", folder / "csv")
+    database = build_demo(folder / "demo.kgl", folder / "csv", Workspace(folder / "workspace.sqlite"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(
         GRAPH_DB=str(database),
+        KG_WORKSPACE=str(folder / "workspace.sqlite"),
         KG_AUDIT_LOG=str(folder / "audit.jsonl"),
         KG_USER_QUERIES=str(folder / "queries"),
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",

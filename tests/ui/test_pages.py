@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.embedded_store import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore
+from graph.workspace import Workspace
 from ingest.history import record_loads
 from ingest.loader import load_paths
 from tests.conftest import SHARED_DATASETS
@@ -142,7 +143,7 @@ def test_path_finder_draws_and_explains_chains(demo_db: Path) -> None:
     assert any("without crossing a hub" in w.value for w in app.warning) or len(app.dataframe[0].value) >= 1
 
 
-def test_communities_run_table_and_draw(demo_db: Path) -> None:
+def test_communities_run_table_and_draw(demo_db: Path, workspace: Workspace) -> None:
     app = page("communities")
     app.checkbox(key="communities_save").check().run()
     click(app, "Run detection")
@@ -150,7 +151,8 @@ def test_communities_run_table_and_draw(demo_db: Path) -> None:
     assert len(summary) >= 4 and summary["size"].sum() > 100
     assert any("saved as" in c.value for c in app.caption)
     store = EmbeddedStore(demo_db)
-    assert len(store.query("MATCH (r:AnalysisRun) RETURN r.id AS id")) == 1
+    assert len(workspace.records("analysis_runs")) == 1
+    assert not {"AnalysisRun", "IngestRun"} & set(store.labels_in_store())  # the tool's records stay out
     drawn = {n["id"] for n in drawn_nodes(app)}
     biggest = set(store.query("MATCH (n) WHERE n.community = 0 RETURN n._kg_key AS key")["key"])
     assert drawn == biggest
@@ -203,9 +205,11 @@ def test_adhoc_query_runs_and_saves_to_the_library(demo_db: Path, tmp_path: Path
     assert "Open cases" in app.selectbox(key="query_pick").options
 
 
-def test_pages_on_neo4j(neo4j_store, neo4j_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_on_neo4j(
+    neo4j_store, neo4j_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workspace: Workspace
+) -> None:
     """The same pages on a real Neo4j server."""
-    fill_demo(neo4j_store, tmp_path / "csv")
+    fill_demo(neo4j_store, workspace, tmp_path / "csv")
     monkeypatch.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
     monkeypatch.setenv("NEO4J_USERNAME", neo4j_settings.neo4j_username)
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
@@ -236,14 +240,26 @@ def test_unreachable_store_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) ->
 
 
 POLE = SHARED_DATASETS / "pole"
+#: People, their contacts and where they live: a quarter of POLE (no crimes), so the
+#: test loads in seconds.
+POLE_PEOPLE_AND_PLACES = [
+    f"crime-investigation.{kind}.csv"
+    for kind in (
+        "nodes.Person", "nodes.Location", "nodes.Area", "nodes.Phone", "nodes.Email",
+        "relationships.CURRENT_ADDRESS", "relationships.LOCATION_IN_AREA", "relationships.HAS_PHONE",
+        "relationships.HAS_EMAIL", "relationships.KNOWS", "relationships.FAMILY_REL",
+    )
+]  # fmt: skip
 
 
 @pytest.mark.skipif(not POLE.is_dir(), reason=f"the POLE dataset is not at {POLE} (a user's own clone)")
-def test_a_graph_loaded_with_other_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The POLE crime graph (labels the model does not declare): named, searchable,
-    drawn and grouped like the demo."""
+def test_a_graph_loaded_with_other_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workspace: Workspace
+) -> None:
+    """The POLE crime graph's people and places (labels the model does not declare):
+    named, searchable, drawn and grouped like the demo."""
     store = EmbeddedStore(tmp_path / "pole.kgl")
-    record_loads(store, load_paths(store, [POLE]))
+    record_loads(workspace, load_paths(store, [POLE / name for name in POLE_PEOPLE_AND_PLACES]))
     store.close()
     monkeypatch.setenv("GRAPH_DB", str(tmp_path / "pole.kgl"))
     monkeypatch.setenv("NEO4J_URI", "")

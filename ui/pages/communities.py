@@ -7,12 +7,12 @@ import uuid
 
 import streamlit as st
 
-from graph.communities import ALGORITHMS, detect, write_back
-from graph.keyplayers import key_players
-from graph.projection import Scope, project
+from graph.analysis.communities import ALGORITHMS, detect, write_back
+from graph.analysis.keyplayers import key_players
+from graph.analysis.projection import Scope, project
+from graph.analysis.summaries import summarise
 from graph.store import GraphStore
-from graph.summaries import summarise
-from ui.common import briefing_panel, changed, csv_download, md, report_errors, setup, show_network
+from ui.common import briefing_panel, changed, csv_download, md, report_errors, setup, show_network, workspace
 
 STATE = "communities"
 DRAWN_AT_MOST = 500  # members drawn; larger rings show their best-connected members
@@ -22,7 +22,7 @@ HIGHLIGHTED = 5
 def _run(graph_store: GraphStore, scope: Scope, algorithm: str, resolution: float, seed: int, save: bool) -> dict:
     projection = project(graph_store, scope)
     result = detect(projection, algorithm, seed=seed, resolution=resolution)
-    run_id = write_back(graph_store, projection, result) if save else None
+    run_id = write_back(graph_store, workspace(), projection, result) if save else None
     if save:
         changed()
     return {

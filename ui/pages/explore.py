@@ -10,9 +10,10 @@ from collections.abc import Hashable
 import pandas as pd
 import streamlit as st
 
-from graph.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
-from graph.output import cell_text
 from graph.store import GraphStore
+from graph.views.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
+from graph.views.pages import case_choices
+from graph.views.tables import cell_text
 from ui.common import (
     FRESH_FOR,
     briefing_panel,
@@ -41,10 +42,7 @@ def _view(_store: GraphStore, spec: ViewSpec, data: tuple[str, int]) -> View:
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=FRESH_FOR)
 def _case_options(_store: GraphStore, data: tuple[str, int]) -> dict[str, str]:
-    if "Case" not in _store.labels_in_store():
-        return {}
-    frame = _store.query("MATCH (c:`Case`) RETURN c._kg_key AS key, c.name AS name ORDER BY key LIMIT 2000")
-    return {row.key: f"{row.name} ({row.key})" for row in frame.itertuples()}
+    return case_choices(_store)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

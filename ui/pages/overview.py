@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph.communities import detect
-from graph.config import Settings
-from graph.model import quote
-from graph.projection import project
+from graph.analysis.communities import detect
+from graph.analysis.projection import project
+from graph.analysis.summaries import summarise
 from graph.records import Counts
 from graph.store import GraphStore
-from graph.summaries import summarise
-from ui.common import FRESH_FOR, md, setup, version
+from graph.store.factory import Settings
+from graph.views.pages import CASE, data_sources, recent_cases
+from ui.common import FRESH_FOR, md, setup, version, workspace
 
 LARGEST = 10
 
@@ -36,12 +36,6 @@ def _counts(_store: GraphStore, data: tuple[str, int]) -> Counts:
     return _store.counts()
 
 
-def _latest(graph_store: GraphStore, label: str, query: str) -> pd.DataFrame:
-    if label not in graph_store.labels_in_store():
-        return pd.DataFrame()
-    return graph_store.query(query.format(label=quote(label)))
-
-
 def main() -> None:
     graph_store = setup("Overview")
     counts = _counts(graph_store, version())
@@ -49,7 +43,7 @@ def main() -> None:
     one, two, three = st.columns(3)
     one.metric("Nodes", f"{counts.nodes:,}")
     two.metric("Relationships", f"{counts.relationships:,}")
-    three.metric("Cases", f"{counts.labels.get('Case', 0):,}")
+    three.metric("Cases", f"{counts.labels.get(CASE, 0):,}")
     left, right = st.columns(2)
     left.subheader("Nodes by label")
     left.dataframe(pd.DataFrame(list(counts.labels.items()), columns=["label", "nodes"]), hide_index=True)
@@ -66,21 +60,11 @@ def main() -> None:
         st.dataframe(summary, hide_index=True, width="stretch")
 
     st.subheader("Recent cases")
-    cases = _latest(
-        graph_store,
-        "Case",
-        "MATCH (c:{label}) RETURN c._kg_key AS id, c.name AS name, c.kind AS kind, c.status AS status, "
-        "c.opened AS opened, c.closed AS closed ORDER BY c.opened IS NULL, c.opened DESC, id LIMIT 15",
-    )
+    cases = recent_cases(graph_store)
     st.dataframe(cases, hide_index=True, width="stretch") if not cases.empty else st.caption("No cases loaded.")
 
     st.subheader("Data sources loaded")
-    loads = _latest(
-        graph_store,
-        "IngestRun",
-        "MATCH (r:{label}) RETURN r.name AS file, r.at AS loaded_at, r.by AS by, r.read AS rows, "
-        "r.loaded AS loaded, r.rejected AS rejected, r.problem AS problem ORDER BY r.at DESC, file LIMIT 100",
-    )
+    loads = data_sources(workspace())
     if loads.empty:
         st.caption("No load is recorded (data loaded with `python -m ingest` records each file here).")
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.paths import ExplainedPath, find_paths, paths_table
-from graph.projection import Projection, project
+from graph.analysis.paths import ExplainedPath, find_paths, paths_table
+from graph.analysis.projection import Projection, project
 from graph.store import GraphStore
 from ui.common import (
     FRESH_FOR,

@@ -11,9 +11,10 @@ from typing import Any
 import streamlit as st
 
 from graph.library import LibraryError, Parameter, SavedQuery, load_library, save_query
-from graph.output import cell_text
 from graph.runner import QueryRun, run_adhoc, run_saved
 from graph.store import GraphStore
+from graph.views.pages import ADHOC_EXAMPLE
+from graph.views.tables import cell_text
 from ui.common import briefing_panel, csv_download, entity_picker, md, report_errors, setup, show_network
 
 STATE = "query_run"
@@ -93,7 +94,7 @@ def _adhoc(graph_store: GraphStore) -> None:
         "Cypher (read-only)",
         height=150,
         key="adhoc_cypher",
-        placeholder="MATCH (s:SalesChannel)-[:HOSTED_ON]->(m) RETURN m.name, count(s)",
+        placeholder=ADHOC_EXAMPLE,
     )
     params_text = st.text_input("Parameters (JSON object)", value="{}", key="adhoc_params")
     if st.button("Run query", disabled=not cypher.strip()):

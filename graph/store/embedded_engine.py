@@ -24,9 +24,11 @@ from typing import Any
 
 import kglite
 
-from graph.guard import QueryRefused
 from graph.model import KEY, Model, quote
-from graph.store import NODE_SET, GraphStore, QueryError
+from graph.store.engine import QueryError
+from graph.store.graph_store import GraphStore
+from graph.store.guard import QueryRefused
+from graph.store.statements import NODE_SET
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
 
@@ -34,7 +36,7 @@ kglite.set_query_warning_policy("silent")
 _SYNTHETIC = frozenset({"title", "type"})
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(QueryError):
     """Another process holds the graph file for writing longer than we would wait."""
 
 
@@ -111,13 +113,13 @@ class EmbeddedStore(GraphStore):
 
     # -- primitives -------------------------------------------------------------------
 
-    def _read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with self._lock, _translated_errors():
-            return self._graph().cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
+            return self._graph().cypher(statement, params=dict(params or {}), hide_structural_keys=True).to_list()
 
-    def _read_columns(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+    def read_columns(self, statement: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
         with self._lock, _translated_errors():
-            view = self._graph().cypher(query, params=dict(params or {}), hide_structural_keys=True)
+            view = self._graph().cypher(statement, params=dict(params or {}), hide_structural_keys=True)
             return {name: list(view.column(name)) for name in view.columns}
 
     def _write(
@@ -140,7 +142,7 @@ class EmbeddedStore(GraphStore):
         primary = quote(labels[0])
         existing = {
             row["key"]
-            for row in self._read(
+            for row in self.read(
                 f"UNWIND $keys AS k MATCH (n:{primary} {{{KEY}: k}}) RETURN k AS key",
                 {"keys": [row["key"] for row in rows]},
             )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from graph.model import check_identifier
+from graph.scalars import SCALAR_TYPES, parse, parse_list
 
 __all__ = ["ParameterError", "PARAMETER_TYPES", "convert", "parse_params"]
 
@@ -16,28 +17,12 @@ class ParameterError(ValueError):
     """A parameter that could not be read, named in the message."""
 
 
-def _boolean(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes", "1"):
-        return True
-    if lowered in ("false", "no", "0"):
-        return False
-    raise ValueError("expected true or false")
-
-
-def _json(text: str) -> Any:
-    return json.loads(text)
-
-
+#: ``name:TYPE=value`` types: the shared scalars, plus the command line's own ``list``
+#: (comma-separated strings) and ``json``.
 PARAMETER_TYPES: dict[str, Callable[[str], Any]] = {
-    "string": str,
-    "int": int,
-    "float": float,
-    "boolean": _boolean,
-    "date": dt.date.fromisoformat,
-    "datetime": dt.datetime.fromisoformat,
-    "list": lambda text: [item.strip() for item in text.split(",")] if text.strip() else [],
-    "json": _json,
+    **{name: partial(parse, name) for name in SCALAR_TYPES},
+    "list": parse_list,
+    "json": json.loads,
 }
 
 
@@ -52,7 +37,7 @@ def convert(name: str, type_name: str, text: str) -> Any:
     try:
         return converter(text)
     except ValueError as error:
-        raise ParameterError(f"parameter {name}: {text!r} is not a valid {type_name} ({error})") from None
+        raise ParameterError(f"parameter {name}: {text[:80]!r} is not a valid {type_name} ({error})") from None
 
 
 def parse_params(items: Iterable[str]) -> dict[str, Any]:

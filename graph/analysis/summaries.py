@@ -11,8 +11,9 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 
-from graph.communities import CommunityResult
-from graph.projection import Projection
+from graph.analysis.communities import CommunityResult
+from graph.analysis.projection import Projection
+from graph.model import KEY
 from graph.store import GraphStore
 
 __all__ = ["summarise"]
@@ -35,8 +36,8 @@ BRIDGES = 5
 def _seizure_values(store: GraphStore) -> dict[str, float]:
     if "Seizure" not in store.labels_in_store():
         return {}
-    frame = store.query("MATCH (z:Seizure) RETURN z._kg_key AS key, z.value AS value")
-    return {row.key: float(row.value) for row in frame.itertuples() if isinstance(row.value, (int, float))}
+    rows = store.read(f"MATCH (z:Seizure) RETURN z.{KEY} AS key, z.value AS value")
+    return {row["key"]: float(row["value"]) for row in rows if isinstance(row["value"], (int, float))}
 
 
 def summarise(
@@ -44,7 +45,7 @@ def summarise(
 ) -> pd.DataFrame:
     """Summaries of the ``limit`` largest communities (all with ``None``), largest first."""
     membership = [result.membership[key] for key in projection.keys]
-    hidden = set(store.model.labels_with_role("hub", "identifier", "record"))
+    hidden = set(store.model.labels_with_role("hub", "identifier"))
     degree = projection.degree()
     inside: Counter[int] = Counter()
     bridges: dict[int, Counter[int]] = defaultdict(Counter)

@@ -21,14 +21,14 @@ import sys
 
 import pandas as pd
 
-from graph.communities import ALGORITHMS, detect, write_back
-from graph.keyplayers import key_players
-from graph.links import hidden_links
-from graph.paths import find_paths, paths_table
-from graph.projection import Scope, project
-from graph.shells import shell_scores
-from graph.store import GraphStore
-from graph.summaries import summarise
+from graph.analysis.communities import ALGORITHMS, detect, write_back
+from graph.analysis.keyplayers import key_players
+from graph.analysis.links import hidden_links
+from graph.analysis.paths import find_paths, paths_table
+from graph.analysis.projection import Scope, project
+from graph.analysis.shells import shell_scores
+from graph.analysis.summaries import summarise
+from graph.store import GraphStore, open_workspace
 
 __all__ = ["add_commands"]
 
@@ -81,7 +81,7 @@ def _scope(store: GraphStore, args: argparse.Namespace) -> Scope:
 def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     projection = project(store, _scope(store, args))
     result = detect(projection, args.algorithm, seed=args.seed, resolution=args.resolution)
-    run_id = write_back(store, projection, result) if args.write else "not written (--no-write)"
+    run_id = write_back(store, open_workspace(), projection, result) if args.write else "not written (--no-write)"
     print(
         f"{result.algorithm} ({result.implementation}): {len(set(result.membership.values()))} communities "
         f"over {result.nodes} nodes and {result.edges} edges, modularity {result.modularity:.4f}, "
@@ -131,8 +131,8 @@ def _shells(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
 def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     from pathlib import Path
 
-    from graph.briefing import briefing_html
-    from graph.render import network_html
+    from graph.views.briefing import briefing_html
+    from graph.views.drawing import network_html
 
     graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
     if graph.number_of_nodes() == 0:
@@ -145,7 +145,7 @@ def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     out.write_text(briefing_html(graph, store.model, title=title, notes=args.notes, scope=scope), encoding="utf-8")
     written = [{"file": str(out), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()}]
     if args.png:
-        from graph.snapshot import png_of
+        from graph.views.png import png_of
 
         png_of(network_html(graph, store.model), Path(args.png))
         written.append({"file": args.png, "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()})

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from graph.model import DISPLAY_CANDIDATES, KEY, Model, quote
+from graph.model import KEY, Model, quote
 
 if TYPE_CHECKING:
     import igraph
@@ -37,7 +37,7 @@ class Scope:
     nodes and relationships whose sighting interval (``first_seen``..``last_seen``)
     overlaps it; ``around`` keeps what lies within ``hops`` of those keys."""
 
-    labels: tuple[str, ...] | None = None  # None: every label but bookkeeping records
+    labels: tuple[str, ...] | None = None  # None: every label
     types: tuple[str, ...] | None = None  # None: every type
     since: dt.datetime | None = None
     until: dt.datetime | None = None
@@ -200,24 +200,15 @@ def _window(variable: str, scope: Scope) -> tuple[str, dict[str, Any]]:
 def _labels_of(store: GraphStore, scope: Scope) -> list[str]:
     present = set(store.labels_in_store())
     if scope.labels is None:
-        records = set(store.model.labels_with_role("record"))
-        return sorted(label for label in present if label not in records)
+        return sorted(present)
     return sorted(store.model.label(label).name for label in scope.labels if label in present)
 
 
 def _types_of(model: Model, store: GraphStore, scope: Scope) -> list[str]:
-    present = set(store.counts().types)
+    present = set(store.types_in_store())
     if scope.types is None:
         return sorted(present)
     return sorted(model.relationship(t).name for t in scope.types if t in present)
-
-
-def _name_of(model: Model, label: str) -> str:
-    """The Cypher for a node's name: its label's display property, or for a label the
-    model lacks (loaded by other tools) the first usual naming property it has."""
-    if label in model.labels:
-        return f"n.{quote(model.label(label).display)}"
-    return "coalesce(" + ", ".join(f"n.{quote(prop)}" for prop in DISPLAY_CANDIDATES) + ")"
 
 
 def project(store: GraphStore, scope: Scope | None = None) -> Projection:
@@ -232,9 +223,8 @@ def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     names: dict[str, str] = {}
     where, params = _window("n", scope)
     for label in _labels_of(store, scope):
-        columns = store._read_columns(
-            f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {_name_of(model, label)} AS name", params
-        )
+        naming = model.display_expression([label])
+        columns = store.read_columns(f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {naming} AS name", params)
         for key, name in zip(columns.get("key", []), columns.get("name", []), strict=True):
             if key is None or (allowed is not None and key not in allowed):
                 continue
@@ -250,7 +240,7 @@ def project(store: GraphStore, scope: Scope | None = None) -> Projection:
     for rel_type in _types_of(model, store, scope):
         known = model.relationships.get(rel_type)
         weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
-        columns = store._read_columns(
+        columns = store.read_columns(
             f"MATCH (a)-[r:{quote(rel_type)}]->(b){where} RETURN a.{KEY} AS a, b.{KEY} AS b", params
         )
         ends = [

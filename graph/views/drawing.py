@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import networkx as nx
 from pyvis.network import Network
 
+from graph.analysis.seeding import seeded_igraph
 from graph.model import Model
-from graph.seeding import seeded_igraph
 
 __all__ = ["PALETTE", "colour_of", "layout", "network_html", "legend"]
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.communities import COMMUNITY_PROPERTY, detect
-from graph.keyplayers import key_players
-from graph.projection import Projection
+from graph.analysis.communities import COMMUNITY_PROPERTY, detect
+from graph.analysis.keyplayers import key_players
+from graph.analysis.projection import Projection
 from graph.store import GraphStore, NodeNotFound
 
 __all__ = ["Filters", "ViewSpec", "View", "build_view", "view_membership", "view_scores"]

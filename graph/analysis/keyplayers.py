@@ -5,8 +5,8 @@ most counterparts), PageRank (who the well-connected deal with) and betweenness 
 sits between parts of the network: a broker, a nominee, a shared account). Betweenness
 is exact up to :data:`EXACT_BETWEENNESS_UP_TO` nodes and estimated from a sample of
 source nodes above (networkit, single-threaded so the seed fixes it); the sample size is
-reported. Hubs (marketplaces, brands) and bookkeeping records are measured but not
-ranked: that everybody sells on one marketplace is not news.
+reported. Hubs (marketplaces, brands) are measured but not ranked: that everybody sells
+on one marketplace is not news.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from graph.analysis.projection import Projection
+from graph.analysis.seeding import seeded_networkit
 from graph.model import Model
-from graph.projection import Projection
-from graph.seeding import seeded_networkit
 
 __all__ = ["EXACT_BETWEENNESS_UP_TO", "key_players"]
 
@@ -80,7 +80,7 @@ def key_players(
     betweenness, samples = _betweenness(projection, seed)
     percentiles = [_percentile(degree), _percentile(pagerank), _percentile(betweenness)]
     score = (percentiles[0] + percentiles[1] + percentiles[2]) / 3
-    hidden = set(model.labels_with_role("hub", "record"))
+    hidden = set(model.labels_with_role("hub"))
     neighbours: dict[int, set[int]] = {}
     if membership is not None:
         for a, b in zip(projection.sources.tolist(), projection.targets.tolist(), strict=True):

@@ -1,8 +1,11 @@
-"""Where the graph lives, from the environment or a git-ignored ``.env`` file.
+"""Where the graph and the workspace live, from the environment or a git-ignored
+``.env`` file.
 
 ``NEO4J_URI`` set and non-empty: a Neo4j server (``NEO4J_USERNAME``, ``NEO4J_PASSWORD``,
 optional ``NEO4J_DATABASE``). Otherwise the embedded file at ``GRAPH_DB``
-(default ``data/graph.kgl``). Variables already in the environment win over ``.env``.
+(default ``data/graph.kgl``). ``KG_WORKSPACE``: the tool's own records
+(:mod:`graph.workspace`), beside the graph file by default. Variables already in the
+environment win over ``.env``.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from graph.model import Model
-from graph.store import GraphStore
+from graph.store.graph_store import GraphStore
+from graph.workspace import Workspace, workspace_path
 
-__all__ = ["Settings", "open_store"]
+__all__ = ["Settings", "open_store", "open_workspace"]
 
 DEFAULT_GRAPH_DB = "data/graph.kgl"
+#: The workspace of a Neo4j graph, unless ``KG_WORKSPACE`` says otherwise.
+DEFAULT_SERVER_WORKSPACE = "data/workspace.sqlite"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Settings:
     neo4j_password: str = field(default="", repr=False)
     neo4j_database: str = ""
     graph_db: Path = Path(DEFAULT_GRAPH_DB)
+    workspace: str = ""  # KG_WORKSPACE; empty: the default beside the graph
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -45,11 +52,21 @@ class Settings:
             neo4j_password=values.get("NEO4J_PASSWORD", ""),
             neo4j_database=values.get("NEO4J_DATABASE", ""),
             graph_db=Path(values.get("GRAPH_DB") or DEFAULT_GRAPH_DB),
+            workspace=values.get("KG_WORKSPACE", "").strip(),
         )
 
     @property
     def uses_neo4j(self) -> bool:
         return bool(self.neo4j_uri)
+
+    @property
+    def workspace_path(self) -> Path:
+        """The workspace file: ``KG_WORKSPACE``, else beside the embedded graph file."""
+        if self.workspace:
+            return workspace_path(self.workspace)
+        if self.uses_neo4j:
+            return Path(DEFAULT_SERVER_WORKSPACE)
+        return self.graph_db.with_name(self.graph_db.stem + ".workspace.sqlite")
 
     def describe(self) -> str:
         """Where the graph is, safe to print (no credentials, even inside the URI)."""
@@ -62,11 +79,32 @@ class Settings:
         return f"Neo4j {parts.scheme}://{host}{port}{database}"
 
 
+def open_workspace(settings: Settings | None = None) -> Workspace:
+    """The configured workspace (see :mod:`graph.workspace`)."""
+    return Workspace((settings or Settings.from_env()).workspace_path)
+
+
 def open_store(settings: Settings | None = None, *, model: Model | None = None) -> GraphStore:
-    """The configured store: Neo4j when ``NEO4J_URI`` is set, else the embedded file."""
+    """The configured store: Neo4j when ``NEO4J_URI`` is set, else the embedded file.
+
+    It is checked (a server's address and credentials), and its model knows every
+    label and type an earlier load declared (kept in the workspace, with their display
+    property) or that the graph holds: any command can name them."""
     settings = settings or Settings.from_env()
+    store = _engine(settings, model)
+    try:
+        store.check()  # a server that cannot be reached fails here, at once, not after retries
+        open_workspace(settings).teach(store.model)
+        store.learn_vocabulary()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _engine(settings: Settings, model: Model | None) -> GraphStore:
     if settings.uses_neo4j:
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j_engine import Neo4jStore
 
         return Neo4jStore(
             settings.neo4j_uri,
@@ -75,6 +113,6 @@ def open_store(settings: Settings | None = None, *, model: Model | None = None) 
             settings.neo4j_database or None,
             model=model,
         )
-    from graph.embedded_store import EmbeddedStore
+    from graph.store.embedded_engine import EmbeddedStore
 
     return EmbeddedStore(settings.graph_db, model=model)

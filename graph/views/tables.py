@@ -11,7 +11,7 @@ import pandas as pd
 
 from graph.values import to_json_value
 
-__all__ = ["FORMATS", "render", "cell_text", "neutralize_formula"]
+__all__ = ["FORMATS", "format_frame", "cell_text", "neutralize_formula"]
 
 FORMATS = ("table", "csv", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,7 +32,7 @@ def neutralize_formula(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def render(frame: pd.DataFrame, fmt: str) -> str:
+def format_frame(frame: pd.DataFrame, fmt: str) -> str:
     """``frame`` in one of :data:`FORMATS`."""
     records = [
         {column: row[i] for i, column in enumerate(frame.columns)} for row in frame.itertuples(index=False, name=None)

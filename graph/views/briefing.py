@@ -16,8 +16,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graph.attribution import utc_now
 from graph.model import Model
-from graph.render import legend, network_html
+from graph.views.drawing import legend, network_html
 
 __all__ = ["briefing_html", "provenance_table"]
 
@@ -71,8 +72,8 @@ def briefing_html(
     **drawing: Any,
 ) -> str:
     """The briefing page as a string; ``drawing`` (colour_by, membership, sizes, more,
-    highlight) draws the graph as :func:`graph.render.network_html` does on screen."""
-    made = made or dt.datetime.now().replace(microsecond=0)
+    highlight) draws the graph as :func:`graph.views.drawing.network_html` does on screen."""
+    made = made or utc_now()
     view = network_html(graph, model, **drawing)
     swatches = "".join(
         f'<span class="item"><span class="swatch" style="background:{colour}"></span>{html.escape(name)}</span>'
@@ -80,7 +81,11 @@ def briefing_html(
     )
     sections = "".join(_table(name, frame) for name, frame in (tables or {}).items())
     meta = " · ".join(
-        [f"Made {made.isoformat(sep=' ')}", f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links", *scope]
+        [
+            f"Made {made.isoformat(sep=' ')} UTC",
+            f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links",
+            *scope,
+        ]
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

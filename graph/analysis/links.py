@@ -3,9 +3,9 @@
 Two storefronts with one phone number are probably one operator. How much a shared
 value says depends on how specific it is: a phone shared by two entities says more than
 an address shared by forty (a registered-agent address), so each shared identifier
-counts ``kind weight x log(N / k) / log(N)``, where ``k`` entities share it among the
-``N`` that have an identifier of that kind; a pair's score adds up its shared
-identifiers. Identifiers shared by more than :data:`MAX_SHARING` entities are reported
+counts ``evidence x log(N / k) / log(N)``, where ``evidence`` is its label's flag in the
+model, ``k`` entities share it and ``N`` have an identifier of that kind; a pair's score
+adds up its shared identifiers. Identifiers shared by more than :data:`MAX_SHARING` entities are reported
 as too common rather than paired.
 """
 
@@ -17,14 +17,11 @@ from itertools import combinations
 
 import pandas as pd
 
+from graph.analysis.projection import Projection
 from graph.model import Model
-from graph.projection import Projection
 
-__all__ = ["KIND_WEIGHTS", "MAX_SHARING", "hidden_links"]
+__all__ = ["MAX_SHARING", "hidden_links"]
 
-#: How telling a shared value of each identifier label is, before specificity.
-KIND_WEIGHTS = {"Phone": 1.0, "Email": 1.0, "PaymentAccount": 1.0, "Domain": 0.8, "Address": 0.6}
-DEFAULT_KIND_WEIGHT = 0.5
 MAX_SHARING = 50
 COLUMNS = ["a", "a_name", "b", "b_name", "score", "shared", "reasons"]
 
@@ -67,7 +64,7 @@ def hidden_links(projection: Projection, model: Model, *, limit: int = 100) -> t
             continue
         population = max(len(holders[kind[identifier]]), 2)
         specificity = math.log(population / k) / math.log(population) if population > k else 0.0
-        weight = KIND_WEIGHTS.get(kind[identifier], DEFAULT_KIND_WEIGHT) * max(specificity, 0.05)
+        weight = model.label(kind[identifier]).evidence * max(specificity, 0.05)
         for pair in combinations(entities, 2):
             if pair in direct:
                 continue

@@ -7,6 +7,7 @@
     python -m graph queries [--format table|csv|json]
     python -m graph query NAME [--param name=value ...] [--format table|csv|json] [--timeout S] [--limit N]
     python -m graph query --save NAME --cypher TEXT [--title T] [--description D]
+    python -m graph workspace migrate     (move IngestRun/AnalysisRun/Judgement nodes out of the graph)
 
 Exit status: 0 on success, 1 when the store fails the query, 2 for a refused query or
 bad arguments. Messages go to standard error and never carry credentials.
@@ -20,15 +21,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from graph.analysis_cli import add_commands
-from graph.config import Settings, open_store
-from graph.guard import QueryRefused
+from graph.cli.analysis import add_commands
+from graph.cli.errors import reported
+from graph.cli.params import parse_params
 from graph.library import LibraryError, load_library, save_query
-from graph.model import ModelError
-from graph.output import FORMATS, render
-from graph.params import ParameterError, parse_params
 from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, run_saved
-from graph.store import GraphStore, NodeNotFound, QueryError
+from graph.store import GraphStore, open_store, open_workspace
+from graph.views.tables import FORMATS, format_frame
+from graph.workspace import LEGACY_RECORD_LABELS, migrate_legacy_records
 
 __all__ = ["main"]
 
@@ -84,6 +84,16 @@ def _counts(store: GraphStore, _args: argparse.Namespace) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "name", "count"])
 
 
+def _migrate(store: GraphStore, _args: argparse.Namespace) -> pd.DataFrame:
+    workspace = open_workspace()
+    moved = migrate_legacy_records(store, workspace)
+    print(f"workspace: {workspace.path}", file=sys.stderr)
+    return pd.DataFrame(
+        [{"label": label, "moved": moved.get(label, 0), "to": table} for label, table in LEGACY_RECORD_LABELS.items()],
+        columns=["label", "moved", "to"],
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m graph", description="The IP-crime knowledge graph.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -113,7 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     saved.add_argument("--title", default="", help="with --save: a title")
     saved.add_argument("--description", default="", help="with --save: what it answers")
     saved.set_defaults(run=_query)
-    for sub in (cypher, counts, listing, saved, *add_commands(commands)):
+    workspace = commands.add_parser("workspace", help="the tool's own records, kept apart from the graph")
+    workspace_commands = workspace.add_subparsers(dest="action", required=True)
+    migrate = workspace_commands.add_parser(
+        "migrate", help="move load, analysis and merge records an earlier version kept in the graph to the workspace"
+    )
+    migrate.set_defaults(run=_migrate)
+    for sub in (cypher, counts, listing, saved, migrate, *add_commands(commands)):
         sub.add_argument("--format", choices=FORMATS, default="table")
     return parser
 
@@ -127,22 +143,19 @@ def _save(args: argparse.Namespace) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    run: Callable[[GraphStore, argparse.Namespace], pd.DataFrame] = args.run
-    try:
-        if getattr(args, "save", None):
-            frame = _save(args)
-        elif getattr(args, "offline", False):
-            frame = run(None, args)
-        else:
-            if run is _query and not args.name:
-                raise LibraryError("name a saved query (python -m graph queries lists them) or use --save")
-            with open_store(Settings.from_env()) as store:
-                frame = run(store, args)
-    except (QueryRefused, ParameterError, ModelError, ValueError, NodeNotFound) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except QueryError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(render(frame, args.format))
+    return reported(lambda: _command(args))
+
+
+def _command(args: argparse.Namespace) -> int:
+    run: Callable[[GraphStore | None, argparse.Namespace], pd.DataFrame] = args.run
+    if getattr(args, "save", None):
+        frame = _save(args)
+    elif getattr(args, "offline", False):
+        frame = run(None, args)
+    else:
+        if run is _query and not args.name:
+            raise LibraryError("name a saved query (python -m graph queries lists them) or use --save")
+        with open_store() as store:
+            frame = run(store, args)
+    print(format_frame(frame, args.format))
     return 0

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from graph.model import quote
+from graph.model import KEY, quote
 from graph.store import GraphStore
 
 __all__ = ["COMPANY_LABELS", "shell_scores"]
@@ -38,10 +38,10 @@ def _companies(store: GraphStore) -> dict[str, dict]:
     present = [label for label in COMPANY_LABELS if label in store.labels_in_store()]
     companies: dict[str, dict] = {}
     for label in present:
-        for row in store.query(
-            f"MATCH (c:{quote(label)}) RETURN c._kg_key AS key, c.name AS name, labels(c) AS labels, "
-            f"c.incorporated AS incorporated ORDER BY key"
-        ).to_dict("records"):
+        for row in store.read(
+            f"MATCH (c:{quote(label)}) RETURN c.{KEY} AS key, {store.model.display_expression([label], 'c')} AS name, "
+            f"labels(c) AS labels, c.incorporated AS incorporated ORDER BY key"
+        ):
             companies.setdefault(row["key"], row)
     return companies
 
@@ -49,7 +49,7 @@ def _companies(store: GraphStore) -> dict[str, dict]:
 def _grouped(store: GraphStore, query: str) -> dict[str, tuple[str, list[str]]]:
     """``holder -> (name, [company keys])`` from a query returning holder, name, company."""
     groups: dict[str, tuple[str, list[str]]] = {}
-    for row in store.query(query).to_dict("records"):
+    for row in store.read(query):
         groups.setdefault(row["holder"], (row["name"], []))[1].append(row["company"])
     return groups
 
@@ -59,22 +59,22 @@ def shell_scores(store: GraphStore, *, as_of: dt.date | None = None, limit: int 
     companies = _companies(store)
     if not companies:
         return pd.DataFrame(columns=COLUMNS)
-    types = set(store.counts().types)
+    types = set(store.types_in_store())
     scores: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
     shared = (  # (type, query, threshold, weight, reason): companies crowding around one holder
         (
             "REGISTERED_AT",
-            "MATCH (c)-[:REGISTERED_AT]->(a:Address) RETURN a._kg_key AS holder, a.name AS name, "
-            "c._kg_key AS company ORDER BY holder, company",
+            f"MATCH (c)-[:REGISTERED_AT]->(a:Address) RETURN a.{KEY} AS holder, "
+            f"{store.model.display_expression(['Address'], 'a')} AS name, c.{KEY} AS company ORDER BY holder, company",
             CROWDED_ADDRESS,
             WEIGHTS["address"],
             "registered at {name!r} ({holder}) with {others} other companies",
         ),
         (
             "DIRECTS",
-            "MATCH (p:Person)-[:DIRECTS]->(c) RETURN p._kg_key AS holder, p.name AS name, "
-            "c._kg_key AS company ORDER BY holder, company",
+            f"MATCH (p:Person)-[:DIRECTS]->(c) RETURN p.{KEY} AS holder, "
+            f"{store.model.display_expression(['Person'], 'p')} AS name, c.{KEY} AS company ORDER BY holder, company",
             BUSY_DIRECTOR,
             WEIGHTS["director"],
             "director {name!r} ({holder}) directs {count} companies",
@@ -95,9 +95,9 @@ def shell_scores(store: GraphStore, *, as_of: dt.date | None = None, limit: int 
     today = as_of or dt.date.today()
     started: dict[str, dt.date] = {}
     if "SUPPLIES" in types:
-        for row in store.query(
-            "MATCH (c)-[r:SUPPLIES]->() WHERE r.since IS NOT NULL RETURN c._kg_key AS key, min(r.since) AS since"
-        ).to_dict("records"):
+        for row in store.read(
+            f"MATCH (c)-[r:SUPPLIES]->() WHERE r.since IS NOT NULL RETURN c.{KEY} AS key, min(r.since) AS since"
+        ):
             started[row["key"]] = row["since"]
     for key, company in companies.items():
         incorporated = company.get("incorporated")
@@ -114,11 +114,11 @@ def shell_scores(store: GraphStore, *, as_of: dt.date | None = None, limit: int 
             scores[key] += WEIGHTS["recent"]
             reasons[key].append(f"incorporated recently ({incorporated})")
     if "SUPPLIES" in types:
-        flows = store.query(
+        flows = store.read(
             "MATCH (:Supplier)-[:SUPPLIES]->(c)-[:SUPPLIES]->(:SalesChannel) WITH DISTINCT c "
-            "MATCH (c)-[r]-() RETURN c._kg_key AS key, collect(DISTINCT type(r)) AS types ORDER BY key"
+            f"MATCH (c)-[r]-() RETURN c.{KEY} AS key, collect(DISTINCT type(r)) AS types ORDER BY key"
         )
-        for row in flows.to_dict("records"):
+        for row in flows:
             if row["key"] in companies and set(row["types"]) <= PASS_THROUGH_TYPES:
                 scores[row["key"]] += WEIGHTS["pass_through"]
                 reasons[row["key"]].append("only passes goods from suppliers to storefronts")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from graph.projection import Projection, project
-from graph.records import Path
+from graph.analysis.projection import Projection, project
+from graph.records import GraphPath
 from graph.store import GraphStore, NodeNotFound
 
 __all__ = ["Step", "ExplainedPath", "find_paths", "explain", "paths_table"]
@@ -101,9 +101,9 @@ def find_paths(
     return [explain(store, nodes) for nodes in found[:limit]]
 
 
-def explain(store: GraphStore, nodes: tuple[str, ...] | Path) -> ExplainedPath:
+def explain(store: GraphStore, nodes: tuple[str, ...] | GraphPath) -> ExplainedPath:
     """The chain of relationships joining consecutive keys, read from the store."""
-    keys = tuple(nodes.nodes if isinstance(nodes, Path) else nodes)
+    keys = tuple(nodes.nodes if isinstance(nodes, GraphPath) else nodes)
     graph = store.subgraph(keys)
     names = {
         key: store.model.display_name(data["labels"], data["properties"], key) for key, data in graph.nodes(data=True)

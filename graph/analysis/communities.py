@@ -16,20 +16,21 @@ the same numbers whatever order the store returned rows in.
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 
-from graph.projection import Projection
-from graph.seeding import seeded_igraph, seeded_networkit
+from graph.analysis.projection import Projection
+from graph.analysis.seeding import seeded_igraph, seeded_networkit
+from graph.attribution import current_user, utc_now
+from graph.workspace import Workspace, new_id
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 __all__ = ["ALGORITHMS", "CommunityResult", "FAST_ABOVE", "detect", "modularity", "write_back"]
 
@@ -224,14 +225,12 @@ def detect(
     )
 
 
-def write_back(store, projection: Projection, result: CommunityResult) -> str:
-    """Store each node's community (``community``, ``community_run``) and a record of the
-    run as an ``AnalysisRun`` node, so saved queries and the app can use them. Returns
-    the run's id."""
-    from graph.records import NodeRecord
-
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    run_id = f"RUN-{at:%Y%m%dT%H%M%S}-{result.algorithm}-{result.seed}"
+def write_back(store: GraphStore, workspace: Workspace, projection: Projection, result: CommunityResult) -> str:
+    """Store each node's community (``community``, ``community_run``) in the graph, so
+    saved queries and the app can use them, and the run itself (algorithm, parameters,
+    seed, quality) in the workspace. Returns the run's id."""
+    at = utc_now()
+    run_id = new_id("RUN", at)
     by_label: dict[str, dict[str, int]] = {}
     runs: dict[str, dict[str, str]] = {}
     for key, labels in zip(projection.keys, projection.labels, strict=True):
@@ -240,27 +239,26 @@ def write_back(store, projection: Projection, result: CommunityResult) -> str:
             runs.setdefault(labels[0], {})[key] = run_id
     store.set_node_values(COMMUNITY_PROPERTY, by_label)
     store.set_node_values(RUN_PROPERTY, runs)
-    record = NodeRecord(
-        ("AnalysisRun",),
-        run_id,
-        {
-            "id": run_id,
-            "name": f"{result.algorithm} communities, seed {result.seed}",
-            "kind": "communities",
-            "algorithm": result.algorithm,
-            "implementation": result.implementation,
-            "parameters": json.dumps(result.parameters(), sort_keys=True),
-            "seed": result.seed,
-            "resolution": result.resolution,
-            "modularity": result.modularity,
-            "communities": len(set(result.membership.values())),
-            "nodes": result.nodes,
-            "relationships": result.relationships,
-            "seconds": result.seconds,
-            "at": at,
-            "by": os.environ.get("KG_USER") or getpass.getuser(),
-        },
-        source="analysis",
+    workspace.add(
+        "analysis_runs",
+        [
+            {
+                "id": run_id,
+                "name": f"{result.algorithm} communities, seed {result.seed}",
+                "kind": "communities",
+                "algorithm": result.algorithm,
+                "implementation": result.implementation,
+                "parameters": result.parameters(),
+                "seed": result.seed,
+                "resolution": result.resolution,
+                "modularity": result.modularity,
+                "communities": len(set(result.membership.values())),
+                "nodes": result.nodes,
+                "relationships": result.relationships,
+                "seconds": result.seconds,
+                "at": at,
+                "by": current_user(),
+            }
+        ],
     )
-    store.upsert_nodes([record])
     return run_id

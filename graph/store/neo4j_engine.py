@@ -10,9 +10,10 @@ import neo4j
 from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 
-from graph.guard import QueryRefused
 from graph.model import KEY, SEARCH, Model, quote
-from graph.store import GraphStore, QueryError
+from graph.store.engine import QueryError
+from graph.store.graph_store import GraphStore
+from graph.store.guard import QueryRefused
 from graph.values import to_python
 
 __all__ = ["Neo4jStore"]
@@ -46,16 +47,16 @@ class Neo4jStore(GraphStore):
     def _session(self, mode: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=mode)
 
-    def _read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [to_python(record.data()) for record in tx.run(query, dict(params or {}))]
+            return [to_python(record.data()) for record in tx.run(statement, dict(params or {}))]
 
         with _translated_errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
 
-    def _read_columns(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+    def read_columns(self, statement: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
         def work(tx: neo4j.ManagedTransaction) -> dict[str, list[Any]]:
-            result = tx.run(query, dict(params or {}))
+            result = tx.run(statement, dict(params or {}))
             names = result.keys()
             columns: list[list[Any]] = [[] for _ in names]
             for record in result:  # streamed in fetch-size pages, never all records at once

@@ -1,0 +1,30 @@
+"""How every command line reports a known error: one line naming the problem in the
+user's terms, and an exit status, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from graph.store import NodeNotFound, QueryError
+
+__all__ = ["reported"]
+
+#: What the user can fix: a refused query, a bad parameter or file, an unknown label,
+#: key or judgement (all ``ValueError`` subclasses, or a missing node).
+USER_ERRORS = (ValueError, NodeNotFound)
+#: What the store or the file system failed to do (syntax error, timeout, busy file).
+STORE_ERRORS = (QueryError, OSError)
+
+
+def reported(action: Callable[[], int]) -> int:
+    """Run a command; known errors print ``error: ...`` and give status 2 (the user's
+    to fix) or 1 (the store's or the system's)."""
+    try:
+        return action()
+    except USER_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except STORE_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

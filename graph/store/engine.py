@@ -1,0 +1,118 @@
+"""The engine seam: the few primitives a store engine supplies, and nothing else.
+
+Everything a store does is written once, above this seam, in portable Cypher
+(:mod:`graph.store.statements`). An engine (:mod:`graph.store.neo4j_engine`,
+:mod:`graph.store.embedded_engine`) says only how to run a trusted read, a write and an
+analyst's read-only query, how to make a label's key unique, and how to clear itself.
+
+:meth:`Engine.read` is the one public door for the tool's own, trusted statements
+(projections, shell indicators, summaries, entity resolution, the app's pages): no
+guard, because no user text reaches it; labels and types in it come from the model's
+whitelist. Analysts' text goes through :meth:`graph.store.GraphStore.query` instead,
+behind the read-only guard.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from graph.model import KEY, SEARCH, Model, load_model
+
+__all__ = ["Engine", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES"]
+
+#: Properties the store keeps for itself and leaves out of what it hands back.
+INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
+
+
+class QueryError(RuntimeError):
+    """A query the store could not run, explained without credentials or tracebacks."""
+
+
+class NodeNotFound(KeyError):
+    """No node has the given key."""
+
+    def __str__(self) -> str:
+        return f"no node with key {self.args[0]!r}"
+
+
+class Engine(ABC):
+    """The primitives; see the module docstring for which door serves whom."""
+
+    #: Rows per write statement: big enough to amortise a round trip, small enough to
+    #: keep a transaction's memory bounded.
+    batch_size = 5000
+
+    def __init__(self, model: Model | None = None):
+        self.model = model or load_model()
+
+    @abstractmethod
+    def read(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a trusted read of the tool's own, in read mode, and return its rows as
+        plain Python values."""
+
+    def read_columns(self, statement: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        """A trusted read returned column by column: the cheap shape for a million rows
+        of a few scalars (projections); engines override it to skip per-row dicts."""
+        columns: dict[str, list[Any]] = defaultdict(list)
+        for row in self.read(statement, params):
+            for name, value in row.items():
+                columns[name].append(value)
+        return dict(columns)
+
+    @abstractmethod
+    def _write(
+        self, statement: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """Run a write statement; return its rows and counters (``nodes_created``...)."""
+
+    @abstractmethod
+    def _ensure_key_constraint(self, label: str) -> None:
+        """Make the key of ``label`` unique (and indexed) before the first write to it."""
+
+    @abstractmethod
+    def _run_user_query(
+        self,
+        query: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        row_limit: int | None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> tuple[list[str], list[dict[str, Any]], bool]:
+        """Run an analyst's query read-only: columns, rows, and whether rows were cut.
+        ``metadata`` (who runs which query) goes where the engine records queries."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+
+    def close(self) -> None:
+        """Release connections, locks and files."""
+
+    def check(self) -> None:
+        """Fail now, with a :class:`QueryError` naming the problem, when the store cannot
+        be reached (a server's address or credentials); a file store always can."""
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """Hold write access across several calls (the embedded store's file lease)."""
+        return nullcontext()
+
+    def _visible_properties(
+        self, labels: Sequence[str], properties: Mapping[str, Any] | None, *, keep_internal: bool = False
+    ) -> dict[str, Any]:
+        """A node's or relationship's own properties, without the store's internals
+        (unless ``keep_internal``, for exact copies)."""
+        return {
+            name: value
+            for name, value in (properties or {}).items()
+            if value is not None and (keep_internal or name not in INTERNAL_PROPERTIES)
+        }
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

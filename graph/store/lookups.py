@@ -1,0 +1,89 @@
+"""Finding nodes: what the store holds (labels, types, counts), where keys are, and
+entity search by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from graph.model import KEY, SEARCH, ModelError
+from graph.records import Counts
+from graph.store.engine import Engine
+from graph.store.statements import union_over_labels
+from graph.values import fold
+
+__all__ = ["Lookups"]
+
+
+class Lookups(Engine):
+    """Reads by key, label and name."""
+
+    def labels_in_store(self) -> list[str]:
+        """Labels to search under. KGLite lists each node's first label only, Neo4j every
+        label ever used; both cover every node, which is all the union queries need."""
+        return sorted(row["label"] for row in self.read("CALL db.labels() YIELD label RETURN label"))
+
+    def types_in_store(self) -> list[str]:
+        """Relationship types the store knows (Neo4j: every type ever used)."""
+        rows = self.read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t")
+        return sorted(row["t"] for row in rows)
+
+    def learn_vocabulary(self) -> None:
+        """Teach the model the labels and types the store holds that it lacks (written
+        by an earlier load's declarations, or by other tools), so every command
+        afterwards knows them."""
+        self.model.learn(self.labels_in_store(), self.types_in_store())
+
+    def _whitelisted(self, labels: Iterable[str]) -> list[str]:
+        """User-given labels, each known to the model or present in the store."""
+        known = set(self.model.labels) | set(self.labels_in_store())
+        wanted = sorted(set(labels))
+        for label in wanted:
+            if label not in known:
+                raise ModelError(f"unknown label {label!r}")
+        return wanted
+
+    def counts(self) -> Counts:
+        """Nodes per label and relationships per type."""
+        labels = self.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS c ORDER BY label")
+        types = self.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c ORDER BY t")
+        return Counts(
+            labels={row["label"]: row["c"] for row in labels},
+            types={row["t"]: row["c"] for row in types},
+            nodes=self.read("MATCH (n) RETURN count(n) AS c")[0]["c"],
+            relationships=sum(row["c"] for row in types),
+        )
+
+    def locate(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """The labels of the nodes with these keys (sorted); unknown keys are left out."""
+        keys = sorted({str(key) for key in keys})
+        labels = self.labels_in_store()
+        if not keys or not labels:
+            return {}
+        query = union_over_labels(labels, f"n.{KEY} IN $keys") + f" RETURN n.{KEY} AS key, labels(n) AS labels"
+        return {row["key"]: sorted(row["labels"]) for row in self.read(query, {"keys": keys})}
+
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20) -> pd.DataFrame:
+        """Nodes whose display name (or key) contains ``text``, ignoring case and accents.
+
+        Exact matches rank first, then prefixes, then shorter names.
+        """
+        needle = fold(text)
+        columns = ["key", "labels", "name", "rank"]
+        wanted = self._whitelisted(labels) if labels else self.labels_in_store()
+        if not needle or not wanted:
+            return pd.DataFrame(columns=columns)
+        query = (
+            union_over_labels(wanted, f"n.{SEARCH} CONTAINS $q")
+            + f" WITH n, CASE WHEN n.{SEARCH} = $q THEN 0 WHEN n.{SEARCH} STARTS WITH $q THEN 1 ELSE 2 END AS rank"
+            + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props, rank"
+            + f" ORDER BY rank, size(n.{SEARCH}), key LIMIT $limit"
+        )
+        rows = []
+        for row in self.read(query, {"q": needle, "limit": int(limit)}):
+            node_labels = sorted(row["labels"])
+            props = self._visible_properties(node_labels, row["props"])
+            name = self.model.display_name(node_labels, props, row["key"])
+            rows.append({"key": row["key"], "labels": node_labels, "name": name, "rank": row["rank"]})
+        return pd.DataFrame(rows, columns=columns)

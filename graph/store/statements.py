@@ -1,0 +1,42 @@
+"""The portable Cypher both engines run with the same meaning.
+
+Written in the subset that Neo4j 5 and KGLite agree on
+(``../shared/research/embedded-engines.md``): labelled, indexed anchors, explicit
+``ORDER BY`` with full tie-breaks, no ``type``/``title`` properties of our own. Labels and
+types reach these strings only through :func:`graph.model.quote` (the model's whitelist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.model import KEY, SEARCH, quote
+
+__all__ = ["EDGE_ROWS", "NODE_SET", "RELATIONSHIP_SET", "union_over_labels"]
+
+#: The columns of a relationship read from node ``a`` over ``r`` to ``b``: the shape
+#: :meth:`graph.store.traversal.Traversal._add_edge` takes.
+EDGE_ROWS = (
+    f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+    f"properties(r) AS rprops, b.{KEY} AS other, labels(b) AS labels, properties(b) AS props "
+)
+
+_PROVENANCE_SET = """
+    {v}.first_seen = CASE WHEN {v}.first_seen IS NULL OR $first < {v}.first_seen
+                          THEN $first ELSE {v}.first_seen END,
+    {v}.last_seen = CASE WHEN {v}.last_seen IS NULL OR $last > {v}.last_seen
+                         THEN $last ELSE {v}.last_seen END,
+    {v}.sources = coalesce({v}.sources, []) + [s IN row.sources WHERE NOT s IN coalesce({v}.sources, [])]"""
+#: Upserted node ``n`` from ``row``: properties merged, search name kept, provenance widened.
+NODE_SET = f"SET n += row.props, n.{SEARCH} = coalesce(row.props.{SEARCH}, n.{SEARCH}, row.search)," + (
+    _PROVENANCE_SET.format(v="n")
+)
+#: Upserted relationship ``r`` from ``row``.
+RELATIONSHIP_SET = "SET r += row.props," + _PROVENANCE_SET.format(v="r")
+
+
+def union_over_labels(labels: Iterable[str], where: str) -> str:
+    """``CALL { MATCH (n:A) WHERE ... RETURN n UNION ... }``: indexed per label on Neo4j,
+    where a label-less ``MATCH (n)`` would scan every node."""
+    branches = [f"MATCH (n:{quote(label)}) WHERE {where} RETURN n" for label in sorted(labels)]
+    return "CALL { " + " UNION ".join(branches) + " }"

@@ -1,0 +1,235 @@
+"""Walking the graph into NetworkX: neighbourhoods, a frontier's neighbours, subgraphs,
+shortest paths and whole-graph exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from graph.model import KEY, quote
+from graph.records import GraphPath
+from graph.store.engine import NodeNotFound
+from graph.store.lookups import Lookups
+from graph.store.statements import EDGE_ROWS, union_over_labels
+
+__all__ = ["Traversal", "MAX_PATH_HOPS"]
+
+MAX_PATH_HOPS = 15
+_LIGHT = 200  # nodes with at most this many relationships are read together, not one by one
+
+
+class Traversal(Lookups):
+    """Reads that return graphs (``networkx.MultiDiGraph``) or paths."""
+
+    def neighbourhood(self, keys: Iterable[str], *, hops: int = 1, limit: int = 500) -> nx.MultiDiGraph:
+        """The nodes within ``hops`` of the given keys, at most ``limit`` of them, and every
+        relationship among them. ``graph.graph["truncated"]`` says whether the cap cut it.
+
+        Neighbours are taken in key order, so the same store contents give the same view.
+        """
+        located = self.locate(keys)
+        graph = nx.MultiDiGraph(truncated=False)
+        self._add_nodes(graph, located)
+        frontier = dict(located)
+        for _ in range(max(0, int(hops))):
+            if not frontier:
+                break
+            new: dict[str, list[str]] = {}
+            edges, cut = self._edges_of(frontier, fetch=max(limit * 5, 1000))
+            if cut:
+                graph.graph["truncated"] = True
+            for edge in edges:
+                other = edge["other"]
+                if other not in graph and other not in new:
+                    if graph.number_of_nodes() >= limit:
+                        graph.graph["truncated"] = True
+                        continue
+                    new[other] = sorted(edge["labels"])
+                    graph.add_node(
+                        other, labels=new[other], properties=self._visible_properties(new[other], edge["props"])
+                    )
+                self._add_edge(graph, edge)
+            frontier = new
+        kept = set(graph.nodes)
+        for edge in self._edges_of(frontier, within=kept)[0]:
+            self._add_edge(graph, edge)
+        return graph
+
+    def neighbours(
+        self, key: str, *, types: Iterable[str] | None = None, fetch: int = 5000
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The relationships of one node (of these types), at most ``fetch`` of them in
+        neighbour-key order, and how many distinct neighbours it has in all."""
+        located = self.locate([key])
+        if str(key) not in located:
+            raise NodeNotFound(key)
+        return self.neighbours_of(located, types=types, fetch=fetch)[str(key)]
+
+    def neighbours_of(
+        self, located: Mapping[str, list[str]], *, types: Iterable[str] | None = None, fetch: int = 5000
+    ) -> dict[str, tuple[list[dict[str, Any]], int]]:
+        """:meth:`neighbours` for many located nodes (key -> labels) at once: the
+        explorer walks a whole frontier in a few queries, while a hub's rows are read
+        on their own, at most ``fetch``, and the rest only counted."""
+        kinds = "|".join(quote(self.model.relationship(t).name) for t in sorted(set(types))) if types else ""
+        rel = f"[r{':' + kinds if kinds else ''}]"
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, labels in located.items():
+            by_label[labels[0]].append(key)
+        sizes: dict[str, tuple[int, int]] = {}
+        for label, keys in sorted(by_label.items()):
+            for row in self.read(
+                f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
+                f"RETURN a.{KEY} AS node, count(r) AS rels, count(DISTINCT b) AS others",
+                {"keys": sorted(keys)},
+            ):
+                sizes[row["node"]] = (row["rels"], row["others"])
+        found: dict[str, tuple[list[dict[str, Any]], int]] = {key: ([], 0) for key in located}
+        for label, keys in sorted(by_label.items()):
+            light = sorted(k for k in keys if 0 < sizes.get(k, (0, 0))[0] <= _LIGHT)
+            heavy = sorted(k for k in keys if sizes.get(k, (0, 0))[0] > _LIGHT)
+            rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            if light:
+                query = f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys {EDGE_ROWS}"
+                for row in self.read(query + "ORDER BY node, other, type, rkey", {"keys": light}):
+                    rows_of[row["node"]].append(row)
+            for key in heavy:
+                query = f"MATCH (a:{quote(label)} {{{KEY}: $key}})-{rel}-(b) {EDGE_ROWS}"
+                rows_of[key] = self.read(
+                    query + "ORDER BY other, type, rkey LIMIT $fetch", {"key": key, "fetch": fetch}
+                )
+            for key in keys:
+                found[key] = (rows_of.get(key, [])[:fetch], sizes.get(key, (0, 0))[1])
+        return found
+
+    def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
+        """The nodes with these keys and every relationship among them."""
+        located = self.locate(keys)
+        graph = nx.MultiDiGraph(truncated=False)
+        self._add_nodes(graph, located)
+        for edge in self._edges_of(located, within=set(located))[0]:
+            self._add_edge(graph, edge)
+        return graph
+
+    def _add_nodes(self, graph: nx.MultiDiGraph, located: Mapping[str, list[str]]) -> None:
+        for row in self._node_rows(located):
+            graph.add_node(
+                row["key"], labels=row["labels"], properties=self._visible_properties(row["labels"], row["props"])
+            )
+
+    def _node_rows(self, located: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+        """Key, sorted labels and raw properties of located nodes, in key order."""
+        if not located:
+            return []
+        labels = {label for node_labels in located.values() for label in node_labels}
+        query = union_over_labels(labels, f"n.{KEY} IN $keys") + (
+            f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
+        )
+        rows = self.read(query, {"keys": sorted(located)})
+        return [dict(row, labels=sorted(row["labels"])) for row in rows]
+
+    def _edges_of(
+        self, nodes: Mapping[str, list[str]], *, within: set[str] | None = None, fetch: int | None = None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Relationships touching ``nodes`` (optionally only to nodes ``within``), in key
+        order, and whether ``fetch`` cut any label's share of them."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, labels in nodes.items():
+            by_label[labels[0]].append(key)
+        edges: list[dict[str, Any]] = []
+        cut = False
+        for label, keys in sorted(by_label.items()):
+            condition = f"a.{KEY} IN $keys" + (f" AND b.{KEY} IN $within" if within is not None else "")
+            query = (
+                f"MATCH (a:{quote(label)})-[r]-(b) WHERE {condition} {EDGE_ROWS}"
+                f"ORDER BY node, other, type, rkey" + (" LIMIT $fetch" if fetch else "")
+            )
+            params: dict[str, Any] = {"keys": sorted(keys)}
+            if within is not None:
+                params["within"] = sorted(within)
+            if fetch:
+                params["fetch"] = int(fetch)
+            found = self.read(query, params)
+            cut = cut or (fetch is not None and len(found) >= fetch)
+            edges.extend(found)
+        return edges, cut
+
+    def _add_edge(self, graph: nx.MultiDiGraph, edge: Mapping[str, Any]) -> None:
+        start = edge["start"]
+        end = edge["other"] if start == edge["node"] else edge["node"]
+        if start not in graph or end not in graph:
+            return
+        rkey = edge["rkey"] or ""
+        graph.add_edge(
+            start,
+            end,
+            key=f"{edge['type']}/{rkey}" if rkey else edge["type"],
+            type=edge["type"],
+            properties=self._visible_properties([edge["type"]], edge["rprops"]),
+        )
+
+    def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 10) -> list[GraphPath]:
+        """All shortest paths (ignoring direction) between two keys, up to ``max_hops``,
+        in a stable order; at most ``limit`` of them."""
+        hops = int(max_hops)
+        if not 1 <= hops <= MAX_PATH_HOPS:
+            raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}, got {max_hops}")
+        located = self.locate([start, end])
+        for key in (start, end):
+            if str(key) not in located:
+                raise NodeNotFound(key)
+        if str(start) == str(end):
+            return [GraphPath(nodes=(str(start),), types=(), forward=())]
+        query = (
+            f"MATCH (a:{quote(located[str(start)][0])} {{{KEY}: $start}}), "
+            f"(b:{quote(located[str(end)][0])} {{{KEY}: $end}}) WITH a, b "
+            f"MATCH p = allShortestPaths((a)-[*..{hops}]-(b)) "
+            f"RETURN [n IN nodes(p) | n.{KEY}] AS nodes, [r IN relationships(p) | type(r)] AS types, "
+            f"[r IN relationships(p) | startNode(r).{KEY}] AS starts, [r IN relationships(p) | r.{KEY}] AS rkeys "
+            f"LIMIT 10000"
+        )
+        paths = {
+            GraphPath(
+                nodes=tuple(row["nodes"]),
+                types=tuple(row["types"]),
+                forward=tuple(s == n for s, n in zip(row["starts"], row["nodes"], strict=False)),
+                keys=tuple(k or "" for k in row["rkeys"]),
+            )
+            for row in self.read(query, {"start": str(start), "end": str(end)})
+        }
+        return sorted(paths, key=lambda p: (p.nodes, p.types, p.forward, p.keys))[: int(limit)]
+
+    def to_networkx(
+        self, *, labels: Iterable[str] | None = None, types: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
+        """The graph (or the part with these labels and relationship types) as a
+        ``MultiDiGraph``: node ids are keys, with ``labels`` and ``properties`` attributes;
+        edges carry ``type`` and ``properties``."""
+        graph = nx.MultiDiGraph(truncated=False)
+        wanted = self.labels_in_store() if labels is None else self._whitelisted(labels)
+        if wanted:
+            query = (
+                "MATCH (n) " if labels is None else union_over_labels(wanted, "true")
+            ) + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props ORDER BY key"
+            for row in self.read(query):
+                node_labels = sorted(row["labels"])
+                graph.add_node(
+                    row["key"], labels=node_labels, properties=self._visible_properties(node_labels, row["props"])
+                )
+        if types is None:
+            patterns = ["MATCH (a)-[r]->(b)"]
+        else:
+            patterns = [f"MATCH (a)-[r:{quote(self.model.relationship(t).name)}]->(b)" for t in sorted(set(types))]
+        for pattern in patterns:
+            query = (
+                f"{pattern} RETURN a.{KEY} AS start, b.{KEY} AS other, a.{KEY} AS node, type(r) AS type, "
+                f"r.{KEY} AS rkey, properties(r) AS rprops ORDER BY start, type, other, rkey"
+            )
+            for edge in self.read(query):
+                self._add_edge(graph, edge)
+        return graph
+
+
