@@ -52,9 +52,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 @pytest.fixture(autouse=True)
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """Each test's own workspace (``KG_WORKSPACE``), so no test writes to data/."""
+    """Each test's own workspace (``KG_WORKSPACE``), audit log and query folder, so no
+    test writes to data/."""
     path = tmp_path / "workspace.sqlite"
     monkeypatch.setenv("KG_WORKSPACE", str(path))
+    monkeypatch.setenv("KG_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setenv("KG_USER_QUERIES", str(tmp_path / "mine"))
     return Workspace(path)
 
 

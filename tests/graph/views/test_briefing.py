@@ -15,7 +15,7 @@ from graph.views.briefing import briefing_html
 from ingest.demo import generate, load
 from tests.conftest import add_injected_storefronts
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg onload=alert(3)> href']
 
 

@@ -1,48 +1,17 @@
-"""The explorer's views and entity search, the same on both stores: hubs show their
-first N neighbours and count the rest, filters narrow the walk, typos still find."""
+"""The explorer's views, the same on both stores: hubs show their first N neighbours
+and count the rest, expanding adds neighbours, filters narrow the walk."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from graph.records import NodeRecord, RelationshipRecord
-from graph.store import GraphStore, NodeNotFound
+from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.store.neo4j_engine import Neo4jStore
 from graph.views.explore import Filters, ViewSpec, build_view, view_membership, view_scores
-from graph.views.search import find_entities
 from ingest.demo import generate, load
-
-HUB_STOREFRONTS = 60
-
-
-@pytest.fixture
-def demo_store(store: GraphStore) -> GraphStore:
-    """Twelve demo rings plus a marketplace hosting 60 extra storefronts."""
-    load(store, generate(12, seed=4), seen=dt.datetime(2025, 3, 1))
-    store.upsert_nodes(
-        [NodeRecord(("Marketplace",), "MKT-BIG", {"name": "Big Bazaar"}, source="test")]
-        + [
-            NodeRecord(("SalesChannel",), f"BIG-{i:03d}", {"name": f"bazaar shop {i:03d}"}, source="test")
-            for i in range(HUB_STOREFRONTS)
-        ],
-        seen=dt.datetime(2026, 6, 1),
-    )
-    store.upsert_relationships(
-        [RelationshipRecord("HOSTED_ON", f"BIG-{i:03d}", "MKT-BIG", source="test") for i in range(HUB_STOREFRONTS)],
-        seen=dt.datetime(2026, 6, 1),
-    )
-    return store
-
-
-def test_neighbours_reads_first_rows_and_counts_all(demo_store: GraphStore) -> None:
-    rows, total = demo_store.neighbours("MKT-BIG", fetch=10)
-    assert total == HUB_STOREFRONTS
-    assert [row["other"] for row in rows] == [f"BIG-{i:03d}" for i in range(10)]
-    with pytest.raises(NodeNotFound):
-        demo_store.neighbours("NO-SUCH")
+from tests.graph.conftest import HUB_STOREFRONTS
 
 
 def test_hub_shows_first_n_and_counts_the_rest(demo_store: GraphStore) -> None:
@@ -95,16 +64,6 @@ def test_views_match_across_stores(demo_store: GraphStore, tmp_path) -> None:
         mirror = build_view(other, spec)
         assert sorted(mirror.graph.edges(keys=True)) == sorted(view.graph.edges(keys=True))
         assert mirror.more == view.more
-
-
-def test_find_entities_by_id_part_accent_and_typo(demo_store: GraphStore) -> None:
-    assert find_entities(demo_store, "MKT-BIG").iloc[0]["key"] == "MKT-BIG"
-    assert find_entities(demo_store, "bazaar shop 007").iloc[0]["key"] == "BIG-007"
-    assert find_entities(demo_store, "BIG BAZAAR").iloc[0]["key"] == "MKT-BIG"
-    assert any("Kōgen" in name for name in find_entities(demo_store, "kogen")["name"])
-    typo = find_entities(demo_store, "Bazar Shopp 012", limit=5)
-    assert "BIG-012" in set(typo["key"]) and typo["score"].max() < 100
-    assert find_entities(demo_store, "zzzzqqqq").empty
 
 
 def test_a_marketplace_with_thousands_of_storefronts_stays_small(store: GraphStore) -> None:

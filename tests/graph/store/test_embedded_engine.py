@@ -9,7 +9,7 @@ from pathlib import Path
 from graph.records import NodeRecord
 from graph.store.embedded_engine import EmbeddedStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WRITER = """
 import sys
 from graph.store.embedded_engine import EmbeddedStore

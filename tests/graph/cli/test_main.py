@@ -15,9 +15,9 @@ import pytest
 
 from graph.store import GraphStore
 from tests.conftest import Ran
-from tests.graph.test_store_contract import ring
+from tests.graph.store.test_contract import ring
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_count_as_json(store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]) -> None:
@@ -56,8 +56,8 @@ def test_parameters_and_csv(store: GraphStore, store_env: dict[str, str], cli: C
     ],
 )
 def test_writes_are_refused_and_the_store_is_unchanged(
-    store: GraphStore, store_env: dict[str, str], query: str
-, cli: Callable[..., Ran]) -> None:
+    store: GraphStore, store_env: dict[str, str], query: str, cli: Callable[..., Ran]
+) -> None:
     ring(store)
     store.close()
     done = cli(store_env, "graph", "cypher", query)
