@@ -3,7 +3,7 @@
     python -m graph cypher "MATCH (n) RETURN count(n) AS n" [--param name=value ...]
                            [--format table|csv|json] [--timeout S] [--limit N]
     python -m graph counts [--format table|csv|json]
-    python -m graph communities | keyplayers | path | links | shells   (graph/analysis_cli.py)
+    python -m graph communities | keyplayers | path | links | shells   (graph/cli/analysis.py)
     python -m graph queries [--format table|csv|json]
     python -m graph query NAME [--param name=value ...] [--format table|csv|json] [--timeout S] [--limit N]
     python -m graph query --save NAME --cypher TEXT [--title T] [--description D]

@@ -42,14 +42,12 @@ def find_entities(
 ) -> pd.DataFrame:
     """Matches ranked: the entity whose id is ``text``, then names exact, prefix,
     substring, then fuzzy; ``score`` is 100 for id and substring matches and
-    rapidfuzz's weighted ratio for the others. Bookkeeping records are left out unless
-    their label is asked for."""
+    rapidfuzz's weighted ratio for the others."""
     columns = ["key", "labels", "name", "score"]
     needle = _words(text)
     if not needle:
         return pd.DataFrame(columns=columns)
-    records = set(store.model.labels_with_role("record"))
-    labels = list(labels) if labels else [label for label in store.labels_in_store() if label not in records]
+    labels = list(labels) if labels else None
     rows = [
         {"key": key, "labels": found, "name": _name(store, key, found), "score": 100.0}
         for key, found in store.locate([text.strip()]).items()
