@@ -61,7 +61,10 @@ def main() -> None:
 
     st.subheader("Recent cases")
     cases = recent_cases(graph_store)
-    st.dataframe(cases, hide_index=True, width="stretch") if not cases.empty else st.caption("No cases loaded.")
+    if cases.empty:
+        st.caption("No cases loaded.")
+    else:  # a statement, not a bare conditional expression: Streamlit's magic would print its value
+        st.dataframe(cases, hide_index=True, width="stretch")
 
     st.subheader("Data sources loaded")
     loads = data_sources(workspace())
