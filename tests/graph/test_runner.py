@@ -49,8 +49,9 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def _loaded(store: GraphStore) -> GraphStore:
-    load(store, generate(20, seed=6), seen=dt.datetime(2025, 3, 1, 12, 0))  # one sighting time on both stores
+def loaded(store: GraphStore) -> GraphStore:
+    """The demo (20 rings, one sighting time on both stores) with its communities saved."""
+    load(store, generate(20, seed=6), seen=dt.datetime(2025, 3, 1, 12, 0))
     projection = project(store)
     write_back(store, open_workspace(), projection, detect(projection))
     return store
@@ -59,7 +60,7 @@ def _loaded(store: GraphStore) -> GraphStore:
 def test_every_saved_query_gives_the_same_rows_on_both_stores(
     embedded_store: EmbeddedStore, neo4j_store: Neo4jStore
 ) -> None:
-    stores = [_loaded(embedded_store), _loaded(neo4j_store)]
+    stores = [loaded(embedded_store), loaded(neo4j_store)]
     for query in load_library().values():
         given = {p.name: DEMO_VALUES[p.name] for p in query.params if p.name in DEMO_VALUES}
         runs = [run_saved(store, query, given) for store in stores]
@@ -70,7 +71,7 @@ def test_every_saved_query_gives_the_same_rows_on_both_stores(
 
 
 def test_graph_results_come_with_a_subgraph(embedded_store: EmbeddedStore) -> None:
-    _loaded(embedded_store)
+    loaded(embedded_store)
     library = load_library()
     run = run_saved(embedded_store, library["upstream_supply_chain"], {"storefront": "SC-001-0"})
     assert run.graph is not None and "SC-001-0" in run.graph and "SUP-001-0" in run.graph
@@ -90,7 +91,7 @@ def test_bad_parameters_are_named(embedded_store: EmbeddedStore, given: dict, me
 
 
 def test_missing_and_wrong_entities_are_named(embedded_store: EmbeddedStore) -> None:
-    _loaded(embedded_store)
+    loaded(embedded_store)
     query = load_library()["upstream_supply_chain"]
     with pytest.raises(LibraryError, match="missing parameter 'storefront'"):
         run_saved(embedded_store, query, {})
@@ -127,7 +128,7 @@ WRITES = [
 
 
 def test_injection_and_writes_are_refused_with_the_store_unchanged(store: GraphStore) -> None:
-    _loaded(store)
+    loaded(store)
     before = store.counts()
     names = store.query("MATCH (n:SalesChannel) RETURN n._kg_key AS k, n.name AS name ORDER BY k")
     library = load_library()
@@ -147,7 +148,7 @@ def test_injection_and_writes_are_refused_with_the_store_unchanged(store: GraphS
 
 
 def test_audit_log_has_one_line_per_run(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
-    _loaded(embedded_store)
+    loaded(embedded_store)
     query = load_library()["repeat_offenders"]
     run_saved(embedded_store, query, {"min_cases": "1"})
     run_adhoc(embedded_store, "MATCH (n) RETURN count(n) AS n")
@@ -160,6 +161,6 @@ def test_audit_log_has_one_line_per_run(embedded_store: EmbeddedStore, tmp_path:
 
 
 def test_row_cap_says_it_cut(embedded_store: EmbeddedStore) -> None:
-    _loaded(embedded_store)
+    loaded(embedded_store)
     run = run_adhoc(embedded_store, "MATCH (n) RETURN n._kg_key AS k ORDER BY k", row_limit=5)
     assert len(run.frame) == 5 and run.truncated and "row cap" in run.notes[0]

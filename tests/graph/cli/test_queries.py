@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.analysis.communities import detect, write_back
-from graph.analysis.projection import project
-from graph.store import GraphStore, open_workspace
-from ingest.demo import generate, load
+from graph.store import GraphStore
 from tests.conftest import Ran
-
-
-def _loaded(store: GraphStore) -> GraphStore:
-    load(store, generate(20, seed=6), seen=dt.datetime(2025, 3, 1, 12, 0))  # one sighting time on both stores
-    projection = project(store)
-    write_back(store, open_workspace(), projection, detect(projection))
-    return store
+from tests.graph.test_runner import loaded
 
 
 def test_command_line_lists_and_runs(
     store: GraphStore, store_env: dict[str, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
-    _loaded(store)
+    loaded(store)
     store.close()
     env = {**store_env, "KG_AUDIT_LOG": str(tmp_path / "cli-audit.jsonl")}
 
