@@ -17,10 +17,6 @@ _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
 
 
-def _int(text: str) -> int:
-    return int(text)
-
-
 def _float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
@@ -37,18 +33,14 @@ def _boolean(text: str) -> bool:
     raise ValueError("expected true or false")
 
 
-def _datetime(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
 #: Type name -> parser of (stripped) text. Strings are taken as they are.
 SCALAR_TYPES: dict[str, Callable[[str], Any]] = {
     "string": str,
-    "int": _int,
+    "int": int,
     "float": _float,
     "boolean": _boolean,
     "date": dt.date.fromisoformat,
-    "datetime": _datetime,
+    "datetime": dt.datetime.fromisoformat,
 }
 #: What a value of each type looks like, for error messages.
 EXPECTED = {

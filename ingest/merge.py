@@ -106,6 +106,7 @@ def merge(
     after = {"nodes": [after_node], "relationships": list(relationships.values())}
     at = utc_now()
     judgement = new_id("MERGE", at)
+    copies = _encode(before)
     # Recorded before the graph changes: if the process dies midway, the copies survive.
     workspace.add(
         TABLE,
@@ -121,14 +122,14 @@ def merge(
                 "score": score,
                 "survivor": survivor,
                 "merged": merged,
-                "snapshot": {"before": _encode(before)},
+                "snapshot": {"before": copies},
             }
         ],
     )
     with store.writing():
         store.delete_nodes([survivor, merged])
         store.restore(after)
-    snapshot = {"before": _encode(before), "after": _fingerprint(store.snapshot([survivor]))}
+    snapshot = {"before": copies, "after": _fingerprint(store.snapshot([survivor]))}
     workspace.update(TABLE, judgement, status="applied", snapshot=snapshot)
     return judgement
 
