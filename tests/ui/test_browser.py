@@ -227,16 +227,24 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     offline.close()
 
 
-def node_point(tab: Any, node: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates."""
-    frame = network_frame(tab)
-    spot = frame.evaluate(
-        "node => { const p = network.canvasToDOM(network.getPositions([node])[node]);"
-        " const r = network.body.container.getBoundingClientRect(); return {x: r.left + p.x, y: r.top + p.y}; }",
-        node,
+def node_point(tab: Any, node: str, *, timeout: float = 30) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates, once it is still and on top at that spot."""
+    where = (
+        "node => { const at = network.getPositions([node])[node]; const p = network.canvasToDOM(at);"
+        " const r = network.body.container.getBoundingClientRect();"
+        " return {x: r.left + p.x, y: r.top + p.y, top: String(network.getNodeAt(p))}; }"
     )
-    box = frame.frame_element().bounding_box()
-    return box["x"] + spot["x"], box["y"] + spot["y"]
+    deadline = time.monotonic() + timeout
+    previous = None
+    while True:
+        frame = network_frame(tab)
+        spot = frame.evaluate(where, node)
+        if spot == previous and spot["top"] == node:
+            box = frame.frame_element().bounding_box()
+            return box["x"] + spot["x"], box["y"] + spot["y"]
+        assert time.monotonic() < deadline, f"{node} is not still and on top: {spot}"
+        previous = spot
+        tab.wait_for_timeout(300)
 
 
 def test_click_selects_and_double_click_expands(page: Any, app: RunningApp) -> None:
