@@ -11,8 +11,10 @@ removed, and :func:`network_html` refuses to return HTML that would fetch anythi
 Safe: names come from scraped storefronts. Labels are drawn on the canvas (never parsed
 as HTML); tooltips are plain text, which vis-network 9 shows as text; pyvis's template
 serialises data with Jinja's ``tojson`` (``<`` escaped). One pyvis quirk remains: a
-tooltip containing ``href`` switches it to a popup that sets ``innerHTML``, so the
-word is broken with a zero-width space in tooltips.
+node title containing ``href`` switches every tooltip to a popup that sets
+``innerHTML``, so every string the view shows goes through :func:`_text` (which breaks
+the word with a zero-width space and shows direction controls), and a page with that
+popup is refused.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pyvis.network import Network
 
 from graph.analysis.seeding import seeded_igraph
 from graph.model import Model
+from graph.views.text import visible
 
 __all__ = ["PALETTE", "colour_of", "layout", "network_html", "legend"]
 
@@ -47,6 +50,7 @@ PALETTE = [
     "#499894",
 ]
 MORE = "#cccccc"
+_HTML_POPUP = "popup.innerHTML"
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 _BOOTSTRAP = re.compile(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>|<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", re.S)
 
@@ -94,7 +98,9 @@ def layout(graph: nx.Graph, seed: int = 42) -> dict[str, tuple[float, float]]:
 
 
 def _text(value: object, limit: int = 300) -> str:
-    text = str(value)
+    """A string for a label or tooltip: direction controls visible, cut to ``limit``,
+    never the word that turns pyvis's tooltips into HTML."""
+    text = visible(value)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return re.sub("href", "hr\u200bef", text, flags=re.IGNORECASE)
 
@@ -109,7 +115,7 @@ def legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int]
     """What each colour means in a view: label or community -> colour."""
     values = _colour_values(graph, colour_by, membership)
     order = sorted(set(values.values()), key=str)
-    return {str(value): colour_of(value, order) for value in order}
+    return {visible(value): colour_of(value, order) for value in order}
 
 
 def _colour_values(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict:
@@ -170,7 +176,7 @@ def network_html(
                 {
                     "id": f"more:{node}",
                     "label": f"+ {hidden} more",
-                    "title": f"{hidden} more neighbours of {node}",
+                    "title": _text(f"{hidden} more neighbours of {node}"),
                     "color": MORE,
                     "size": 8,
                     "x": x,
@@ -207,4 +213,6 @@ def network_html(
         html = html.replace("</body>", _CLICKS + "</body>", 1)
     if _EXTERNAL.search(html):
         raise RuntimeError("the rendered view would fetch an outside resource")
+    if _HTML_POPUP in html:
+        raise RuntimeError("the rendered view would show tooltips as HTML")
     return html
