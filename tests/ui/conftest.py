@@ -1,12 +1,16 @@
 """The app's test graph: the demo rings loaded from CSV through the real loader (so the
-overview has load records), plus storefronts whose names are injection attempts."""
+overview has load records), plus storefronts whose names are injection attempts; a
+hostile hub (key, name, property names and values) and a way to hover every node of a
+drawn view, for the browser tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
@@ -17,6 +21,17 @@ from tests.conftest import add_injected_storefronts
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "![t](http://127.0.0.1:9/x.png) **bold**"]
+#: Markup that sets ``window.__pwned`` if any page or view ever parses it as HTML.
+PWN = "<img src=x onerror=window.__pwned=1>"
+#: A key with ``href`` in it: pyvis switches tooltips to HTML when a title contains the word.
+HOSTILE_HUB = f"EVIL-HUB-href-{PWN}"
+HUB_SPOKES = 30
+#: Where each node of a vis-network view is, in the frame's coordinates, once fitted.
+_NODE_SPOTS = """() => { network.fit({animation: false}); const r = network.body.container.getBoundingClientRect();
+  return network.body.data.nodes.getIds().map(id => {
+    const p = network.canvasToDOM(network.getPositions([id])[id]); return [r.left + p.x, r.top + p.y]; }); }"""
+_TOOLTIP = """() => Array.from(document.querySelectorAll('.vis-tooltip, div.popup'))
+  .filter(e => e.style.visibility !== 'hidden' && e.style.display !== 'none').map(e => e.innerText).join('\\n')"""
 
 
 def fill_demo(store: GraphStore, workspace: Workspace, csv_folder: Path, rings: int = 4) -> None:
@@ -25,6 +40,37 @@ def fill_demo(store: GraphStore, workspace: Workspace, csv_folder: Path, rings: 
     write_admin_csv(generate(rings, seed=1), csv_folder)
     record_loads(workspace, load_paths(store, [csv_folder]))
     add_injected_storefronts(store, EVIL_NAMES)
+
+
+def add_hostile_hub(store: GraphStore) -> None:
+    """A marketplace whose key, name, property names and values are markup, hosting more
+    storefronts (also named with markup) than a view shows: its "+ N more" node names it."""
+    properties = {
+        "name": f"Hostile hub {PWN}",
+        f"<svg onload=window.__pwned=2>{PWN}": "<script>window.__pwned=3</script>",
+    }
+    store.upsert_nodes([NodeRecord(("Marketplace",), HOSTILE_HUB, properties, source=f"scrape{PWN}")])
+    store.upsert_nodes(
+        [
+            NodeRecord(("SalesChannel",), f"EVIL-SPOKE-{i}", {"name": f"{PWN} #{i}"}, source="scrape")
+            for i in range(HUB_SPOKES)
+        ]
+    )
+    store.upsert_relationships(
+        [RelationshipRecord("HOSTED_ON", f"EVIL-SPOKE-{i}", HOSTILE_HUB, source="scrape") for i in range(HUB_SPOKES)]
+    )
+
+
+def hover_every_node(tab: Any, frame: Any) -> list[str]:
+    """Hover each node of the view drawn in ``frame`` (a frame of ``tab``), fitted to its
+    canvas; the tooltip text shown at each."""
+    box = frame.frame_element().bounding_box()
+    shown = []
+    for x, y in frame.evaluate(_NODE_SPOTS):
+        tab.mouse.move(box["x"] + x, box["y"] + y)
+        tab.wait_for_timeout(200)  # the view's tooltip delay is 150 ms
+        shown.append(frame.evaluate(_TOOLTIP))
+    return shown
 
 
 def build_demo(path: Path, csv_folder: Path, workspace: Workspace) -> Path:

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from graph.model import load_model
 from graph.store.embedded_engine import EmbeddedStore
 from graph.views.briefing import briefing_html
 from ingest.demo import generate, load
 from tests.conftest import add_injected_storefronts
+from tests.graph.views.conftest import HOSTILE_KEY, hostile_view
+from tests.ui.conftest import PWN, hover_every_node
 
 ROOT = Path(__file__).resolve().parents[3]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg onload=alert(3)> href']
@@ -93,3 +96,29 @@ def test_export_command_writes_briefing_and_png(view, tmp_path: Path) -> None:
     assert "seen on 3 marketplaces" in (tmp_path / "b.html").read_text()
     png = (tmp_path / "b.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+
+
+def test_hovering_every_node_of_a_hostile_briefing_runs_nothing(browser, tmp_path: Path) -> None:
+    graph = hostile_view()
+    out = tmp_path / "briefing.html"
+    page_html = briefing_html(graph, load_model(), title=f"Ring {PWN}", notes=PWN, more={HOSTILE_KEY: 40})
+    out.write_text(page_html, encoding="utf-8")
+    page = browser.new_page()
+    requests, dialogs = [], []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == out.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(out.as_uri())
+    page.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
+    tooltips = hover_every_node(page, page.frames[1])
+    assert [frame.evaluate("window.__pwned") for frame in page.frames] == [None, None]
+    assert requests == [] and dialogs == []
+    assert f"40 more neighbours of K-hr\u200bef-{PWN}" in tooltips  # shown as typed, "href" broken
+    assert any(f"{PWN}: hr\u200bef" in tip for tip in tooltips)
+    assert "shop [U+202E]exe.txt" in page.frames[1].evaluate("network.body.data.nodes.get().map(n => n.label)")

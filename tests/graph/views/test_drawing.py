@@ -6,24 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-import networkx as nx
-
 from graph.model import load_model
 from graph.views.drawing import legend, network_html
-
-SCRIPT = "<img src=x onerror=window.__pwned=1>"
-HOSTILE_KEY = f"K-href-{SCRIPT}"
-RLO = "\u202e"
-
-
-def hostile_view() -> nx.MultiDiGraph:
-    """A hub whose key, name, label, property names and values and relationship type
-    are hostile, with a neighbour named to look reversed."""
-    graph = nx.MultiDiGraph()
-    graph.add_node(HOSTILE_KEY, labels=[f"Label{SCRIPT}"], properties={"name": f"<b>hub</b>{SCRIPT}", SCRIPT: "href"})
-    graph.add_node("K-2", labels=["SalesChannel"], properties={"name": f"shop {RLO}exe.txt"})
-    graph.add_edge(HOSTILE_KEY, "K-2", type=f"TYPE{SCRIPT}")
-    return graph
+from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
 
 
 def shown_strings(html: str) -> list[str]:
