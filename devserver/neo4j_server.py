@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["Neo4jServer", "ServerError", "free_port"]
+__all__ = ["Neo4jServer", "ServerError", "free_port", "write_private"]
 
 ROOT = Path(__file__).resolve().parent
 JARS = ROOT / "target" / "lib"
@@ -101,23 +101,27 @@ class Neo4jServer:
         (conf / "neo4j.conf").write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
 
     def _set_initial_password(self, java: str) -> None:
-        """Generate the password once, before the first start (Neo4j's own admin tool)."""
+        """Generate the password once, before the first start (Neo4j's own admin tool).
+
+        The admin tool reads its arguments from an owner-only ``@file`` (picocli's
+        argument files): on a command line any local user could read it with ``ps``."""
         password_file = self.home / "password"
         if password_file.exists():
             return
         password = "k" + secrets.token_urlsafe(24)  # never a leading "-", which the admin tool reads as an option
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        done = subprocess.run(
-            [java, "-cp", f"{JARS}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        arguments = self.home / "set-initial-password.args"
+        write_private(arguments, f"dbms set-initial-password {password}\n")
+        try:
+            done = subprocess.run(
+                [java, "-cp", f"{JARS}/*", ADMIN_TOOL, f"@{arguments}"], env=env, capture_output=True, text=True
+            )
+        finally:
+            arguments.unlink(missing_ok=True)
         if done.returncode != 0:
             detail = done.stderr.replace(password, "***").strip()[-500:]
             raise ServerError(f"neo4j-admin could not set the initial password: {detail}")
-        password_file.write_text(password + "\n")
-        password_file.chmod(0o600)
+        write_private(password_file, password + "\n")
 
     def running_pid(self) -> int | None:
         if self._process is not None and self._process.poll() is not None:
@@ -210,8 +214,22 @@ class Neo4jServer:
         kept = []
         if env_path.exists():
             kept = [line for line in env_path.read_text().splitlines() if line.split("=", 1)[0].strip() not in ours]
-        env_path.write_text("\n".join(kept + [f"{key}={value}" for key, value in ours.items()]) + "\n")
-        env_path.chmod(0o600)
+        write_private(env_path, "\n".join(kept + [f"{key}={value}" for key, value in ours.items()]) + "\n")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``, readable by its owner only from the first byte: the
+    text goes into a new 0600 file that then takes the name (a crash leaves the old file
+    or the new one, never a world-readable password)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,131 @@
+"""The development server as ``make neo4j`` starts it: the generated password never on a
+command line, Bolt on 127.0.0.1 only, authentication on, credentials owner-only."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+import pytest
+from neo4j.exceptions import AuthError
+
+from devserver.neo4j_server import Neo4jServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+#: 127.0.0.1 as /proc/net/tcp writes it, and as IPv4-mapped ::ffff:127.0.0.1 in tcp6 (Java's socket).
+LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F"}
+
+
+@dataclass(frozen=True)
+class Started:
+    """A server started by the project's script, and every command line seen meanwhile."""
+
+    server: Neo4jServer
+    env_file: Path
+    command_lines: frozenset[str]
+
+
+def _command_lines() -> set[str]:
+    lines = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            lines.add((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # not a process, or it ended meanwhile
+            continue
+    return lines
+
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
+    home = tmp_path_factory.mktemp("devserver")
+    port = free_port()
+    env_file = home / ".env"
+    script = [sys.executable, "-m", "devserver.neo4j_server"]
+    starting = subprocess.Popen(
+        [*script, "start", "--home", str(home), "--port", str(port), "--env-file", str(env_file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    seen: set[str] = set()
+    while starting.poll() is None:  # the whole start-up, admin tool included
+        seen |= _command_lines()
+    output = starting.stdout.read().decode() if starting.stdout else ""
+    server = Neo4jServer(home, port)
+    try:
+        assert starting.returncode == 0, output
+        yield Started(server, env_file, frozenset(seen))
+    finally:
+        subprocess.run([*script, "stop", "--home", str(home)], cwd=ROOT, check=True, capture_output=True)
+
+
+@pytest.mark.neo4j
+def test_the_password_never_appears_on_a_command_line(started: Started) -> None:
+    assert any("org.neo4j.cli.AdminTool" in line for line in started.command_lines)  # the scan saw the admin step
+    assert any("CommunityEntryPoint" in line for line in started.command_lines)
+    assert not [line for line in started.command_lines if started.server.password in line]
+
+
+@pytest.mark.neo4j
+def test_bolt_listens_on_loopback_only(started: Started) -> None:
+    port = f"{started.server.port:04X}"
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            if state == "0A" and local.endswith(f":{port}"):  # 0A: LISTEN
+                listening.append(local.split(":")[0])
+    assert listening and set(listening) <= LOOPBACK, listening
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("auth", [None, ("neo4j", "neo4j"), ("neo4j", "wrong-password")])
+def test_a_connection_without_the_password_is_refused(started: Started, auth: tuple[str, str] | None) -> None:
+    with neo4j.GraphDatabase.driver(started.server.uri, auth=auth) as driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
+
+
+@pytest.mark.neo4j
+def test_the_generated_credentials_work_and_are_owner_only(started: Started) -> None:
+    server = started.server
+    with neo4j.GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+        assert driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1
+    assert f"NEO4J_PASSWORD={server.password}\n" in started.env_file.read_text()
+    for path in (started.env_file, server.home / "password"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not list(server.home.glob("*.args"))  # the admin tool's argument file is gone
+
+
+def test_credentials_are_owner_only_from_the_first_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed right after the password is written, before any chmod: still owner-only,
+    and the lines already in ``.env`` are kept."""
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt("killed")
+
+    (tmp_path / "password").write_text("kSecret\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text("KG_USER=ana\nNEO4J_PASSWORD=old\n")
+    monkeypatch.setattr(os, "chmod", killed)
+    monkeypatch.setattr(Path, "chmod", killed)
+    previous = os.umask(0)
+    try:
+        Neo4jServer(tmp_path).write_env(env_file)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        os.umask(previous)
+    assert env_file.read_text().splitlines() == [
+        "KG_USER=ana",
+        "NEO4J_URI=bolt://127.0.0.1:7687",
+        "NEO4J_USERNAME=neo4j",
+        "NEO4J_PASSWORD=kSecret",
+    ]
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".env", "password"]
