@@ -1,7 +1,7 @@
 """The running app in a real browser (Debian Chromium through Playwright): search,
 draw, expand, run a saved query, export a briefing and open it offline, with names
-from scraped data that try to run script. Also takes the README's screenshot
-(``make screenshots`` writes it to ``docs/explore.png``)."""
+from scraped data that try to run script, and a hostile view whose every node is hovered.
+Also takes the README's screenshot (``make screenshots`` writes it to ``docs/explore.png``)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 from devserver.neo4j_server import free_port
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
-from tests.ui.conftest import EVIL_NAMES, ROOT, build_demo
+from tests.ui.conftest import EVIL_NAMES, HUB_SPOKES, PWN, ROOT, add_hostile_hub, build_demo, hover_every_node
 
 SCREENSHOT = ROOT / "docs" / "explore.png"
 LOOKS = "network.body.data.nodes.get().map(n => [n.id, n.color, n.size, n.borderWidth]).sort()"
@@ -38,6 +38,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """``streamlit run app.py`` on the demo graph, on a free local port."""
     folder = tmp_path_factory.mktemp("app")
     database = build_demo(folder / "demo.kgl", folder / "csv", Workspace(folder / "workspace.sqlite"))
+    with EmbeddedStore(database) as store:
+        add_hostile_hub(store)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(
         GRAPH_DB=str(database),
@@ -262,3 +264,13 @@ def test_click_selects_and_double_click_expands(page: Any, app: RunningApp) -> N
     page.mouse.dblclick(*node_point(page, storefront))
     assert drawn(page, other_than=first) > first
     assert page.dialogs == [] and page.outside == []
+
+
+def test_hovering_every_node_of_a_hostile_view_runs_nothing(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "Hostile hub")
+    drawn(page)
+    tooltips = hover_every_node(page, network_frame(page))
+    assert [frame.evaluate("window.__pwned") for frame in page.frames] == [None] * len(page.frames)
+    assert page.outside == [] and page.dialogs == []
+    assert f"{HUB_SPOKES - 25} more neighbours of EVIL-HUB-hr\u200bef-{PWN}" in tooltips  # text, as typed
+    assert len(tooltips) == 1 + 25 + 1 and all(PWN in tip for tip in tooltips)  # hub, spokes shown, "+ 5 more"
