@@ -215,6 +215,14 @@ def _parameter(name: str, spec: Any, path: str) -> Parameter:
     )
 
 
+def _tags(value: Any, origin: str) -> tuple[str, ...]:
+    """A header's ``tags``: one word or a list of them (``save_query`` writes ``[]``)."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    if not all(isinstance(item, (str, int, float)) for item in items):
+        raise LibraryError(f"{origin}: tags are words, as a list ([fraud, shells])")
+    return tuple(str(item) for item in items)
+
+
 def load_query(path: str | Path, *, shipped: bool = True) -> SavedQuery:
     """Read and check one ``.cypher`` file (its name is the file's stem)."""
     path = Path(path)
@@ -246,13 +254,12 @@ def parse_query(text: str, name: str, *, path: Path | None = None, shipped: bool
     declared = {p.name for p in params} - identifier_params
     if used != declared:
         raise LibraryError(f"{origin}: the query uses ${sorted(used)} but declares {sorted(declared)}")
-    tags = meta.get("tags") or ()
     return SavedQuery(
         name=name,
         title=str(meta.get("title") or name),
         description=str(meta.get("description") or ""),
         cypher=body,
-        tags=tuple(tags if isinstance(tags, list) else [tags]),
+        tags=_tags(meta.get("tags"), origin),
         params=params,
         path=path,
         shipped=shipped,
