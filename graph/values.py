@@ -8,6 +8,7 @@ embedded store can always move to Neo4j. Values read back are plain Python types
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import unicodedata
@@ -74,7 +75,13 @@ def to_python(value: Any) -> Any:
 
 
 def to_json_value(value: Any) -> Any:
-    """A JSON-ready form: temporal values as ISO 8601 strings."""
+    """A form strict JSON can carry: temporal values as ISO 8601 strings, NaN and the
+    infinities (which JSON has no numbers for) as the strings ``"NaN"``, ``"Infinity"``
+    and ``"-Infinity"``, bytes as base64."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dict):
         return {key: to_json_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -100,3 +100,29 @@ def test_env_file_configures_the_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"one": 1}]
     assert (tmp_path / "from-env-file.kgl").exists() is False  # reading creates nothing
+
+
+def test_json_output_is_strict_json_for_every_value_type(
+    store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]
+) -> None:
+    ring(store)
+    store.close()
+    query = (
+        "MATCH p = (a)-[r]->(b) WITH a, r, p ORDER BY a.id, b.id LIMIT 1 "
+        "RETURN toFloat('NaN') AS nan, toFloat('Infinity') AS inf, -toFloat('Infinity') AS ninf, "
+        "date('2024-01-02') AS d, datetime('2024-01-02T03:04:05Z') AS dt, duration('P1Y2M3DT4H') AS dur, "
+        "point({latitude: 1.5, longitude: 2.5}) AS geo, [1, [2, {k: [toFloat('NaN')]}]] AS nested, "
+        "a AS node, r AS rel, p AS path"
+    )
+    done = cli(store_env, "graph", "cypher", query, "--format", "json")
+    assert done.returncode == 0, done.stderr
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    [row] = json.loads(done.stdout, parse_constant=refuse)
+    assert (row["nan"], row["inf"], row["ninf"]) == ("NaN", "Infinity", "-Infinity")
+    assert (row["d"], row["dt"]) == ("2024-01-02", "2024-01-02T03:04:05+00:00")
+    assert row["nested"] == [1, [2, {"k": ["NaN"]}]]
+    assert row["node"]["key"] == row["rel"]["start"] == row["path"]["nodes"][0]["key"]
+    assert row["dur"] and row["geo"]

@@ -68,3 +68,47 @@ def test_parameters_are_strings_unless_typed() -> None:
 def test_bad_parameters_are_named(item: str, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         parse_params([item])
+
+
+def strict_json(text: str) -> object:
+    """``json.loads`` refusing NaN and Infinity, which Python accepts and JSON does not."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_is_strict_for_every_value_type() -> None:
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    values = {
+        "nan": float("nan"),
+        "inf": float("inf"),
+        "ninf": float("-inf"),
+        "date": dt.date(2024, 1, 2),
+        "datetime": when,
+        "time": dt.time(3, 4, 5),
+        "duration": {"months": 14, "days": 3, "seconds": 14706, "nanoseconds": 500000000},
+        "point": {"latitude": 1.5, "longitude": 2.5},
+        "bytes": b"\x00\xffkg",
+        "nested": [1, [2.5, {"a": [float("nan"), bytearray(b"x")]}]],
+        "node": {"key": "K", "labels": ["Person"], "properties": {"seen": when, "score": float("inf")}},
+    }
+    [row] = strict_json(format_frame(pd.DataFrame([values], dtype=object), "json"))
+    assert row == {
+        "nan": "NaN",
+        "inf": "Infinity",
+        "ninf": "-Infinity",
+        "date": "2024-01-02",
+        "datetime": "2024-01-02T03:04:05+00:00",
+        "time": "03:04:05",
+        "duration": {"months": 14, "days": 3, "seconds": 14706, "nanoseconds": 500000000},
+        "point": {"latitude": 1.5, "longitude": 2.5},
+        "bytes": "AP9rZw==",
+        "nested": [1, [2.5, {"a": ["NaN", "eA=="]}]],
+        "node": {
+            "key": "K",
+            "labels": ["Person"],
+            "properties": {"seen": "2024-01-02T03:04:05+00:00", "score": "Infinity"},
+        },
+    }
