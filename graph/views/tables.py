@@ -1,4 +1,9 @@
-"""Results as a table, CSV or JSON, for the terminal and for files handed on."""
+"""Results as a table, CSV or JSON, for the terminal and for files handed on.
+
+Direction controls in the data (a storefront named to display reversed) are shown as
+``[U+202E]`` in tables and CSV (see :mod:`graph.views.text`); JSON keeps the exact
+strings but writes those characters as ``\\u`` escapes, so a terminal cannot reorder it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from graph.values import to_json_value
+from graph.views.text import BIDI_CONTROLS, visible
 
 __all__ = ["FORMATS", "format_frame", "cell_text", "neutralize_formula"]
 
@@ -18,18 +24,33 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_text(value: Any) -> str:
-    """One cell as text: nothing for null, ISO dates, JSON for lists and maps."""
+    """One cell as text: nothing for null, ISO dates, JSON for lists and maps,
+    direction controls visible."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, (dict, list, tuple)):
-        return json.dumps(to_json_value(value), ensure_ascii=False, sort_keys=True)
+        return visible(json.dumps(to_json_value(value), ensure_ascii=False, sort_keys=True))
     plain = to_json_value(value)
-    return str(plain).lower() if isinstance(plain, bool) else str(plain)
+    return str(plain).lower() if isinstance(plain, bool) else visible(plain)
 
 
 def neutralize_formula(text: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (``=HYPERLINK(...)``)."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV row. Written with a CRLF terminator so that a cell holding a carriage
+    return or a newline is quoted: a bare CR would end the row in a spreadsheet and start
+    the next one with whatever follows it (``x\\r=HYPERLINK(...)``)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def _json_text(value: Any) -> str:
+    text = json.dumps(to_json_value(value), ensure_ascii=False)
+    return BIDI_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def format_frame(frame: pd.DataFrame, fmt: str) -> str:
@@ -38,17 +59,15 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         {column: row[i] for i, column in enumerate(frame.columns)} for row in frame.itertuples(index=False, name=None)
     ]
     if fmt == "json":
-        return json.dumps([to_json_value(record) for record in records], ensure_ascii=False)
+        return _json_text(records)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([neutralize_formula(str(column)) for column in frame.columns])
-        for record in records:
-            writer.writerow([neutralize_formula(cell_text(value)) for value in record.values()])
-        return buffer.getvalue().rstrip("\n")
+        lines = [_csv_line([neutralize_formula(visible(column)) for column in frame.columns])]
+        lines += [_csv_line([neutralize_formula(cell_text(value)) for value in record.values()]) for record in records]
+        return "\n".join(lines)
     if fmt == "table":
         if frame.empty:
             return "(no rows)" if len(frame.columns) else "(no columns)"
-        text = pd.DataFrame([{c: cell_text(v) for c, v in r.items()} for r in records], columns=frame.columns)
+        cells = [[cell_text(value) for value in record.values()] for record in records]
+        text = pd.DataFrame(cells, columns=[visible(column) for column in frame.columns])
         return text.to_string(index=False)
     raise ValueError(f"unknown format {fmt!r}; use one of {FORMATS}")

@@ -15,9 +15,21 @@ from graph.views.tables import format_frame
 
 
 def test_csv_neutralizes_spreadsheet_formulas() -> None:
-    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain"]})
-    cells = [row[0] for row in csv.reader(io.StringIO(format_frame(frame, "csv")))]
-    assert cells == ["name", '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "plain"]
+    frame = pd.DataFrame(
+        {"name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\t=1+1", "\r=1+1", "x\r=1+1", "plain"]}
+    )
+    cells = [row[0] for row in csv.reader(io.StringIO(format_frame(frame, "csv"), newline=""))]
+    assert cells == [
+        "name",
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\t=1+1",
+        "'\r=1+1",
+        "x\r=1+1",
+        "plain",
+    ]
 
 
 def test_json_is_one_object_per_row_with_iso_dates() -> None:
@@ -112,3 +124,15 @@ def test_json_is_strict_for_every_value_type() -> None:
             "properties": {"seen": "2024-01-02T03:04:05+00:00", "score": "Infinity"},
         },
     }
+
+
+def test_direction_controls_are_shown_in_tables_and_csv_and_escaped_in_json() -> None:
+    spoof = "shop \u202eexe.txt"  # displays as "shop txt.exe"
+    frame = pd.DataFrame({"name\u2066": [spoof], "aliases": [[spoof]]}, dtype=object)
+    table, csv_text, json_text = (format_frame(frame, fmt) for fmt in ("table", "csv", "json"))
+    assert "shop [U+202E]exe.txt" in table and "name[U+2066]" in table
+    assert list(csv.reader(io.StringIO(csv_text))) == [
+        ["name[U+2066]", "aliases"],
+        ["shop [U+202E]exe.txt", '["shop [U+202E]exe.txt"]'],
+    ]
+    assert "\u202e" not in json_text and json.loads(json_text) == [{"name\u2066": spoof, "aliases": [spoof]}]
