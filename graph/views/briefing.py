@@ -2,8 +2,9 @@
 
 It holds the interactive graph (the pyvis page in an ``iframe srcdoc``, so it needs no
 server and no network), a title, the analyst's notes, the legend, tables, where the
-data came from and when the briefing was made. Every piece of text is escaped: names
-come from scraped storefronts and leaked files.
+data came from and when the briefing was made. Every piece of text is escaped, with its
+direction controls shown (:func:`graph.views.text.visible`): names come from scraped
+storefronts and leaked files.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend, network_html
+from graph.views.text import visible, visible_frame
 
 __all__ = ["briefing_html", "provenance_table"]
 
@@ -56,8 +58,13 @@ def provenance_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "labels", "sources", "first_seen", "last_seen"])
 
 
+def _text(value: object) -> str:
+    """Data as HTML text: escaped, direction controls shown."""
+    return html.escape(visible(value))
+
+
 def _table(title: str, frame: pd.DataFrame) -> str:
-    return f"<h2>{html.escape(title)}</h2>" + frame.to_html(index=False, escape=True, border=0, na_rep="")
+    return f"<h2>{_text(title)}</h2>" + visible_frame(frame).to_html(index=False, escape=True, border=0, na_rep="")
 
 
 def briefing_html(
@@ -76,7 +83,7 @@ def briefing_html(
     made = made or utc_now()
     view = network_html(graph, model, **drawing)
     swatches = "".join(
-        f'<span class="item"><span class="swatch" style="background:{colour}"></span>{html.escape(name)}</span>'
+        f'<span class="item"><span class="swatch" style="background:{colour}"></span>{_text(name)}</span>'
         for name, colour in legend(graph, drawing.get("colour_by", "label"), drawing.get("membership")).items()
     )
     sections = "".join(_table(name, frame) for name, frame in (tables or {}).items())
@@ -90,11 +97,11 @@ def briefing_html(
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{html.escape(title)}</title><style>{STYLE}</style></head>
+<title>{_text(title)}</title><style>{STYLE}</style></head>
 <body>
-<h1>{html.escape(title)}</h1>
-<p class="meta">{html.escape(meta)}</p>
-{f'<div class="notes">{html.escape(notes)}</div>' if notes else ""}
+<h1>{_text(title)}</h1>
+<p class="meta">{_text(meta)}</p>
+{f'<div class="notes">{_text(notes)}</div>' if notes else ""}
 <h2>Network</h2>
 <p class="legend">{swatches}</p>
 <iframe title="network" sandbox="allow-scripts" srcdoc="{html.escape(view, quote=True)}"></iframe>

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from graph.model import load_model
@@ -15,7 +16,7 @@ from graph.store.embedded_engine import EmbeddedStore
 from graph.views.briefing import briefing_html
 from ingest.demo import generate, load
 from tests.conftest import add_injected_storefronts
-from tests.graph.views.conftest import HOSTILE_KEY, hostile_view
+from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
 from tests.ui.conftest import PWN, hover_every_node
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,3 +123,13 @@ def test_hovering_every_node_of_a_hostile_briefing_runs_nothing(browser, tmp_pat
     assert f"40 more neighbours of K-hr\u200bef-{PWN}" in tooltips  # shown as typed, "href" broken
     assert any(f"{PWN}: hr\u200bef" in tip for tip in tooltips)
     assert "shop [U+202E]exe.txt" in page.frames[1].evaluate("network.body.data.nodes.get().map(n => n.label)")
+
+
+def test_direction_controls_in_a_briefing_are_shown_not_obeyed() -> None:
+    graph = hostile_view()
+    graph.nodes["K-2"]["properties"]["sources"] = [f"leak{RLO}vsc.xlsx:3"]
+    spoofed = pd.DataFrame({f"who{RLO}": [f"shop {RLO}exe.txt"]})
+    page = briefing_html(graph, load_model(), title=f"Ring {RLO}A", notes=f"see {RLO}B", tables={"Seen": spoofed})
+    assert RLO not in page
+    for shown in ("Ring [U+202E]A", "see [U+202E]B", "who[U+202E]", "shop [U+202E]exe.txt", "leak[U+202E]vsc.xlsx:3"):
+        assert shown in page
