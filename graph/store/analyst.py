@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.store.engine import Engine
+from graph.store.engine import Engine, UserQuery
 from graph.store.guard import QueryRefused, check_read_only, parameters
 
 __all__ = ["AnalystQueries"]
@@ -46,7 +46,8 @@ class AnalystQueries(Engine):
         unused = sorted(set(params) - needed)
         if unused:
             raise QueryRefused(f"parameter ${unused[0]} is not used by the query")
-        columns, rows, truncated = self._run_user_query(cypher, params, timeout, row_limit, metadata)
-        frame = pd.DataFrame(rows, columns=columns, dtype=object)
-        frame.attrs["truncated"] = truncated
+        answer = self._run_user_query(UserQuery(cypher, params, timeout, row_limit, dict(metadata or {})))
+        frame = pd.DataFrame(answer.rows, columns=answer.columns, dtype=object)
+        frame.attrs["truncated"] = answer.truncated
+        frame.attrs["notes"] = answer.notes
         return frame

@@ -62,8 +62,10 @@ class ExactCopies(Traversal):
         with self.writing():
             for node in snapshot["nodes"]:
                 labels = ":".join(quote(label) for label in node["labels"])
-                row = {"id": None, **node["properties"]}  # KGLite: an absent id must be said
-                self._write(f"CREATE (n:{labels}) SET n = $row", {"row": row})
+                # KGLite: an absent id must be said, and an absent name said as null (else it
+                # reads 'Label_n'); both are no-ops on Neo4j.
+                row = {"id": None, **node["properties"]}
+                self._write(f"CREATE (n:{labels} {{name: null}}) SET n = $row", {"row": row})
             for rel in snapshot["relationships"]:
                 self._write(
                     f"MATCH (a:{quote(rel['start_label'])} {{{KEY}: $start}}) "

@@ -15,6 +15,7 @@ none (left out of what we hand back), ``Case`` is a keyword (every label is quot
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,14 +26,16 @@ from typing import Any
 import kglite
 
 from graph.model import KEY, Model, quote
-from graph.store.engine import QueryError
+from graph.store.divergences import review
+from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
-from graph.store.guard import QueryRefused
+from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.store.statements import NODE_SET
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
 
-kglite.set_query_warning_policy("silent")
+kglite.set_query_warning_policy("silent")  # its warnings reach the analyst as notes instead
+_PLANNED = re.compile(r"^\s*(?:EXPLAIN|PROFILE)\b", re.IGNORECASE)  # KGLite takes one EXPLAIN per query
 _SYNTHETIC = frozenset({"title", "type"})
 
 
@@ -154,8 +157,8 @@ class EmbeddedStore(GraphStore):
             (known if row["key"] in existing else new).append(dict(row, props=props, id=identity))
         if new:
             all_labels = ":".join(quote(label) for label in labels)
-            self._write(
-                f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id}}) {NODE_SET}",
+            self._write(  # name: null, or KGLite would read a missing name as 'Label_n'
+                f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id, name: null}}) {NODE_SET}",
                 {"rows": new, **window},
             )
         if known:
@@ -166,29 +169,32 @@ class EmbeddedStore(GraphStore):
             )
         return len(new)
 
-    def _run_user_query(
-        self,
-        query: str,
-        params: Mapping[str, Any],
-        timeout: float | None,
-        row_limit: int | None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> tuple[list[str], list[dict[str, Any]], bool]:
-        with self._lock, _translated_errors(timeout):
-            view = self._graph().cypher(
-                query,
-                params=dict(params),
-                timeout_ms=int(timeout * 1000) if timeout else None,
-                row_limit=row_limit + 1 if row_limit is not None else None,
+    def _run_user_query(self, request: UserQuery) -> Answer:
+        """Checked against KGLite's own plan, rewritten or noted where KGLite would
+        answer differently from Neo4j (:mod:`graph.store.divergences`)."""
+        params = dict(request.params)
+        with self._lock, _translated_errors(request.timeout):
+            graph = self._graph()
+            plan = graph.cypher(f"EXPLAIN {_PLANNED.sub('', request.text)}", params=params).to_list()
+            check_plan(PlanStep(*str(step["operation"]).partition(" ")[::2]) for step in plan)
+            reviewed = review(request.text, graph.graph_info()["edge_count"])
+            view = graph.cypher(
+                reviewed.text,
+                params=params,
+                timeout_ms=int(request.timeout * 1000) if request.timeout else None,
+                row_limit=request.row_limit + 1 if request.row_limit is not None else None,
                 write_scope=[],
                 hide_structural_keys=True,
             )
             columns = list(view.columns)
             rows = view.to_list()
-        truncated = row_limit is not None and len(rows) > row_limit
-        rows = rows[:row_limit] if row_limit is not None else rows
+            notes = reviewed.notes + [warning for warning in view.warnings if warning not in reviewed.notes]
+        limit = request.row_limit
+        truncated = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
         index = _node_keys(rows)
-        return columns, [{column: self._plain(row.get(column), index) for column in columns} for row in rows], truncated
+        plain = [{column: self._plain(row.get(column), index) for column in columns} for row in rows]
+        return Answer(columns, plain, truncated, notes)
 
     def clear(self) -> None:
         with self.writing() as graph:

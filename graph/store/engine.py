@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import KEY, SEARCH, Model, load_model
 
-__all__ = ["Engine", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES"]
+__all__ = ["Engine", "QueryError", "NodeNotFound", "INTERNAL_PROPERTIES", "UserQuery", "Answer"]
 
 #: Properties the store keeps for itself and leaves out of what it hands back.
 INTERNAL_PROPERTIES = frozenset({KEY, SEARCH})
@@ -37,6 +38,30 @@ class NodeNotFound(KeyError):
 
     def __str__(self) -> str:
         return f"no node with key {self.args[0]!r}"
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """An analyst's query as the guard passed it, with its bounds. ``metadata`` (who
+    runs which saved query) goes where the engine records queries."""
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+    row_limit: int | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    """What an analyst's query gave: its columns and rows, whether ``row_limit`` cut
+    rows, and notes the analyst must read (the engine's warnings, or where this
+    engine's answer may differ from Neo4j's)."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 class Engine(ABC):
@@ -74,16 +99,9 @@ class Engine(ABC):
         """Make the key of ``label`` unique (and indexed) before the first write to it."""
 
     @abstractmethod
-    def _run_user_query(
-        self,
-        query: str,
-        params: Mapping[str, Any],
-        timeout: float | None,
-        row_limit: int | None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> tuple[list[str], list[dict[str, Any]], bool]:
-        """Run an analyst's query read-only: columns, rows, and whether rows were cut.
-        ``metadata`` (who runs which query) goes where the engine records queries."""
+    def _run_user_query(self, request: UserQuery) -> Answer:
+        """Run an analyst's query read-only, once the engine's own plan of it passes
+        :func:`graph.store.guard.check_plan`."""
 
     @abstractmethod
     def clear(self) -> None:
@@ -99,6 +117,12 @@ class Engine(ABC):
     def writing(self) -> AbstractContextManager[Any]:
         """Hold write access across several calls (the embedded store's file lease)."""
         return nullcontext()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once everything written so far is durable, so a record of a
+        write never runs ahead of it: at once here, where each write commits its own
+        transaction; the embedded store waits for its writing session to save."""
+        action()
 
     def _visible_properties(
         self, labels: Sequence[str], properties: Mapping[str, Any] | None, *, keep_internal: bool = False

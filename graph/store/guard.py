@@ -1,18 +1,36 @@
-"""Read-only checks on Cypher text typed by analysts, before it reaches a store.
+"""Read-only checks on Cypher text typed by analysts, before and as it reaches a store.
+
+Two checks, because a lexical reading of Cypher always has another gap (a ``//``
+comment that Neo4j ends at a carriage return hid a ``LOAD CSV`` from an earlier guard):
+
+* :func:`check_read_only` reads the text: a first, fast refusal that names the
+  offending clause in the analyst's terms, and lists the ``$parameters`` a query needs.
+* :func:`check_plan` decides from the engine's own plan of the query (Neo4j's
+  ``EXPLAIN``, KGLite's ``EXPLAIN``), which is what will run: no writes, no ``LOAD
+  CSV`` (it fetches URLs and reads server files), no procedure outside an allow-list,
+  no administration or other database. Each store calls it before running a query.
 
 The stores also refuse writes themselves (Neo4j's read access mode, KGLite's empty
-write scope); this lexical check is the first line: it names the offending clause in
-the analyst's terms, blocks reads that reach outside the graph (``LOAD CSV`` fetches
-URLs and server files) and administration commands, and lists the ``$parameters`` a
-query needs so a missing one is reported before anything runs.
+write scope).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["QueryRefused", "Token", "tokens", "parameters", "check_read_only", "READ_PROCEDURES"]
+__all__ = [
+    "QueryRefused",
+    "Token",
+    "PlanStep",
+    "tokens",
+    "parameters",
+    "check_read_only",
+    "check_plan",
+    "READ_PROCEDURES",
+]
 
 #: Clauses and commands that write, administer or reach outside the graph.
 FORBIDDEN = frozenset(
@@ -54,11 +72,31 @@ READ_PROCEDURES = frozenset(
 )
 #: SHOW commands that only describe the graph's own schema.
 READ_SHOW = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"})
+#: Plan operators that only describe the graph's own schema.
+READ_SHOW_OPERATORS = frozenset({"ShowIndexes", "ShowConstraints"})
+#: Plan operators (Neo4j's and KGLite's names, lower-cased) that write, reach outside
+#: the graph or commit on their own.
+FORBIDDEN_OPERATORS = frozenset(
+    {
+        "loadcsv",
+        "create",
+        "merge",
+        "delete",
+        "detachdelete",
+        "foreach",
+        "transactionforeach",
+        "transactionapply",
+        "administrationcommand",
+        "systemprocedurecall",
+    }
+)
+_WRITE_OPERATOR = re.compile(r"^(set|remove|create|merge|delete|detachdelete|terminate|load)", re.IGNORECASE)
+_PROCEDURE = re.compile(r"^\s*([\w.`]+)\s*\(")
 
 _TOKEN = re.compile(
     r"""
       (?P<space>\s+)
-    | (?P<line_comment>//[^\n]*)
+    | (?P<line_comment>//[^\n\r\x0b\x0c\x85\u2028\u2029]*)  # ends wherever any engine ends a line
     | (?P<block_comment>/\*.*?(?:\*/|\Z))
     | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
     | (?P<quoted>`(?:[^`]|``)*(?:`|\Z))
@@ -73,6 +111,15 @@ _TOKEN = re.compile(
 
 class QueryRefused(ValueError):
     """A query that may not run read-only, with the reason in the analyst's terms."""
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One operator of an engine's plan: its name and what it acts on."""
+
+    operator: str
+    detail: str = ""
+    database: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,11 +150,22 @@ def parameters(query: str) -> set[str]:
     return names
 
 
-def _is_keyword(toks: list[Token], i: int) -> bool:
-    """A word is a clause keyword unless it is a property (``n.set``), a label or map key."""
+def _is_keyword(toks: list[Token], i: int, names: set[str]) -> bool:
+    """A word is a clause keyword unless it is a property (``n.set``), a label, a map
+    key, or a name the query gives something (``AS set``, ``(create)``)."""
     before = toks[i - 1].text if i > 0 else ""
     after = toks[i + 1].text if i + 1 < len(toks) else ""
-    return before not in (".", ":") and after != ":"
+    return before not in (".", ":") and after != ":" and toks[i].text not in names
+
+
+def _given_names(toks: list[Token]) -> set[str]:
+    """Variables and aliases the query introduces: after ``AS``, ``(`` or ``[``."""
+    names = set()
+    for i, token in enumerate(toks[1:], start=1):
+        before = toks[i - 1]
+        if token.kind == "word" and (before.text in ("(", "[") or before.text.upper() == "AS"):
+            names.add(token.text)
+    return names
 
 
 def _procedure_name(toks: list[Token], start: int) -> str:
@@ -122,13 +180,23 @@ def _procedure_name(toks: list[Token], start: int) -> str:
     return ".".join(parts)
 
 
+def _visible(query: str) -> str:
+    """The text as a reader sees it: compatibility forms folded (fullwidth letters) and
+    invisible format characters (zero-width spaces, bidi controls) removed, so a keyword
+    cannot hide behind them."""
+    folded = unicodedata.normalize("NFKC", query)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
 def check_read_only(query: str) -> None:
-    """Raise :class:`QueryRefused` unless ``query`` only reads the graph."""
-    toks = tokens(query)
+    """Raise :class:`QueryRefused` unless ``query`` only reads the graph, as far as its
+    text shows (the engine's plan has the last word: :func:`check_plan`)."""
+    toks = tokens(_visible(query))
     if not toks:
         raise QueryRefused("the query is empty")
+    names = _given_names(toks)
     for i, token in enumerate(toks):
-        if token.kind != "word" or not _is_keyword(toks, i):
+        if token.kind != "word" or not _is_keyword(toks, i, names):
             continue
         word = token.text.upper()
         following = toks[i + 1].text.upper() if i + 1 < len(toks) else ""
@@ -145,6 +213,29 @@ def check_read_only(query: str) -> None:
             if following in ("{", "("):
                 continue  # a subquery; its clauses are checked like the rest
             name = _procedure_name(toks, i + 1)
+            if name not in READ_PROCEDURES:
+                raise QueryRefused(
+                    f"CALL {name} is not allowed: ad-hoc queries may call only {sorted(READ_PROCEDURES)}"
+                )
+
+
+def check_plan(steps: Iterable[PlanStep], *, database: str = "") -> None:
+    """Raise :class:`QueryRefused` unless the engine's plan only reads this graph:
+    no write or ``LOAD CSV`` operator, no procedure outside :data:`READ_PROCEDURES`,
+    no administration, no SHOW beyond indexes and constraints, no other database."""
+    for step in steps:
+        operator = step.operator
+        lowered = operator.lower()
+        if step.database and database and step.database != database:
+            raise QueryRefused(f"the query reaches database {step.database!r}: queries here read {database!r} only")
+        if lowered in FORBIDDEN_OPERATORS or _WRITE_OPERATOR.match(operator):
+            what = "LOAD CSV" if lowered.startswith("load") else operator
+            raise QueryRefused(f"{what} is not allowed: queries here only read the graph (the engine plans {operator})")
+        if lowered.startswith("show") and operator not in READ_SHOW_OPERATORS:
+            raise QueryRefused(f"{operator} is not allowed: only SHOW INDEXES and SHOW CONSTRAINTS")
+        if lowered == "procedurecall":
+            match = _PROCEDURE.match(step.detail)
+            name = match.group(1).replace("`", "") if match else step.detail
             if name not in READ_PROCEDURES:
                 raise QueryRefused(
                     f"CALL {name} is not allowed: ad-hoc queries may call only {sorted(READ_PROCEDURES)}"

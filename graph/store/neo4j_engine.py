@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -11,12 +12,15 @@ from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError, Service
 from neo4j.graph import Node, Path, Relationship
 
 from graph.model import KEY, SEARCH, Model, quote
-from graph.store.engine import QueryError
+from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
-from graph.store.guard import QueryRefused
+from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.values import to_python
 
 __all__ = ["Neo4jStore"]
+
+# The server's notifications reach the analyst as the answer's notes, not as log lines.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
 class Neo4jStore(GraphStore):
@@ -44,8 +48,8 @@ class Neo4jStore(GraphStore):
         with _translated_errors():
             self._driver.verify_connectivity()
 
-    def _session(self, mode: str) -> neo4j.Session:
-        return self._driver.session(database=self.database, default_access_mode=mode)
+    def _session(self, mode: str, **config: Any) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=mode, **config)
 
     def read(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
@@ -99,29 +103,24 @@ class Neo4jStore(GraphStore):
                         raise
         self._constrained.add(label)
 
-    def _run_user_query(
-        self,
-        query: str,
-        params: Mapping[str, Any],
-        timeout: float | None,
-        row_limit: int | None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> tuple[list[str], list[dict[str, Any]], bool]:
-        @neo4j.unit_of_work(timeout=timeout, metadata=dict(metadata or {}))
-        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], bool]:
-            result = tx.run(query, dict(params))
-            columns = list(result.keys())
-            rows: list[dict[str, Any]] = []
-            truncated = False
+    def _run_user_query(self, request: UserQuery) -> Answer:
+        @neo4j.unit_of_work(timeout=request.timeout, metadata=dict(request.metadata))
+        def work(tx: neo4j.ManagedTransaction) -> Answer:
+            _check_explained(tx.run(f"EXPLAIN {request.text}", dict(request.params)).consume())
+            result = tx.run(request.text, dict(request.params))
+            answer = Answer(list(result.keys()), [])
             for record in result:
-                if row_limit is not None and len(rows) >= row_limit:
-                    truncated = True
+                if request.row_limit is not None and len(answer.rows) >= request.row_limit:
+                    answer.truncated = True
                     break
-                rows.append({column: self._plain(record[column]) for column in columns})
-            result.consume()
-            return columns, rows, truncated
+                answer.rows.append({column: self._plain(record[column]) for column in answer.columns})
+            answer.notes = _notes(result.consume())
+            return answer
 
-        with _translated_errors(timeout), self._session(neo4j.READ_ACCESS) as session:
+        # The server's warnings about an analyst's query (an unknown label, a cartesian
+        # product) are the answer's notes; the tool's own statements keep them off.
+        analyst = self._session(neo4j.READ_ACCESS, notifications_min_severity="WARNING")
+        with _translated_errors(request.timeout), analyst as session:
             return session.execute_read(work)
 
     def _plain(self, value: Any) -> Any:
@@ -155,6 +154,34 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         with _translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
             session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def _check_explained(summary: neo4j.ResultSummary) -> None:
+    """Refuse what the server's own plan shows is more than a read of this graph."""
+    if summary.query_type != "r":
+        kind = {"rw": "reads and writes", "w": "writes", "s": "changes the schema or the server"}
+        raise QueryRefused(
+            f"the query {kind.get(summary.query_type or '', 'is not a plain read')}, and queries here are read-only"
+        )
+    check_plan(_plan_steps(summary.plan or {}), database=summary.database or "")
+
+
+def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
+    """Every operator of an ``EXPLAIN`` plan (``Operator@database``), depth first."""
+    operator, _, database = str(plan.get("operatorType", "")).partition("@")
+    yield PlanStep(operator, str(plan.get("args", {}).get("Details", "")), database)
+    for child in plan.get("children", []):
+        yield from _plan_steps(child)
+
+
+def _notes(summary: neo4j.ResultSummary) -> list[str]:
+    """The server's warnings and hints about the query, once each."""
+    notes = []
+    for status in summary.gql_status_objects:
+        note = status.status_description.strip() if status.is_notification else ""
+        if note and note not in notes:
+            notes.append(note)
+    return notes
 
 
 @contextmanager
