@@ -111,6 +111,7 @@ def _run(
             _graph_keys(value, keys)
     truncated = bool(frame.attrs.get("truncated"))
     notes = [f"only the first {row_limit} rows are shown (row cap)"] if truncated else []
+    notes += frame.attrs.get("notes", [])
     return QueryRun(
         frame=frame,
         graph=store.subgraph(sorted(keys)) if keys else None,

@@ -37,6 +37,8 @@ def _cypher(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     frame = store.query(args.query, parse_params(args.param), timeout=args.timeout, row_limit=args.limit)
     if frame.attrs.get("truncated"):
         print(f"note: only the first {args.limit} rows are shown (--limit)", file=sys.stderr)
+    for note in frame.attrs.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
     return frame
 
 
