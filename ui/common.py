@@ -2,9 +2,10 @@
 briefing export.
 
 Safety: names come from scraped storefronts, so they never reach Markdown or HTML
-unescaped. Tables go through ``st.dataframe`` (text), the network is drawn inside an
-iframe sandboxed without same-origin access (a script that slipped through could not
-touch the app), and Markdown captions use :func:`md`.
+unescaped. Tables go through :func:`show_table` (``st.dataframe``: text), the network is
+drawn inside an iframe sandboxed without same-origin access (a script that slipped
+through could not touch the app), and Markdown captions use :func:`md`. Direction
+controls in names (a right-to-left override) are shown as ``[U+202E]`` in all of them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from graph.views.briefing import briefing_html
 from graph.views.drawing import legend, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
+from graph.views.text import visible, visible_frame
 from graph.workspace import Workspace
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "entity_picker",
     "show_network",
     "show_legend",
+    "show_table",
     "briefing_panel",
     "csv_download",
     "name_of",
@@ -92,14 +95,15 @@ def setup(title: str) -> GraphStore:
 
 def md(text: object) -> str:
     """``text`` safe inside Markdown: every character Markdown or HTML would act on is
-    backslash-escaped, so ``![x](http://...)`` or ``<img>`` show as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+    backslash-escaped, so ``![x](http://...)`` or ``<img>`` show as typed; direction
+    controls are shown, not obeyed."""
+    return _MARKDOWN.sub(r"\\\1", visible(text)).replace("\n", " ")
 
 
 def name_of(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
-    """The display name of a node in a view, or its key."""
+    """The display name of a node in a view, or its key, direction controls shown."""
     data = graph.nodes[key] if key in graph else {}
-    return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
+    return visible(model.display_name(data.get("labels") or [], data.get("properties") or {}, key))
 
 
 def report_errors(action: Callable[[], object]) -> object | None:
@@ -128,7 +132,7 @@ def entity_picker(label: str, key: str, *, help: str | None = None) -> str | Non
         st.caption(f"Nothing matches {md(text)}.")
         return None
     options = list(found["key"])
-    names = {row.key: f"{row.name} ({row.key}) · {', '.join(row.labels)}" for row in found.itertuples()}
+    names = {row.key: visible(f"{row.name} ({row.key}) · {', '.join(row.labels)}") for row in found.itertuples()}
     return st.selectbox("Match", options, key=f"{key}_match", format_func=names.__getitem__)
 
 
@@ -222,6 +226,11 @@ def show_legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str,
     )
     heading = "Communities: " if colour_by == "community" else ""
     st.html(f'<div class="legend" style="font-size:.85em">{heading}{items}</div>')
+
+
+def show_table(frame: pd.DataFrame, **options: Any) -> None:
+    """A table whose text shows direction controls instead of obeying them."""
+    st.dataframe(visible_frame(frame), hide_index=True, **options)
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
 from ingest.history import record_loads
@@ -289,3 +290,24 @@ def test_entity_parameter_is_looked_up_by_name(demo_db: Path) -> None:
         not app.error
         and len(app.dataframe[0].value) == EmbeddedStore(demo_db).neighbourhood([picked], hops=2).number_of_nodes() - 1
     )
+
+
+def test_direction_controls_in_names_are_shown_not_obeyed(demo_db: Path) -> None:
+    spoof = "shop \u202eexe.txt"  # displays as "shop txt.exe"
+    with EmbeddedStore(demo_db) as store:
+        store.upsert_nodes(
+            [NodeRecord(("SalesChannel",), "RLO-1", {"name": spoof, "url\u2066": spoof}, source="scrape")]
+        )
+        store.upsert_relationships([RelationshipRecord("HOSTED_ON", "RLO-1", "MKT-00", source="scrape\u202e")])
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("RLO-1").run()
+    click(app, "Show")
+    shown = "shop [U+202E]exe.txt"
+    assert f"{shown} (RLO-1)" in next(s for s in app.selectbox if s.label == "Selected node").options
+    assert any(shown in option for option in next(s for s in app.selectbox if s.label == "Match").options)
+    properties, provenance = app.dataframe[0].value, app.dataframe[1].value
+    assert dict(zip(properties["property"], properties["value"], strict=True)) == {"name": shown, "url[U+2066]": shown}
+    assert "scrape[U+202E]" in set(provenance["sources"])
+    assert shown in {node["label"] for node in drawn_nodes(app)}
+    texts = [*(e.value for e in [*app.caption, *app.markdown]), view_page(app), *map(str, app.dataframe)]
+    assert not any("\u202e" in text or "\u2066" in text for text in texts)

@@ -12,7 +12,17 @@ from graph.analysis.keyplayers import key_players
 from graph.analysis.projection import Scope, project
 from graph.analysis.summaries import summarise
 from graph.store import GraphStore
-from ui.common import briefing_panel, changed, csv_download, md, report_errors, setup, show_network, workspace
+from ui.common import (
+    briefing_panel,
+    changed,
+    csv_download,
+    md,
+    report_errors,
+    setup,
+    show_network,
+    show_table,
+    workspace,
+)
 
 STATE = "communities"
 DRAWN_AT_MOST = 500  # members drawn; larger rings show their best-connected members
@@ -72,7 +82,7 @@ def _draw(graph_store: GraphStore, done: dict, community: int) -> None:
     )
     drawing = {"sizes": dict(zip(players["key"], players["score"], strict=True)), "highlight": top}
     show_network(graph, **drawing)
-    st.dataframe(players.head(15), hide_index=True, width="stretch")
+    show_table(players.head(15), width="stretch")
     briefing_panel(
         graph,
         key="communities_briefing",
@@ -98,7 +108,7 @@ def main() -> None:
             + (f" · saved as {done['run']}" if done["run"] else " · not saved")
         )
     )
-    st.dataframe(summary, hide_index=True, width="stretch")
+    show_table(summary, width="stretch")
     csv_download(summary, "communities.csv", "communities_csv")
     community = st.selectbox(
         "Draw community",

@@ -14,6 +14,7 @@ from graph.store import GraphStore
 from graph.views.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
 from graph.views.pages import case_choices
 from graph.views.tables import cell_text
+from graph.views.text import visible
 from ui.common import (
     FRESH_FOR,
     briefing_panel,
@@ -23,6 +24,7 @@ from ui.common import (
     report_errors,
     setup,
     show_network,
+    show_table,
     store,
     version,
 )
@@ -82,7 +84,7 @@ def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
         until = st.date_input("Seen until", today, key="explore_until", disabled=not window)
         cases = _case_options(graph_store, version())
         case = st.selectbox(
-            "Case", [None, *cases], format_func=lambda k: "any" if k is None else cases[k], key="explore_case"
+            "Case", [None, *cases], format_func=lambda k: "any" if k is None else visible(cases[k]), key="explore_case"
         )
     if not view["centres"]:
         return None, colour_by, sized
@@ -156,12 +158,11 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
         + (f" · {hidden} more not shown" if hidden else "")
     )
     provenance = ("sources", "first_seen", "last_seen")
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             [{"property": k, "value": cell_text(v)} for k, v in sorted(properties.items()) if k not in provenance],
             columns=["property", "value"],
         ),
-        hide_index=True,
         width="stretch",
     )
     st.markdown("**Provenance**")
@@ -176,7 +177,7 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
         )
         for u, v, d in links
     ]
-    st.dataframe(pd.DataFrame(rows, columns=["fact", "sources", "first_seen", "last_seen"]), hide_index=True)
+    show_table(pd.DataFrame(rows, columns=["fact", "sources", "first_seen", "last_seen"]))
 
 
 def _provenance(fact: str, properties: dict) -> dict[str, str]:

@@ -13,7 +13,7 @@ from graph.records import Counts
 from graph.store import GraphStore
 from graph.store.factory import Settings
 from graph.views.pages import CASE, data_sources, recent_cases
-from ui.common import FRESH_FOR, md, setup, version, workspace
+from ui.common import FRESH_FOR, md, setup, show_table, version, workspace
 
 LARGEST = 10
 
@@ -45,10 +45,12 @@ def main() -> None:
     two.metric("Relationships", f"{counts.relationships:,}")
     three.metric("Cases", f"{counts.labels.get(CASE, 0):,}")
     left, right = st.columns(2)
-    left.subheader("Nodes by label")
-    left.dataframe(pd.DataFrame(list(counts.labels.items()), columns=["label", "nodes"]), hide_index=True)
-    right.subheader("Relationships by type")
-    right.dataframe(pd.DataFrame(list(counts.types.items()), columns=["type", "relationships"]), hide_index=True)
+    with left:
+        st.subheader("Nodes by label")
+        show_table(pd.DataFrame(list(counts.labels.items()), columns=["label", "nodes"]))
+    with right:
+        st.subheader("Relationships by type")
+        show_table(pd.DataFrame(list(counts.types.items()), columns=["type", "relationships"]))
 
     st.subheader("Largest communities")
     key = (counts.nodes, counts.relationships)
@@ -57,21 +59,21 @@ def main() -> None:
         st.info("The graph is empty: load data with `python -m ingest` (see the README).")
     else:
         st.caption(md(how) + " · tune and draw them on the Communities page")
-        st.dataframe(summary, hide_index=True, width="stretch")
+        show_table(summary, width="stretch")
 
     st.subheader("Recent cases")
     cases = recent_cases(graph_store)
     if cases.empty:
         st.caption("No cases loaded.")
     else:  # a statement, not a bare conditional expression: Streamlit's magic would print its value
-        st.dataframe(cases, hide_index=True, width="stretch")
+        show_table(cases, width="stretch")
 
     st.subheader("Data sources loaded")
     loads = data_sources(workspace())
     if loads.empty:
         st.caption("No load is recorded (data loaded with `python -m ingest` records each file here).")
     else:
-        st.dataframe(loads, hide_index=True, width="stretch")
+        show_table(loads, width="stretch")
 
 
 main()

@@ -17,6 +17,7 @@ from ui.common import (
     report_errors,
     setup,
     show_network,
+    show_table,
     version,
 )
 
@@ -62,7 +63,7 @@ def main() -> None:
         return
     table = paths_table(paths)
     st.subheader(f"{len(paths)} shortest path(s), {len(paths[0].steps)} link(s) each")
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, width="stretch")
     csv_download(table, "paths.csv", "path_csv")
     keys = {key for path in paths for key in path.nodes}
     graph = graph_store.subgraph(keys)

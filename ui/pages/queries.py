@@ -15,7 +15,16 @@ from graph.runner import QueryRun, run_adhoc, run_saved
 from graph.store import GraphStore
 from graph.views.pages import ADHOC_EXAMPLE
 from graph.views.tables import cell_text
-from ui.common import briefing_panel, csv_download, entity_picker, md, report_errors, setup, show_network
+from ui.common import (
+    briefing_panel,
+    csv_download,
+    entity_picker,
+    md,
+    report_errors,
+    setup,
+    show_network,
+    show_table,
+)
 
 STATE = "query_run"
 
@@ -51,7 +60,7 @@ def _show(run: QueryRun, graph_store: GraphStore) -> None:
     st.caption(md(f"{run.name}: {len(run.frame)} rows in {run.seconds:.2f} s"))
     for note in run.notes:
         st.warning(md(note))
-    st.dataframe(run.frame.map(cell_text), hide_index=True, width="stretch")
+    show_table(run.frame.map(cell_text), width="stretch")
     csv_download(run.frame, f"{run.name}.csv", "query_csv")
     if run.graph is not None and run.graph.number_of_nodes():
         st.subheader("As a graph")
