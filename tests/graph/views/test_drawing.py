@@ -30,3 +30,9 @@ def test_direction_controls_are_shown_not_obeyed() -> None:
     assert RLO not in "".join(strings)
     assert "shop [U+202E]exe.txt" in strings
     assert RLO not in "".join(legend(graph, "label"))
+
+
+def test_a_name_that_looks_like_an_outside_link_is_drawn_as_text() -> None:
+    graph = hostile_view()
+    graph.nodes["K-2"]["properties"]["name"] = "<img src=//evil.example/x.png>"
+    assert "<img src=//evil.example/x.png>" in shown_strings(network_html(graph, load_model()))
