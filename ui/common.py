@@ -89,7 +89,8 @@ def setup(title: str) -> GraphStore:
     try:
         return store()
     except Exception as error:  # any driver or file error: the page cannot work without the store
-        st.error(md(f"Cannot open the graph ({Settings.from_env().describe()}): {type(error).__name__}: {error}"))
+        settings = Settings.from_env()
+        st.error(md(settings.mask(f"Cannot open the graph ({settings.describe()}): {type(error).__name__}: {error}")))
         st.stop()
 
 
@@ -112,7 +113,7 @@ def report_errors(action: Callable[[], object]) -> object | None:
         return action()
     except (ValueError, KeyError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        st.error(md(f"{type(error).__name__}: {message}"))
+        st.error(md(Settings.from_env().mask(f"{type(error).__name__}: {message}")))
         return None
 
 

@@ -4,9 +4,10 @@ user's terms, and an exit status, never a traceback."""
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 
-from graph.store import NodeNotFound, QueryError
+from graph.store import NodeNotFound, QueryError, Settings
 
 __all__ = ["reported"]
 
@@ -19,12 +20,20 @@ STORE_ERRORS = (QueryError, OSError)
 
 def reported(action: Callable[[], int]) -> int:
     """Run a command; known errors print ``error: ...`` and give status 2 (the user's
-    to fix) or 1 (the store's or the system's)."""
+    to fix) or 1 (the store's or the system's). Anything else is a bug: its traceback
+    is printed for the report, status 1. The password is masked in all of them."""
     try:
         return action()
     except USER_ERRORS as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 2
     except STORE_ERRORS as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 1
+    except Exception:
+        _say(traceback.format_exc().rstrip())
+        return 1
+
+
+def _say(message: str) -> None:
+    print(Settings.from_env().mask(message), file=sys.stderr)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from dotenv import dotenv_values
 
@@ -22,11 +22,20 @@ from graph.model import Model
 from graph.store.graph_store import GraphStore
 from graph.workspace import Workspace, workspace_path
 
-__all__ = ["Settings", "open_store", "open_workspace"]
+__all__ = ["Settings", "open_store", "open_workspace", "redact_uri"]
 
 DEFAULT_GRAPH_DB = "data/graph.kgl"
 #: The workspace of a Neo4j graph, unless ``KG_WORKSPACE`` says otherwise.
 DEFAULT_SERVER_WORKSPACE = "data/workspace.sqlite"
+#: What stands for a password wherever a message would have shown it.
+MASK = "***"
+
+
+def redact_uri(uri: str) -> str:
+    """``uri`` without its ``user:password@`` part, safe to show anywhere."""
+    parts = urlsplit(uri)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,19 @@ class Settings:
     neo4j_database: str = ""
     graph_db: Path = Path(DEFAULT_GRAPH_DB)
     workspace: str = ""  # KG_WORKSPACE; empty: the default beside the graph
+
+    def __post_init__(self) -> None:
+        """Credentials written inside ``NEO4J_URI`` (``neo4j://user:password@host``) are
+        used as the username and password and taken out of the URI: the driver refuses
+        them there, and its messages would print them."""
+        parts = urlsplit(self.neo4j_uri)
+        if "@" not in parts.netloc:
+            return
+        if parts.username:
+            object.__setattr__(self, "neo4j_username", unquote(parts.username))
+        if parts.password:
+            object.__setattr__(self, "neo4j_password", unquote(parts.password))
+        object.__setattr__(self, "neo4j_uri", redact_uri(self.neo4j_uri))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -72,11 +94,12 @@ class Settings:
         """Where the graph is, safe to print (no credentials, even inside the URI)."""
         if not self.uses_neo4j:
             return f"embedded graph {self.graph_db}"
-        parts = urlsplit(self.neo4j_uri)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
         database = f" database {self.neo4j_database}" if self.neo4j_database else ""
-        return f"Neo4j {parts.scheme}://{host}{port}{database}"
+        return f"Neo4j {self.neo4j_uri}{database}"
+
+    def mask(self, text: str) -> str:
+        """``text`` with the password, if it is in there, replaced by ``***``."""
+        return text.replace(self.neo4j_password, MASK) if self.neo4j_password else text
 
 
 def open_workspace(settings: Settings | None = None) -> Workspace:

@@ -6,13 +6,15 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
-from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ClientError, ConfigurationError, CypherSyntaxError, Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 
 from graph.model import KEY, SEARCH, Model, quote
 from graph.store.engine import Answer, QueryError, UserQuery
+from graph.store.factory import redact_uri
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.values import to_python
@@ -21,6 +23,14 @@ __all__ = ["Neo4jStore"]
 
 # The server's notifications reach the analyst as the answer's notes, not as log lines.
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+# The driver's retry warnings go to the application's log handlers, if it has any, never
+# straight to the terminal: a command answers with one line of its own.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+#: Seconds to connect and hand-shake: an unreachable or silent server is reported at
+#: once, not after the driver's 30 s connect and 60 s acquisition defaults.
+CONNECT_TIMEOUT = 5.0
+#: The Bolt schemes (direct, routing, with TLS); the driver's HTTP API is a preview.
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 class Neo4jStore(GraphStore):
@@ -37,7 +47,20 @@ class Neo4jStore(GraphStore):
         model: Model | None = None,
     ):
         super().__init__(model)
-        self._driver = neo4j.GraphDatabase.driver(uri, auth=(username, password), notifications_min_severity="OFF")
+        self.where = redact_uri(uri)
+        if urlsplit(uri).scheme not in SCHEMES:
+            raise ValueError(f"NEO4J_URI {self.where}: use one of {', '.join(f'{s}://' for s in SCHEMES)}")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(username, password),
+                notifications_min_severity="OFF",
+                connection_timeout=CONNECT_TIMEOUT,
+                connection_acquisition_timeout=CONNECT_TIMEOUT,
+            )
+        except (ConfigurationError, ValueError) as error:
+            message = str(error).replace(uri, self.where)  # the driver quotes the URI, credentials and all
+            raise ValueError(f"NEO4J_URI {self.where} cannot be used: {message}") from None
         self.database = database or None
         self._constrained: set[str] = set()
 
@@ -45,8 +68,11 @@ class Neo4jStore(GraphStore):
         self._driver.close()
 
     def check(self) -> None:
-        with _translated_errors():
-            self._driver.verify_connectivity()
+        try:
+            with _translated_errors():
+                self._driver.verify_connectivity()
+        except QueryError as error:
+            raise QueryError(f"{self.where}: {error}") from None
 
     def _session(self, mode: str, **config: Any) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=mode, **config)
