@@ -191,6 +191,13 @@ def test_adhoc_writes_are_refused(demo_db: Path, cypher: str) -> None:
     assert EmbeddedStore(demo_db).counts() == before
 
 
+def test_adhoc_query_shows_where_the_embedded_store_may_differ(demo_db: Path) -> None:
+    app = page("queries")
+    app.text_area(key="adhoc_cypher").input("MATCH (c:`Case`) RETURN c.id AS id LIMIT 1").run()
+    click(app, "Run query")
+    assert any("`.id` of a node without an `id` property" in plain(w.value) for w in app.warning), app.warning
+
+
 def test_adhoc_query_runs_and_saves_to_the_library(demo_db: Path, tmp_path: Path) -> None:
     app = page("queries")
     cypher = "MATCH (c:`Case`) WHERE c.status = $status RETURN c._kg_key AS id ORDER BY id"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store.guard import QueryRefused, check_read_only, parameters
+from graph.store.guard import PlanStep, QueryRefused, check_plan, check_read_only, parameters
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,55 @@ def test_empty_query_is_refused() -> None:
 def test_parameters_are_found_outside_strings_and_comments() -> None:
     query = "MATCH (n) WHERE n.a = $a AND n.b = $`b c` AND n.c = '$not' // $neither\nRETURN $a AS x"
     assert parameters(query) == {"a", "b c"}
+
+
+@pytest.mark.parametrize("terminator", ["\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"], ids=repr)
+def test_a_comment_ends_at_every_line_terminator(terminator: str) -> None:
+    with pytest.raises(QueryRefused, match="LOAD CSV"):
+        check_read_only(f"MATCH (n) RETURN n // note{terminator}LOAD CSV FROM 'http://x' AS l RETURN l")
+
+
+@pytest.mark.parametrize(
+    "query", ["CRE\u200bATE (n)", "\uff23\uff32\uff25\uff21\uff34\uff25 (n)", "MATCH (n) S\u00adET n.x = 1"]
+)
+def test_keywords_behind_invisible_or_fullwidth_characters_are_read(query: str) -> None:
+    with pytest.raises(QueryRefused):
+        check_read_only(query)
+
+
+@pytest.mark.parametrize(
+    "query", ["MATCH (n) RETURN count(n) AS set", "UNWIND [1] AS create RETURN create", "MATCH (delete) RETURN delete"]
+)
+def test_names_that_look_like_keywords_pass(query: str) -> None:
+    check_read_only(query)
+
+
+@pytest.mark.parametrize(
+    ("steps", "named"),
+    [
+        ([PlanStep("ProduceResults"), PlanStep("LoadCSV", "line")], "LOAD CSV"),
+        ([PlanStep("LoadCsv")], "LOAD CSV"),
+        ([PlanStep("Create", "(n:X)")], "Create"),
+        ([PlanStep("SetProperty", "n.x = 1")], "SetProperty"),
+        ([PlanStep("TransactionForeach")], "TransactionForeach"),
+        ([PlanStep("ProcedureCall", "dbms.listConfig() :: (name :: STRING)")], "dbms.listConfig"),
+        ([PlanStep("ShowSettings")], "ShowSettings"),
+        ([PlanStep("AdministrationCommand", "", "system")], "system"),
+        ([PlanStep("AllNodesScan", "n", "other")], "other"),
+    ],
+)
+def test_the_plan_decides(steps: list[PlanStep], named: str) -> None:
+    with pytest.raises(QueryRefused, match=named):
+        check_plan(steps, database="neo4j")
+
+
+def test_a_plain_read_plan_passes() -> None:
+    check_plan(
+        [
+            PlanStep("ProduceResults", "n", "neo4j"),
+            PlanStep("ProcedureCall", "db.labels() :: (label :: STRING)", "neo4j"),
+            PlanStep("ShowIndexes", "allIndexes", "neo4j"),
+            PlanStep("Expand(All)", "(a)-[r]->(b)", "neo4j"),
+        ],
+        database="neo4j",
+    )
