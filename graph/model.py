@@ -19,6 +19,7 @@ import yaml
 from graph.scalars import SCALAR_TYPES
 
 __all__ = [
+    "INTERNAL_PREFIX",
     "KEY",
     "SEARCH",
     "PROVENANCE",
@@ -34,14 +35,18 @@ __all__ = [
 
 #: Reserved node/relationship property holding the key as loaded. It is separate from
 #: any data property (POLE's crimes carry their own ``id``) so re-loads stay idempotent.
-KEY = "_kg_key"
+#: The prefix of the store's own names, which data may not use.
+INTERNAL_PREFIX = "_kg_"
+KEY = f"{INTERNAL_PREFIX}key"
 #: Reserved node property: the display name folded for case/accent-insensitive search.
-SEARCH = "_kg_search"
+SEARCH = f"{INTERNAL_PREFIX}search"
 #: Provenance properties every node and relationship carries.
 PROVENANCE = ("sources", "first_seen", "last_seen")
 RESERVED = frozenset({KEY, SEARCH, *PROVENANCE})
 
-_IDENTIFIER = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
+#: ASCII only: the embedded engine cannot parse other letters even backtick-quoted, and
+#: both stores must accept the same names.
+_IDENTIFIER = re.compile(r"[^\W\d]\w*", re.ASCII)
 DEFAULT_MODEL = Path(__file__).with_name("model.yaml")
 
 #: Properties that usually name a node, in order: for labels the model does not declare.
@@ -54,8 +59,8 @@ class ModelError(ValueError):
 
 def check_identifier(name: str, what: str = "identifier") -> str:
     """Return ``name`` if it is a plain identifier (letters, digits, underscore)."""
-    if not isinstance(name, str) or not _IDENTIFIER.match(name):
-        raise ModelError(f"invalid {what} {name!r}: use letters, digits and underscores")
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ModelError(f"invalid {what} {str(name)[:80]!r}: use ASCII letters, digits and underscores")
     return name
 
 
@@ -258,10 +263,10 @@ class Model:
         written by an earlier load or by other tools); names that are not plain
         identifiers are left unknown, so they never reach Cypher text."""
         for label in labels:
-            if label not in self._labels and _IDENTIFIER.match(label):
+            if label not in self._labels and _IDENTIFIER.fullmatch(label):
                 self.declare_label(label)
         for rel_type in types:
-            if rel_type not in self._relationships and _IDENTIFIER.match(rel_type):
+            if rel_type not in self._relationships and _IDENTIFIER.fullmatch(rel_type):
                 self.declare_relationship(rel_type)
 
 

@@ -30,6 +30,11 @@ def check_value(name: str, value: Any) -> Any:
             raise PropertyError(f"property {name!r}: integer {value} does not fit in 64 bits")
         if isinstance(value, float) and math.isnan(value):
             raise PropertyError(f"property {name!r}: NaN is not a value; leave the property out")
+        if isinstance(value, dt.datetime) and value.utcoffset():
+            try:  # both stores keep the instant in UTC, which must stay within years 1-9999
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise PropertyError(f"property {name!r}: {value.isoformat()} is beyond years 1-9999 in UTC") from None
         return value
     if isinstance(value, (list, tuple)):
         items = [check_value(name, item) for item in value]

@@ -20,7 +20,7 @@ from pathlib import Path
 from graph.cli.errors import reported
 from graph.store import open_store, open_workspace
 from ingest import demo, resolve
-from ingest.history import record_loads
+from ingest.history import LoadJournal
 from ingest.loader import load_mapped, load_paths, write_rejects
 from ingest.merge import unmerge
 
@@ -33,6 +33,25 @@ def _unmerge(argv: list[str]) -> int:
         unmerge(store, open_workspace(), args.judgement)
     print(f"{args.judgement} undone: both entities are back as they were")
     return 0
+
+
+def _rejects_problem(rejects: Path, inputs: list[Path]) -> str | None:
+    """Why the rejects file cannot be used, found before anything is loaded: the rows it
+    would hold must not overwrite the data, nor be lost after the good rows are written."""
+    target = rejects.resolve()
+    for path in inputs:
+        source = path.resolve()
+        if target == source or (source.is_dir() and target.parent == source and target.suffix.lower() == ".csv"):
+            return "it is one of the files being loaded"
+    existed = rejects.exists()
+    try:
+        with open(rejects, "a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        return f"cannot be written ({error.strerror or error})"
+    if not existed:
+        rejects.unlink()
+    return None
 
 
 def _load(argv: list[str]) -> int:
@@ -51,14 +70,18 @@ def _load(argv: list[str]) -> int:
     if missing:
         print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
         return 1
+    problem = _rejects_problem(args.rejects, [*args.paths, *([args.mapping] if args.mapping else [])])
+    if problem:
+        print(f"error: --rejects {args.rejects}: {problem}; name another file", file=sys.stderr)
+        return 2
     workspace = open_workspace()
     with open_store() as store:
+        journal = LoadJournal(workspace, store)
         if args.mapping:
-            reports = load_mapped(store, args.mapping, args.paths, strict=args.strict)
+            reports = load_mapped(store, args.mapping, args.paths, strict=args.strict, journal=journal)
         else:
-            reports = load_paths(store, args.paths, strict=args.strict)
+            reports = load_paths(store, args.paths, strict=args.strict, journal=journal)
         workspace.remember_vocabulary(store.model)
-    record_loads(workspace, reports)
     for report in reports:
         print(report.summary())
     rejected = sum(report.rejected for report in reports)

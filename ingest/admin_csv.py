@@ -13,6 +13,7 @@ header names one), kept by the store apart from the node's own properties, so a 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,7 @@ def parse_header(fields: list[str]) -> list[Column]:
             f"column {reserved[0]!r} has a name the store keeps for itself (provenance or key); "
             f"rename it in the file, or load the file through a mapping"
         )
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
     if duplicates:
         raise HeaderError(f"column {duplicates[0]!r} appears twice")
     return columns

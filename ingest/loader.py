@@ -9,6 +9,7 @@ the files bring are declared in the store's model (they are the dataset's vocabu
 from __future__ import annotations
 
 import csv
+import errno
 import queue
 import threading
 from collections import Counter
@@ -16,15 +17,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from graph.model import DISPLAY_CANDIDATES, ModelError
+from graph.model import DISPLAY_CANDIDATES, ModelError, check_identifier
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
 from graph.views.tables import neutralize_formula
 from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
-from ingest.mapping import MappingError, apply_mapping, load_mapping, table_rows
+from ingest.mapping import MappingError, TableMapping, apply_mapping, check_data_name, load_mapping, table_rows
 from ingest.normalize import CleaningError
-from ingest.textfile import BadRow
+from ingest.textfile import BadRow, NotText
+
+if TYPE_CHECKING:
+    from ingest.history import LoadJournal
 
 __all__ = ["FileReport", "Reject", "load_mapped", "load_paths", "write_rejects"]
 
@@ -77,14 +82,26 @@ class FileReport:
         )
 
 
-def _files(paths: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
+def _files(paths: Iterable[Path]) -> list[tuple[Path, str | None]]:
+    """The files to load, each with the reason it cannot be read (a symbolic link loop
+    in a folder is said, not skipped)."""
+    found: list[tuple[Path, str | None]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()))
+            found.extend((p, _unreadable(p)) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv")
         else:
-            found.append(path)
-    return found
+            found.append((path, None))
+    return [(path, problem) for path, problem in found if problem != ""]
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a folder entry named ``*.csv`` cannot be loaded; "" for a folder, left out."""
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError) as error:  # RuntimeError: Python 3.11's symbolic link loop
+        loop = isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP
+        return "a symbolic link loop: skipped" if loop else f"cannot read the file: {error}"
+    return "" if path.is_dir() else None
 
 
 def _display(properties: Iterable[str]) -> str:
@@ -92,19 +109,31 @@ def _display(properties: Iterable[str]) -> str:
     for candidate in DISPLAY_CANDIDATES:
         if candidate in names:
             return candidate
-    return names[0] if names else "name"
+    return names[0] if names and _plain(names[0]) else "name"
 
 
-def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool = False) -> list[FileReport]:
+def _plain(name: str) -> bool:
+    try:
+        check_identifier(name)
+    except ModelError:
+        return False
+    return True
+
+
+def load_paths(
+    store: GraphStore, paths: Iterable[str | Path], *, strict: bool = False, journal: LoadJournal | None = None
+) -> list[FileReport]:
     """Load files and folders; under ``strict`` a file with any bad row loads nothing.
 
     Node files are written before relationship files; each file is written in a thread
-    of its own while the next is parsed."""
+    of its own while the next is parsed. ``journal`` records each file as it goes."""
     reports = []
     opened = []
-    for path in _files(Path(p) for p in paths):
-        report = FileReport(path)
+    for path, problem in _files(Path(p) for p in paths):
+        report = FileReport(path, problem=problem)
         reports.append(report)
+        if problem:
+            continue
         try:
             columns, report.kind, rows = read_rows(path)
         except HeaderError as error:
@@ -114,18 +143,25 @@ def load_paths(store: GraphStore, paths: Iterable[str | Path], *, strict: bool =
             if not report.read:
                 report.problem = f"header: {error}"
             continue
+        except NotText as error:
+            report.problem = str(error)
+            continue
         except OSError as error:
             report.problem = f"cannot read the file: {error.strerror or error}"
             continue
         opened.append((report, columns, rows))
     key_labels: dict[str, str] = {}
-    with _Writer(store) as writer:
+    with _Writer(store, journal) as writer:
         for report, columns, rows in opened:
             if report.kind == FileKind.NODES:
-                writer.submit(_load_nodes, store, report, columns, _parsed(report, columns, rows), strict, key_labels)
+                good = _parsed(report, columns, rows)
+                writer.submit(report, _load_nodes, store, report, columns, good, strict, key_labels)
         for report, columns, rows in opened:
             if report.kind == FileKind.RELATIONSHIPS:
-                writer.submit(_load_relationships, store, report, _parsed(report, columns, rows), strict, key_labels)
+                good = _parsed(report, columns, rows)
+                writer.submit(report, _load_relationships, store, report, good, strict, key_labels)
+    if journal is not None:
+        journal.record_unwritten(reports)
     return reports
 
 
@@ -149,8 +185,9 @@ class _Writer:
     so parsing the next file overlaps with the store's own work (network or engine
     time, during which Python's lock is free). The first error is raised on exit."""
 
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, journal: LoadJournal | None):
         self._store = store
+        self._journal = journal
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
@@ -169,8 +206,10 @@ class _Writer:
             for _ in iter(self._jobs.get, None):
                 pass
 
-    def submit(self, job: Callable[..., None], *args: object) -> None:
-        self._jobs.put(partial(job, *args))
+    def submit(self, report: FileReport, job: Callable[..., None], *args: object) -> None:
+        """Queue one file's job; if the store fails on it, the file's report says so and
+        the next file is written."""
+        self._jobs.put(partial(_file_job, report, partial(job, *args), self._journal))
 
     def __enter__(self) -> _Writer:
         self._thread.start()
@@ -181,6 +220,26 @@ class _Writer:
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+
+def _file_job(report: FileReport, job: Callable[[], None], journal: LoadJournal | None) -> None:
+    """Run one file's writes; a failure the store meets on hostile data ends that file,
+    not the run (every other file is still loaded, summarised and recorded)."""
+    if journal is not None:
+        journal.started(report)
+    try:
+        job()
+    except Exception as error:  # any store or driver error: the report names it
+        _store_failed(report, error)
+    if journal is not None:
+        journal.finished(report)
+
+
+def _store_failed(report: FileReport, error: Exception) -> None:
+    """Mark a file the store failed on: nothing of it counts as loaded."""
+    report.problem = f"the store failed on this file ({type(error).__name__}: {str(error)[:300]})"
+    report.read = report.created = report.updated = 0
+    report.rejects.clear()
 
 
 def _strict_stop(report: FileReport, good: list[tuple[int, list[str]]], strict: bool) -> bool:
@@ -211,7 +270,7 @@ def _load_nodes(store, report: FileReport, columns, good, strict: bool, key_labe
             continue
         try:
             for label in row.labels:
-                store.model.declare_label(label, display=_display(properties))
+                store.model.declare_label(check_data_name(label, "label"), display=_display(properties))
         except ModelError as error:
             report.reject(row.number, f"column ':LABEL': {error}", fields)
             continue
@@ -235,7 +294,7 @@ def _load_relationships(store, report: FileReport, good, strict: bool, key_label
     rows_of: dict[int, tuple[ParsedRow, list[str]]] = {}
     for row, fields in good:
         try:
-            store.model.declare_relationship(row.type)
+            store.model.declare_relationship(check_data_name(row.type, "relationship type"))
         except ModelError as error:
             report.reject(row.number, f"column ':TYPE': {error}", fields)
             continue
@@ -282,49 +341,64 @@ def write_rejects(reports: Iterable[FileReport], path: Path) -> int:
 
 
 def load_mapped(
-    store: GraphStore, mapping_path: str | Path, paths: Iterable[str | Path], *, strict: bool = False
+    store: GraphStore,
+    mapping_path: str | Path,
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    journal: LoadJournal | None = None,
 ) -> list[FileReport]:
     """Load CSV, Excel or JSON Lines tables through a declarative mapping (see
     :mod:`ingest.mapping`); a row that fails any of its nodes or links is rejected."""
     mapping = load_mapping(mapping_path, store.model)
     reports = []
     with store.writing():
-        for path in _files(Path(p) for p in paths):
-            report = FileReport(path, kind="mapped")
+        for path, problem in _files(Path(p) for p in paths):
+            report = FileReport(path, kind="mapped", problem=problem)
             reports.append(report)
-            fields_of: dict[int, list[str]] = {}  # good rows, by number
-            row_of: dict[int, int] = {}  # record id -> row number
-            nodes, relationships = [], []
-            try:
-                for number, row in table_rows(path, mapping):
-                    report.read += 1
-                    if isinstance(row, BadRow):
-                        report.reject(number, str(row))
-                        continue
-                    fields = ["" if v is None else str(v) for v in row.values()]
-                    try:
-                        row_nodes, row_relationships = apply_mapping(mapping, row, f"{path.name}:{number}")
-                    except CleaningError as error:
-                        report.reject(number, str(error), fields)
-                        continue
-                    fields_of[number] = fields
-                    for record in (*row_nodes, *row_relationships):
-                        row_of[id(record)] = number
-                    nodes.extend(row_nodes)
-                    relationships.extend(row_relationships)
-            except (MappingError, OSError) as error:
-                report.problem = str(error)
-                report.read = 0
-                report.rejects.clear()
-                continue
-            if _strict_stop(report, list(fields_of.items()), strict):
-                continue
-            failed: dict[int, str] = {}
-            for result in (store.upsert_nodes(nodes), store.upsert_relationships(relationships)):
-                report.created += result.created
-                report.updated += result.updated
-                for record, reason in result.rejected:
-                    failed.setdefault(row_of[id(record)], reason)
-            for number, reason in sorted(failed.items()):
-                report.reject(number, reason, fields_of[number])
+            if not problem:
+                _file_job(report, partial(_load_mapped_file, store, mapping, report, strict), journal)
+    if journal is not None:
+        journal.record_unwritten(reports)
     return reports
+
+
+def _load_mapped_file(store: GraphStore, mapping: TableMapping, report: FileReport, strict: bool) -> None:
+    fields_of: dict[int, list[str]] = {}  # good rows, by number
+    row_of: dict[int, int] = {}  # record id -> row number
+    nodes, relationships = [], []
+    try:
+        for number, row in table_rows(report.path, mapping):
+            report.read += 1
+            if isinstance(row, BadRow):
+                report.reject(number, str(row))
+                continue
+            fields = ["" if v is None else str(v) for v in row.values()]
+            try:
+                row_nodes, row_relationships = apply_mapping(mapping, row, f"{report.path.name}:{number}")
+            except CleaningError as error:
+                report.reject(number, str(error), fields)
+                continue
+            if not row_nodes:
+                report.reject(number, "the row makes no node: the columns of every key are empty", fields)
+                continue
+            fields_of[number] = fields
+            for record in (*row_nodes, *row_relationships):
+                row_of[id(record)] = number
+            nodes.extend(row_nodes)
+            relationships.extend(row_relationships)
+    except (MappingError, NotText, OSError) as error:
+        report.problem = str(error)
+        report.read = 0
+        report.rejects.clear()
+        return
+    if _strict_stop(report, list(fields_of.items()), strict):
+        return
+    failed: dict[int, str] = {}
+    for result in (store.upsert_nodes(nodes), store.upsert_relationships(relationships)):
+        report.created += result.created
+        report.updated += result.updated
+        for record, reason in result.rejected:
+            failed.setdefault(row_of[id(record)], reason)
+    for number, reason in sorted(failed.items()):
+        report.reject(number, reason, fields_of[number])

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,19 +39,29 @@ from typing import Any
 
 import yaml
 
-from graph.model import RESERVED, Model, ModelError, check_type
+from graph.model import INTERNAL_PREFIX, RESERVED, Model, ModelError, check_type
 from graph.records import NodeRecord, RelationshipRecord
 from graph.scalars import parse
+from graph.workspace import LEGACY_RECORD_LABELS
 from ingest.normalize import CLEANERS, CleaningError
-from ingest.textfile import BadRow, csv_rows
+from ingest.textfile import TOO_LONG, BadRow, BoundedLines, csv_rows
 
-__all__ = ["TableMapping", "MappingError", "load_mapping", "table_rows", "apply_mapping"]
+__all__ = ["TableMapping", "MappingError", "check_data_name", "load_mapping", "table_rows", "apply_mapping"]
 
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([^{}]+))?\}")
 
 
 class MappingError(ValueError):
     """A mapping file that cannot be used, naming the entry at fault."""
+
+
+def check_data_name(name: str, what: str) -> str:
+    """A label or relationship type a data file brings, refused when it is one of the
+    tool's own: the store's ``_kg_`` names, or a label under which earlier versions kept
+    the tool's records (a file could otherwise forge loads or judgements)."""
+    if str(name).startswith(INTERNAL_PREFIX) or name in LEGACY_RECORD_LABELS:
+        raise ModelError(f"{what} {str(name)[:80]!r} is kept for the tool's own records; rename it in the data")
+    return name
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class TableMapping:
     sheet: str | None = None
     delimiter: str = ","
     columns: frozenset[str] = field(default_factory=frozenset)  # every column the mapping reads
+    key_columns: frozenset[str] = field(default_factory=frozenset)  # the columns its id templates read
 
 
 def _property(owner: str, name: str, spec: Any) -> PropertyMapping:
@@ -115,31 +128,66 @@ def _property(owner: str, name: str, spec: Any) -> PropertyMapping:
     )
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """``safe_load``'s loader (no arbitrary objects) without aliases: an alias bomb (a
+    billion laughs) would expand in memory and in any message that quotes the value."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases such as *{event.anchor} are not allowed in a mapping", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+#: Bytes in a mapping file: a mapping is a page of YAML.
+MAX_MAPPING_BYTES = 2**20
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise MappingError(f"{path}: a mapping of more than {MAX_MAPPING_BYTES:,} bytes is not a mapping")
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise MappingError(f"{path}: cannot read the mapping ({error})") from None
+
+
+def _entry(value: Any, owner: str) -> dict[str, Any]:
+    """A YAML mapping entry (absent = empty), or a :class:`MappingError` naming it."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MappingError(f"{owner}: expected a YAML mapping (key: value lines), found {type(value).__name__}")
+    return value
+
+
 def load_mapping(path: str | Path, model: Model) -> TableMapping:
     """Read and check a mapping; labels and types must be known to ``model`` or declared."""
     path = Path(path)
+    raw = _entry(_read_yaml(path), path.name)
+    declared = _entry(raw.get("declare"), f"{path.name}: declare")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise MappingError(f"{path}: cannot read the mapping ({error})") from None
-    declared = raw.get("declare") or {}
-    try:
-        for label, spec in (declared.get("labels") or {}).items():
-            model.declare_label(label, **{k: v for k, v in (spec or {}).items() if k in ("key", "display")})
+        for label, spec in _entry(declared.get("labels"), f"{path.name}: declare.labels").items():
+            spec = _entry(spec, f"{path.name}: declare.labels.{label}")
+            check_data_name(label, "label")
+            model.declare_label(label, **{k: v for k, v in spec.items() if k in ("key", "display")})
         for rel_type in declared.get("relationships") or []:
-            model.declare_relationship(rel_type)
+            model.declare_relationship(check_data_name(rel_type, "relationship type"))
     except (ModelError, TypeError) as error:
         raise MappingError(f"{path}: declare: {error}") from None
-    nodes, columns = [], set()
+    nodes, columns, key_columns = [], set(), set()
     for index, spec in enumerate(raw.get("nodes") or []):
         owner = f"{path.name}: nodes[{index}]"
+        spec = _entry(spec, owner)
         alias = spec.get("as") or spec.get("label")
         labels = tuple(spec.get("labels") or [spec.get("label")])
         if not alias or not all(labels) or not spec.get("key"):
             raise MappingError(f"{owner}: needs label (or labels), key and as")
         for label in labels:
             try:
-                model.label(label)
+                model.label(check_data_name(label, "label"))
             except ModelError as error:
                 raise MappingError(f"{owner}: {error}") from None
         props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
@@ -147,8 +195,9 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             for cleaner in filter(None, (name.strip() for name in chain.split("|"))):
                 if cleaner not in CLEANERS:
                     raise MappingError(f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}")
-            columns.add(column.strip())
+            key_columns.add(column.strip())
         columns.update(p.column for p in props)
+        columns.update(key_columns)
         nodes.append(NodeMapping(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))
     aliases = {node.alias: node for node in nodes}
     if len(aliases) != len(nodes):
@@ -156,8 +205,9 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
     relationships = []
     for index, spec in enumerate(raw.get("relationships") or []):
         owner = f"{path.name}: relationships[{index}]"
+        spec = _entry(spec, owner)
         try:
-            rel = model.relationship(spec.get("type"))
+            rel = model.relationship(check_data_name(spec.get("type"), "relationship type"))
         except ModelError as error:
             raise MappingError(f"{owner}: {error}") from None
         start, end = aliases.get(spec.get("from")), aliases.get(spec.get("to"))
@@ -170,9 +220,18 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
         relationships.append(RelationshipMapping(rel.name, start.alias, end.alias, props))
     if not nodes:
         raise MappingError(f"{path.name}: the mapping makes no nodes")
-    source = raw.get("source") or {}
+    source = _entry(raw.get("source"), f"{path.name}: source")
+    delimiter = source.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise MappingError(f"{path.name}: source.delimiter: one character, such as ',' or ';'")
     return TableMapping(
-        path, tuple(nodes), tuple(relationships), source.get("sheet"), source.get("delimiter", ","), frozenset(columns)
+        path,
+        tuple(nodes),
+        tuple(relationships),
+        source.get("sheet"),
+        delimiter,
+        frozenset(columns),
+        frozenset(key_columns),
     )
 
 
@@ -183,9 +242,9 @@ def table_rows(path: Path, mapping: TableMapping) -> Iterator[tuple[int, dict[st
     """``(row number, {column: value})`` for CSV, Excel or JSON Lines; header/first line = row 1."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        yield from _excel_rows(path, mapping.sheet)
+        yield from _excel_rows(path, mapping.sheet, mapping)
     elif suffix in (".jsonl", ".ndjson"):
-        yield from _jsonl_rows(path)
+        yield from _jsonl_rows(path, mapping)
     else:
         rows = csv_rows(path, mapping.delimiter)
         header = next(rows, (1, []))[1]
@@ -211,44 +270,103 @@ def _check_columns(path: Path, names: list[str], mapping: TableMapping) -> None:
         raise MappingError(f"{path}: missing required column {missing[0]!r} (the mapping reads it)")
 
 
-def _excel_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+#: Uncompressed bytes in an ``.xlsx``, read from its zip directory before it is opened:
+#: a zip bomb is refused unopened.
+MAX_XLSX_BYTES = 200 * 2**20
+#: Levels of objects within objects in one JSON Lines row.
+MAX_DEPTH = 32
+
+
+def _check_workbook(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise MappingError(f"{path}: not an Excel workbook ({error})") from None
+    if size > MAX_XLSX_BYTES:
+        raise MappingError(f"{path}: the workbook unpacks to {size:,} bytes, more than {MAX_XLSX_BYTES:,}")
+
+
+def _excel_rows(path: Path, sheet: str | None, mapping: TableMapping) -> Iterator[tuple[int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    _check_workbook(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a malformed workbook
+        raise MappingError(f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise MappingError(f"{path}: no sheet {sheet!r} (sheets: {book.sheetnames})")
         rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
         names = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+        _check_columns(path, names, mapping)
         for number, values in enumerate(rows, start=2):
             if any(v not in (None, "") for v in values):
                 yield number, dict(zip(names, values, strict=False))
+    except MappingError:
+        raise
+    except Exception as error:  # a sheet that breaks openpyxl halfway: nothing of the file is written
+        raise MappingError(f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})") from None
     finally:
         book.close()
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield number, BadRow(f"not JSON: {error.msg} at character {error.colno}")
-                continue
-            if not isinstance(value, dict):
-                yield number, BadRow("each line must be a JSON object")
-                continue
-            yield number, _flatten(value)
+def _jsonl_rows(path: Path, mapping: TableMapping) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    """Rows of a JSON Lines file; a line that is not UTF-8, not JSON, too long or too
+    deep is a :class:`BadRow`. A column an id template reads that no row has is an
+    error (a line may leave out a property, never every line a key)."""
+    seen: set[str] = set()
+    with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
+        lines = BoundedLines(handle)
+        for number, line in enumerate(lines, start=1):
+            row = _json_row(line, lines)
+            if isinstance(row, dict):
+                seen.update(row)
+            if row is not None:
+                yield number, row
+    missing = sorted(mapping.key_columns - seen)
+    if missing:
+        raise MappingError(f"{path}: no row has the column {missing[0]!r} (the mapping's id templates read it)")
 
 
-def _flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def _json_row(line: str, lines: BoundedLines) -> dict[str, Any] | BadRow | None:
+    """One JSON Lines row, flattened; None for a blank line."""
+    if lines.cut:
+        lines.cut = False
+        return BadRow(TOO_LONG)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return BadRow(f"not UTF-8 text (character {error.start + 1}); JSON Lines must be UTF-8")
+    if not line.strip():
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        return BadRow(f"not JSON: {error.msg} at character {error.colno}")
+    except (ValueError, RecursionError) as error:
+        return BadRow(f"not JSON this loader can read: {str(error)[:120]}")
+    if not isinstance(value, dict):
+        return BadRow("each line must be a JSON object")
+    try:
+        return _flatten(value)
+    except _TooDeep:
+        return BadRow(f"objects nested more than {MAX_DEPTH} levels deep")
+
+
+class _TooDeep(ValueError):
+    """A JSON object nested past :data:`MAX_DEPTH`."""
+
+
+def _flatten(value: Mapping[str, Any], prefix: str = "", depth: int = 1) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        raise _TooDeep(prefix)
     flat: dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
         if isinstance(item, dict):
-            flat.update(_flatten(item, f"{name}."))
+            flat.update(_flatten(item, f"{name}.", depth + 1))
         else:
             flat[name] = item
     return flat
@@ -288,7 +406,9 @@ def _convert(spec: PropertyMapping, value: Any) -> Any:
 
 def _native(kind: str, value: Any) -> Any:
     """A spreadsheet cell already of the property's type (Excel gives numbers, dates and
-    booleans), or None to read it as text."""
+    booleans), or None to read it as text. JSON's ``1e309`` and ``NaN`` are no number."""
+    if kind in ("int", "float") and isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
     if kind == "int" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
         return int(value)
     if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from graph.attribution import utc_now
@@ -36,6 +37,15 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[tuple[list[d
 class Writes(Lookups):
     """Upserts (MERGE on the key, provenance widened) and derived node values."""
 
+    #: Told, once each upsert batch is durable, how many records it wrote: a load's
+    #: record of how far it got when the load stops half way (a crash, a kill).
+    write_observer: Callable[[int], None] | None = None
+
+    def _batch_written(self, records: int) -> None:
+        observer = self.write_observer
+        if observer is not None:
+            self.after_commit(partial(observer, records))
+
     def upsert_nodes(self, nodes: Iterable[NodeRecord], *, seen: dt.datetime | None = None) -> WriteResult:
         """Create or update nodes by key; idempotent, so safe to retry or re-load.
 
@@ -45,15 +55,25 @@ class Writes(Lookups):
         """
         default_seen = seen or utc_now()
         result = WriteResult()
-        groups: dict[tuple[str, ...], dict[str, dict[str, Any]]] = defaultdict(dict)
+        checked = []
         for record in nodes:
             try:
                 labels = tuple(self.model.label(label).name for label in record.labels)
                 if not labels:
                     raise ModelError("a node needs at least one label")
-                row = self._node_row(record, labels, record.seen or default_seen)
+                checked.append((record, labels, self._node_row(record, labels, record.seen or default_seen)))
             except (ModelError, PropertyError) as error:
                 result.rejected.append((record, str(error)))
+        # a key names one node: another label's record may not take it over (relationships
+        # loaded later by that key would attach to the impostor)
+        owners = {key: set(labels) for key, labels in self.locate(row["key"] for _, _, row in checked).items()}
+        groups: dict[tuple[str, ...], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for record, labels, row in checked:
+            owner = owners.setdefault(row["key"], set(labels))
+            if labels[0] not in owner:
+                held = ":".join(sorted(owner))
+                reason = f"key {row['key'][:80]!r} is already a {held} node's; a {labels[0]} node may not take it"
+                result.rejected.append((record, reason))
                 continue
             _merge_row(groups[labels], row)
         with self.writing():
@@ -61,6 +81,7 @@ class Writes(Lookups):
                 self._ensure_key_constraint(labels[0])
                 for batch, window in _batches(rows.values(), self.batch_size):
                     created = self._upsert_node_batch(labels, batch, window)
+                    self._batch_written(len(batch))
                     result.created += created
                     result.updated += len(batch) - created
         return result
@@ -152,6 +173,7 @@ class Writes(Lookups):
                 missing = anchors + "WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i AS i"
                 for batch, window in _batches(rows.values(), self.batch_size):
                     found, counters = self._write(write, {"rows": batch, **window})
+                    self._batch_written(len(batch))
                     done = found[0]["done"] if found else 0
                     created = counters.get("relationships_created", 0)
                     result.created += created
@@ -208,6 +230,9 @@ def _data_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
     reserved = sorted(set(properties) & RESERVED)
     if reserved:
         raise ModelError(f"properties {reserved} are reserved for the store")
+    unnamed = [name for name in properties if not name or "\x00" in name]
+    if unnamed:  # Neo4j refuses such names, so the embedded store does too
+        raise ModelError(f"property name {unnamed[0][:80]!r}: empty or with a NUL byte")
     return clean_properties(dict(properties))
 
 
