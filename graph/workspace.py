@@ -1,7 +1,8 @@
 """The workspace: the tool's own records, kept apart from the investigator's graph.
 
 The graph holds only what the user loaded, merged or wrote. What the tool does to it
-lives here: each file loaded (``ingest_runs``), each analysis run written back
+lives here: each file loaded (``ingest_runs``: ``started`` before its first write,
+``finished`` once all of it is in the graph), each analysis run written back
 (``analysis_runs``), each merge judgement with the exact copies ``unmerge`` restores
 (``judgements``), and the labels and relationship types loads declared
 (``vocabulary``), so that every later command knows them.
@@ -38,6 +39,7 @@ LEGACY_RECORD_LABELS = {"IngestRun": "ingest_runs", "AnalysisRun": "analysis_run
 TABLES: dict[str, tuple[str, ...]] = {
     "ingest_runs": (
         "id", "name", "path", "kind", "read", "loaded", "rejected", "created", "updated", "problem", "at", "by",
+        "status", "committed",
     ),
     "analysis_runs": (
         "id", "name", "kind", "algorithm", "implementation", "parameters", "seed", "resolution", "modularity",
@@ -96,21 +98,39 @@ def _loaded(column: str, value: Any) -> Any:
     return value
 
 
+def _add_missing_columns(connection: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:
+    """Columns a later version added to a table an earlier one created (empty in its rows)."""
+    present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    for column in columns:
+        if column not in present:
+            try:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            except sqlite3.OperationalError as error:  # another process added it just now
+                if "duplicate column" not in str(error):
+                    raise
+
+
 class Workspace:
     """Records in one SQLite file; every call opens, commits and closes its connection."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._prepared = False  # tables made and brought up to date by this object
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            for table, columns in TABLES.items():
-                key = _PRIMARY.get(table, "PRIMARY KEY (id)")
-                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)}, {key})")
+            # a commit survives the process being killed; only a power cut can lose the last ones
+            connection.execute("PRAGMA synchronous=NORMAL")
+            if not self._prepared:
+                connection.execute("PRAGMA journal_mode=WAL")
+                for table, columns in TABLES.items():
+                    key = _PRIMARY.get(table, "PRIMARY KEY (id)")
+                    connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)}, {key})")
+                    _add_missing_columns(connection, table, columns)
+                self._prepared = True
             with connection:  # one transaction: committed on success, rolled back on error
                 yield connection
         finally:

@@ -7,6 +7,12 @@ when the file changes. The writer keeps no write-ahead log: a writing session la
 whole at its checkpoint or, if the process dies first, not at all (and KGLite's log
 cannot hold two nodes of one label without an ``id``, which imported data has).
 
+What a crash leaves (``tests/graph/store/test_embedded_engine.py``): the lease is a lock
+the system drops when its holder dies, kill -9 included, so the next writer takes it at
+once; a checkpoint is a copy written, synced and renamed over the file, so readers and
+a killed writer see the last whole checkpoint, never part of one. A second writer
+waits up to ``lock_timeout`` for the first, then is told which process holds the file.
+
 KGLite's traps are handled here, not in callers: a node's ``id`` is its identity
 (given at creation, never SET), ``title`` and ``type`` are synthesised when a node has
 none (left out of what we hand back), ``Case`` is a keyword (every label is quoted).
@@ -18,7 +24,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,6 +59,7 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.RLock()
         self._writer: kglite.KnowledgeGraph | None = None
         self._depth = 0
+        self._after_save: list[Callable[[], None]] = []
         self._snapshot: kglite.KnowledgeGraph | None = None
         self._snapshot_stamp: tuple[int, int] | None = None
         self._stored: dict[str, set[str]] | None = None  # stored title/type per label or type
@@ -73,11 +80,23 @@ class EmbeddedStore(GraphStore):
                 self._depth -= 1
                 if self._depth == 0:
                     writer, self._writer = self._writer, None
+                    actions, self._after_save = self._after_save, []
                     self._stored = None
                     try:
                         writer.save()
                     finally:
                         writer.close()
+                    for action in actions:
+                        action()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Writes land in the file only when the writing session saves it: run
+        ``action`` then (at once outside a session, whose writes are saved)."""
+        with self._lock:
+            if self._writer is None:
+                action()
+            else:
+                self._after_save.append(action)
 
     def _open_writer(self) -> kglite.KnowledgeGraph:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +106,11 @@ class EmbeddedStore(GraphStore):
                 return kglite.open(str(self.path), durable="off")
             except kglite.WriterLeaseHeldError as error:
                 if time.monotonic() > deadline:
+                    holder = error.holder or {}
                     raise StoreBusy(
-                        f"{self.path} is being written by another process and stayed busy for "
-                        f"{self.lock_timeout:.0f} s; try again when it has finished ({error.holder})"
+                        f"{self.path} is being written by another process (pid {holder.get('pid', '?')}, "
+                        f"since {holder.get('since', '?')}) and stayed busy for {self.lock_timeout:g} s; "
+                        "try again when it has finished"
                     ) from None
                 time.sleep(0.1)
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from graph.records import NodeRecord
-from graph.store.embedded_engine import EmbeddedStore
+from graph.store.embedded_engine import EmbeddedStore, StoreBusy
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = """
@@ -55,3 +60,87 @@ def test_writes_in_one_session_are_saved_together(tmp_path: Path) -> None:
         store.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"id": "BR-2", "name": "Bolt"})])
         assert store.counts().nodes == 2  # the writer reads its own writes
     assert EmbeddedStore(path).counts().nodes == 2
+
+
+HOLDER = """
+import sys, time
+from graph.records import NodeRecord
+from graph.store.embedded_engine import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+with store.writing():
+    store.upsert_nodes([NodeRecord(("Brand",), "BR-UNSAVED", {"name": "never saved"})])
+    print("holding", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """A graph file with one saved brand, whose write lease another process holds
+    (in the middle of a writing session) until the test kills it."""
+    path = tmp_path / "graph.kgl"
+    EmbeddedStore(path).upsert_nodes([NodeRecord(("Brand",), "BR-1", {"name": "Acme"})])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "holding\n", holder.stderr.read()
+    yield path, holder
+    holder.kill()
+    holder.wait()
+
+
+def test_a_second_writer_says_who_holds_the_file_and_changes_nothing(held: tuple[Path, subprocess.Popen[str]]) -> None:
+    path, holder = held
+    second = EmbeddedStore(path, lock_timeout=0.5)
+    with pytest.raises(StoreBusy, match=rf"being written by another process \(pid {holder.pid}, since .*0\.5 s"):
+        second.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
+    assert EmbeddedStore(path).counts().labels == {"Brand": 1}
+
+
+def test_a_lease_left_by_a_killed_writer_is_taken_at_once(held: tuple[Path, subprocess.Popen[str]]) -> None:
+    path, holder = held
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    started = time.monotonic()
+    EmbeddedStore(path, lock_timeout=5).upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
+    assert time.monotonic() - started < 5
+    keys = {row["key"] for row in EmbeddedStore(path).read("MATCH (b:Brand) RETURN b._kg_key AS key")}
+    assert keys == {"BR-1", "BR-2"}  # the killed session's write never landed
+
+
+def test_a_copy_left_half_saved_by_a_killed_writer_is_cleared(tmp_path: Path) -> None:
+    path = tmp_path / "graph.kgl"
+    store = EmbeddedStore(path)
+    store.upsert_nodes([NodeRecord(("Brand",), "BR-1", {"name": "Acme"})])
+    litter = tmp_path / "graph.kgl.tmp.4242.0"
+    litter.write_bytes(b"\0" * 4096)  # what KGLite was writing when its process was killed
+    store.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
+    assert not litter.exists()
+    assert EmbeddedStore(path).counts().labels == {"Brand": 2}
+
+
+BATCHES = """
+import sys
+from graph.records import NodeRecord
+from graph.store.embedded_engine import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+for batch in range(30):
+    with store.writing():
+        for i in range(50):
+            store.upsert_nodes([NodeRecord(("Person",), f"P-{batch}-{i}", {"name": f"P {batch} {i}"})])
+"""
+
+
+def test_a_reader_sees_only_whole_writing_sessions(tmp_path: Path) -> None:
+    """Each session of the writer adds 50 people; a reader in another process never
+    sees a part of one, nor fewer people than before."""
+    path = tmp_path / "graph.kgl"
+    EmbeddedStore(path).upsert_nodes([NodeRecord(("Brand",), "BR-1", {"name": "Acme"})])
+    writer = subprocess.Popen([sys.executable, "-c", BATCHES, str(path)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    reader, seen = EmbeddedStore(path), []
+    while writer.poll() is None:
+        seen.append(reader.counts().labels.get("Person", 0))
+    assert writer.wait() == 0, writer.stderr.read()
+    seen.append(reader.counts().labels["Person"])
+    assert all(count % 50 == 0 for count in seen), sorted(set(seen))
+    assert seen == sorted(seen) and seen[-1] == 1500 and len(set(seen)) > 2
