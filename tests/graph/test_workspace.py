@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,19 @@ def test_records_round_trip_with_their_types(workspace: Workspace) -> None:
 def test_reading_an_absent_workspace_creates_nothing(tmp_path: Path) -> None:
     absent = Workspace(tmp_path / "nowhere" / "w.sqlite")
     assert absent.records("ingest_runs") == [] and not absent.path.exists()
+
+
+def test_a_workspace_an_earlier_version_made_gains_the_new_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as old:  # ingest_runs before loads were recorded as they went
+        old.execute("CREATE TABLE ingest_runs (id, name, path, kind, read, loaded, rejected, created, updated, "
+                    "problem, at, by, PRIMARY KEY (id))")  # fmt: skip
+        old.execute("INSERT INTO ingest_runs (id, name) VALUES ('LOAD-1', 'a.csv')")
+    old.close()
+    workspace = Workspace(path)
+    workspace.add("ingest_runs", [{"id": "LOAD-2", "name": "b.csv", "status": "started", "committed": 0}])
+    runs = {run["id"]: run for run in workspace.records("ingest_runs")}
+    assert (runs["LOAD-1"]["status"], runs["LOAD-2"]["status"]) == (None, "started")
 
 
 def test_where_the_workspace_lives(tmp_path: Path) -> None:
