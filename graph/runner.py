@@ -4,9 +4,15 @@ Every run, saved or typed, goes through :func:`run_saved` or :func:`run_adhoc`: 
 parameters are converted from their declared types (a bad one is named), entity ids are
 checked to exist, the query runs read-only with a timeout and a row cap that say when
 they cut, and one line is appended to the audit log (``KG_AUDIT_LOG``,
-``data/audit.jsonl`` by default): who, when, which query (name or text hash), the
-parameters, duration and row count. On Neo4j the same facts travel as transaction
-metadata, so they reach the server's query log.
+``data/audit.jsonl`` by default): who, when, which query (its name, or ``ad-hoc``), the
+Cypher text as run and its parameters, duration, row count and any error or refusal.
+``python -m graph cypher`` writes the same line through :func:`audited_query`.
+On Neo4j the same facts travel as transaction metadata, so they reach the server's query
+log.
+
+The text and parameters are kept whole: an audit that omits what was looked up cannot
+answer who searched for whom. They are the analyst's own values; the one secret the tool
+holds, the Neo4j password, is masked (``***``) should it appear in them.
 """
 
 from __future__ import annotations
@@ -24,10 +30,19 @@ import pandas as pd
 
 from graph.attribution import current_user, utc_now
 from graph.library import LibraryError, SavedQuery
-from graph.store import GraphStore
+from graph.store import GraphStore, Settings
+from graph.store.factory import MASK
 from graph.values import to_json_value
 
-__all__ = ["QueryRun", "audit_log_path", "run_adhoc", "run_saved", "DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT"]
+__all__ = [
+    "QueryRun",
+    "audit_log_path",
+    "audited_query",
+    "run_adhoc",
+    "run_saved",
+    "DEFAULT_ROW_LIMIT",
+    "DEFAULT_TIMEOUT",
+]
 
 DEFAULT_ROW_LIMIT = 5000
 DEFAULT_TIMEOUT = 60.0
@@ -52,9 +67,17 @@ def audit_log_path() -> Path:
 def _audit(entry: dict[str, Any]) -> None:
     path = audit_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(to_json_value(entry), ensure_ascii=False, sort_keys=True) + "\n"
+    line = _masked(json.dumps(to_json_value(entry), ensure_ascii=False, sort_keys=True)) + "\n"
     with open(path, "a", encoding="utf-8") as handle:  # append-only: one write per run
         handle.write(line)
+
+
+def _masked(line: str) -> str:
+    """The audit line without the Neo4j password, as typed or as JSON escapes it."""
+    password = Settings.from_env().neo4j_password
+    for form in (password, json.dumps(password, ensure_ascii=False)[1:-1]) if password else ():
+        line = line.replace(form, MASK)
+    return line
 
 
 def _graph_keys(value: Any, keys: set[str]) -> None:
@@ -71,7 +94,7 @@ def _graph_keys(value: Any, keys: set[str]) -> None:
             _graph_keys(item, keys)
 
 
-def _run(
+def audited_query(
     store: GraphStore,
     name: str,
     cypher: str,
@@ -79,7 +102,9 @@ def _run(
     *,
     timeout: float | None,
     row_limit: int | None,
-) -> QueryRun:
+) -> pd.DataFrame:
+    """Run an analyst's query (:meth:`GraphStore.query`) and append its audit line,
+    refused and failed runs included."""
     digest = hashlib.sha256(cypher.encode("utf-8")).hexdigest()[:16]
     metadata = {"app": "ipcrime-graph", "query": name, "query_hash": digest, "user": current_user()}
     started = time.perf_counter()
@@ -98,6 +123,7 @@ def _run(
                 "user": metadata["user"],
                 "query": name,
                 "query_hash": digest,
+                "cypher": cypher,
                 "params": params,
                 "seconds": round(seconds, 4),
                 "rows": len(frame),
@@ -105,6 +131,20 @@ def _run(
                 "error": error,
             }
         )
+    frame.attrs["seconds"] = seconds
+    return frame
+
+
+def _run(
+    store: GraphStore,
+    name: str,
+    cypher: str,
+    params: dict[str, Any],
+    *,
+    timeout: float | None,
+    row_limit: int | None,
+) -> QueryRun:
+    frame = audited_query(store, name, cypher, params, timeout=timeout, row_limit=row_limit)
     keys: set[str] = set()
     for column in frame.columns:
         for value in frame[column]:
@@ -116,7 +156,7 @@ def _run(
         frame=frame,
         graph=store.subgraph(sorted(keys)) if keys else None,
         truncated=truncated,
-        seconds=seconds,
+        seconds=frame.attrs["seconds"],
         name=name,
         notes=notes,
     )

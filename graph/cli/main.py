@@ -25,7 +25,7 @@ from graph.cli.analysis import add_commands
 from graph.cli.errors import reported
 from graph.cli.params import parse_params
 from graph.library import LibraryError, load_library, save_query
-from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, run_saved
+from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, audited_query, run_saved
 from graph.store import GraphStore, open_store, open_workspace
 from graph.views.tables import FORMATS, format_frame
 from graph.workspace import LEGACY_RECORD_LABELS, migrate_legacy_records
@@ -34,7 +34,8 @@ __all__ = ["main"]
 
 
 def _cypher(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    frame = store.query(args.query, parse_params(args.param), timeout=args.timeout, row_limit=args.limit)
+    params = parse_params(args.param)
+    frame = audited_query(store, "ad-hoc", args.query, params, timeout=args.timeout, row_limit=args.limit)
     if frame.attrs.get("truncated"):
         print(f"note: only the first {args.limit} rows are shown (--limit)", file=sys.stderr)
     for note in frame.attrs.get("notes", []):

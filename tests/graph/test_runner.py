@@ -164,3 +164,24 @@ def test_row_cap_says_it_cut(embedded_store: EmbeddedStore) -> None:
     loaded(embedded_store)
     run = run_adhoc(embedded_store, "MATCH (n) RETURN n._kg_key AS k ORDER BY k", row_limit=5)
     assert len(run.frame) == 5 and run.truncated and "row cap" in run.notes[0]
+
+
+def test_the_app_s_runs_are_audited_with_their_text_and_never_the_password(
+    embedded_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = 's3cret"Passw0rd'  # a quote: JSON writes it escaped
+    monkeypatch.setenv("NEO4J_PASSWORD", secret)
+    typed = "MATCH (n) WHERE n.name = $name RETURN count(n) AS n"
+    run_adhoc(embedded_store, typed, {"name": f"a {secret}"})
+    run_saved(embedded_store, load_library()["repeat_offenders"], {"min_cases": "2"})
+    with pytest.raises(Exception):  # noqa: B017 - refused by the guard or by the store
+        run_adhoc(embedded_store, "CREATE (n:Supplier {id: 'X'})")
+    text = (tmp_path / "audit.jsonl").read_text()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["cypher"] for line in lines] == [
+        typed,
+        load_library()["repeat_offenders"].cypher,
+        "CREATE (n:Supplier {id: 'X'})",
+    ]
+    assert lines[0]["params"] == {"name": "a ***"} and lines[2]["error"]
+    assert "s3cret" not in text

@@ -76,6 +76,21 @@ def test_errors_are_one_clear_line(store: GraphStore, store_env: dict[str, str],
     assert badtype.returncode == 2 and "parameter n" in badtype.stderr
 
 
+def test_every_cypher_run_is_audited_with_its_text(
+    store: GraphStore, store_env: dict[str, str], tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
+    env = {**store_env, "KG_AUDIT_LOG": str(tmp_path / "cli-audit.jsonl")}
+    read = cli(env, "graph", "cypher", "RETURN $n AS n", "--param", "n:int=7")
+    refused = cli(env, "graph", "cypher", "CREATE (n:Supplier {id: 'X'})")
+    assert (read.returncode, refused.returncode) == (0, 2)
+    lines = [json.loads(line) for line in (tmp_path / "cli-audit.jsonl").read_text().splitlines()]
+    assert [(line["query"], line["cypher"], line["params"], bool(line["error"])) for line in lines] == [
+        ("ad-hoc", "RETURN $n AS n", {"n": 7}, False),
+        ("ad-hoc", "CREATE (n:Supplier {id: 'X'})", {}, True),
+    ]
+    assert all(line["user"] and line["at"] for line in lines)
+
+
 def test_credentials_never_reach_the_output(
     neo4j_store: GraphStore, neo4j_settings, tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
