@@ -62,6 +62,7 @@ bench: venv neo4j-jars chromium
 	$(PY) bench/ingest.py
 	$(PY) bench/communities.py
 	$(PY) bench/render.py
+	$(PY) bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache
