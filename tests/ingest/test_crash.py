@@ -137,3 +137,20 @@ def test_a_killed_load_leaves_whole_files_or_a_record_and_loading_again_complete
     assert distinct == counts.nodes
     statuses = Counter(run["status"] for run in workspace.records("ingest_runs"))
     assert statuses["finished"] >= len(expected) and not statuses["started"]
+
+
+def test_a_mapped_load_records_each_file_finished_with_what_it_committed(
+    store: GraphStore, store_env: dict[str, str], workspace: Workspace, cli: Callable[..., Ran], tmp_path: Path
+) -> None:
+    examples = ROOT / "ingest" / "examples"
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "seizures.csv").write_bytes((examples / "customs_seizures.csv").read_bytes())
+    (folder / "loop.csv").symlink_to(folder / "loop.csv")  # never written: recorded with its problem
+    done = cli(store_env, "ingest", str(folder), "--mapping", str(examples / "customs_seizures.yaml"))
+    assert done.returncode == 0, done.stderr
+    runs = {run["name"]: run for run in workspace.records("ingest_runs")}
+    assert {name: run["status"] for name, run in runs.items()} == {"seizures.csv": "finished", "loop.csv": "finished"}
+    loaded = runs["seizures.csv"]
+    assert loaded["problem"] == "" and loaded["committed"] == loaded["created"] + loaded["updated"] > 0
+    assert runs["loop.csv"]["problem"] and runs["loop.csv"]["committed"] == 0
