@@ -15,7 +15,8 @@ as an ISO string: write ``date($since)``), ``list`` (of strings; ``list[int]`` f
 numbers), ``entity`` (an id, optionally of one ``label``, checked to exist), and
 ``label`` / ``reltype``: a label or relationship type taken from the model's whitelist
 and written into the query where ``{{name}}`` stands, backtick-quoted. Nothing else from
-input ever reaches the query text.
+input ever reaches the query text. Numbers may declare ``min`` and ``max`` (a row count
+such as ``max_rows: {type: int, min: 1}``).
 
 Shipped queries live in ``queries/``; an analyst's own go to a user folder
 (``KG_USER_QUERIES``, ``data/user_queries`` by default) and may not take a shipped name.
@@ -69,20 +70,34 @@ class Parameter:
     required: bool = True
     help: str = ""
     label: str | None = None  # for ``entity``: the label the id must have
+    minimum: float | None = None  # for numbers: the smallest value allowed
+    maximum: float | None = None
 
     def convert(self, value: Any, model: Model) -> Any:
         """The value as the query expects it, or a :class:`LibraryError` naming the parameter."""
         try:
-            return _CONVERTERS[self.type](value, self, model)
+            converted = _CONVERTERS[self.type](value, self, model)
         except LibraryError:
             raise
         except (TypeError, ValueError) as error:
             raise LibraryError(f"parameter {self.name!r}: {str(value)[:60]!r} is not a {self.type} ({error})") from None
+        for number in converted if self.type == "list[int]" else [converted]:
+            self._check_range(number)
+        return converted
+
+    def _check_range(self, number: Any) -> None:
+        if self.minimum is not None and number < self.minimum:
+            raise LibraryError(f"parameter {self.name!r}: {number} is less than its minimum {self.minimum}")
+        if self.maximum is not None and number > self.maximum:
+            raise LibraryError(f"parameter {self.name!r}: {number} is more than its maximum {self.maximum}")
 
     def describe(self) -> str:
         kind = f"{self.type} of {self.label}" if self.label else self.type
         extra = "required" if self.required and self.default is None else f"default {self.default!r}"
-        return f"{self.name} ({kind}, {extra})"
+        bounds = [
+            f"{word} {bound}" for word, bound in (("min", self.minimum), ("max", self.maximum)) if bound is not None
+        ]
+        return f"{self.name} ({', '.join([kind, extra, *bounds])})"
 
 
 def _scalar(type_name: str) -> Callable[[Any, Parameter, Model], Any]:
@@ -205,6 +220,10 @@ def _parameter(name: str, spec: Any, path: str) -> Parameter:
     kind = str(spec.get("type", "string"))
     if kind not in PARAM_TYPES:
         raise LibraryError(f"{path}: parameter {name!r} has unknown type {kind!r}; use one of {PARAM_TYPES}")
+    bounds = {key: spec.get(key) for key in ("min", "max")}
+    for key, bound in bounds.items():
+        if bound is not None and (kind not in ("int", "float", "list[int]") or not isinstance(bound, (int, float))):
+            raise LibraryError(f"{path}: parameter {name!r}: {key} is for int and float parameters, and a number")
     return Parameter(
         name=name,
         type=kind,
@@ -212,6 +231,8 @@ def _parameter(name: str, spec: Any, path: str) -> Parameter:
         required=bool(spec.get("required", True)),
         help=str(spec.get("help", "")),
         label=spec.get("label"),
+        minimum=bounds["min"],
+        maximum=bounds["max"],
     )
 
 

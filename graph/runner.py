@@ -46,6 +46,8 @@ __all__ = [
 
 DEFAULT_ROW_LIMIT = 5000
 DEFAULT_TIMEOUT = 60.0
+#: The integers both stores hold (signed 64-bit).
+INT_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass
@@ -80,6 +82,17 @@ def _masked(line: str) -> str:
     return line
 
 
+def _storable(value: Any) -> bool:
+    """Whether every integer in ``value`` (in lists and maps too) fits in 64 bits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return INT_RANGE[0] <= value <= INT_RANGE[1]
+    if isinstance(value, (list, tuple)):
+        return all(_storable(item) for item in value)
+    if isinstance(value, dict):
+        return all(_storable(item) for item in value.values())
+    return True
+
+
 def _graph_keys(value: Any, keys: set[str]) -> None:
     """Collect node keys from the node, relationship and path dicts a result holds."""
     if isinstance(value, dict):
@@ -104,7 +117,11 @@ def audited_query(
     row_limit: int | None,
 ) -> pd.DataFrame:
     """Run an analyst's query (:meth:`GraphStore.query`) and append its audit line,
-    refused and failed runs included."""
+    refused and failed runs included. An integer parameter neither store can hold is
+    named before anything runs."""
+    for parameter, value in params.items():
+        if not _storable(value):
+            raise LibraryError(f"parameter {parameter!r}: {str(value)[:60]} holds an integer beyond 64 bits")
     digest = hashlib.sha256(cypher.encode("utf-8")).hexdigest()[:16]
     metadata = {"app": "ipcrime-graph", "query": name, "query_hash": digest, "user": current_user()}
     started = time.perf_counter()

@@ -2,7 +2,7 @@
 // description: The communities of the last stored run (python -m graph communities), ranked by the cases and seized value inside them.
 // tags: [communities, cases, seizures]
 // params:
-//   max_rows: {type: int, default: 50, help: At most this many communities}
+//   max_rows: {type: int, default: 50, min: 1, help: At most this many communities}
 MATCH (n)
 WHERE n.community IS NOT NULL
 WITH n.community AS community, count(n) AS size,

@@ -3,7 +3,7 @@
 // tags: [explore]
 // params:
 //   entity: {type: entity, help: The entity's id (as loaded)}
-//   max_rows: {type: int, default: 500, help: At most this many neighbours}
+//   max_rows: {type: int, default: 500, min: 1, help: At most this many neighbours}
 MATCH (e {_kg_key: $entity})-[*1..2]-(n)
 WHERE n <> e AND NOT n:Judgement AND NOT n:AnalysisRun
 WITH DISTINCT n, e

@@ -23,7 +23,7 @@ import pandas as pd
 
 from graph.cli.analysis import add_commands
 from graph.cli.errors import reported
-from graph.cli.params import parse_params
+from graph.cli.params import parse_params, row_limit, seconds
 from graph.library import LibraryError, load_library, save_query
 from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, audited_query, run_saved
 from graph.store import GraphStore, open_store, open_workspace
@@ -109,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME[:TYPE]=VALUE",
         help="a parameter; TYPE is string (default), int, float, boolean, date, datetime, list, json",
     )
-    cypher.add_argument("--timeout", type=float, default=60.0, help="seconds before the query is stopped")
-    cypher.add_argument("--limit", type=int, default=None, help="show at most this many rows")
+    cypher.add_argument("--timeout", type=seconds, default=60.0, help="seconds before the query is stopped")
+    cypher.add_argument("--limit", type=row_limit, default=None, help="show at most this many rows")
     cypher.set_defaults(run=_cypher)
     counts = commands.add_parser("counts", help="nodes per label and relationships per type")
     counts.set_defaults(run=_counts)
@@ -119,8 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     saved = commands.add_parser("query", help="run a saved query, or save one (--save)")
     saved.add_argument("name", nargs="?", help="the saved query's name")
     saved.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
-    saved.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds before the query is stopped")
-    saved.add_argument("--limit", type=int, default=DEFAULT_ROW_LIMIT, help="row cap (default %(default)s)")
+    saved.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds before the query is stopped")
+    saved.add_argument("--limit", type=row_limit, default=DEFAULT_ROW_LIMIT, help="row cap (default %(default)s)")
     saved.add_argument("--save", metavar="NAME", help="save --cypher into your query folder under NAME")
     saved.add_argument("--cypher", help="with --save: the query text")
     saved.add_argument("--title", default="", help="with --save: a title")

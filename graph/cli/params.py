@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -10,7 +12,11 @@ from typing import Any
 from graph.model import check_identifier
 from graph.scalars import SCALAR_TYPES, parse, parse_list
 
-__all__ = ["ParameterError", "PARAMETER_TYPES", "convert", "parse_params"]
+__all__ = ["ParameterError", "PARAMETER_TYPES", "convert", "parse_params", "row_limit", "seconds"]
+
+#: The bounds a run may ask for: rows kept in memory, and a day at most.
+MAX_ROW_LIMIT = 10_000_000
+MAX_SECONDS = 86_400.0
 
 
 class ParameterError(ValueError):
@@ -56,3 +62,26 @@ def parse_params(items: Iterable[str]) -> dict[str, Any]:
             raise ParameterError(f"parameter {name} is given twice")
         params[name] = convert(name, type_name or "string", text)
     return params
+
+
+def row_limit(text: str) -> int:
+    """``--limit``: a whole number of rows from 1 (0 or less would show nothing, or
+    nothing would be capped) to :data:`MAX_ROW_LIMIT`."""
+    try:
+        rows = int(text)
+    except ValueError:
+        rows = 0
+    if not 1 <= rows <= MAX_ROW_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of rows from 1 to {MAX_ROW_LIMIT:,}")
+    return rows
+
+
+def seconds(text: str) -> float:
+    """``--timeout``: seconds above 0 (Neo4j reads 0 as "no timeout") up to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_SECONDS:  # NaN fails every comparison
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds above 0 and up to {MAX_SECONDS:g}")
+    return value

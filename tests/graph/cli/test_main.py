@@ -141,3 +141,40 @@ def test_json_output_is_strict_json_for_every_value_type(
     assert row["nested"] == [1, [2, {"k": ["NaN"]}]]
     assert row["node"]["key"] == row["rel"]["start"] == row["path"]["nodes"][0]["key"]
     assert row["dur"] and row["geo"]
+
+
+@pytest.mark.parametrize(
+    ("bound", "value"),
+    [
+        ("--limit", "-1"),
+        ("--limit", "0"),
+        ("--limit", "99999999999999999999"),
+        ("--timeout", "0"),
+        ("--timeout", "-1"),
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--timeout", "1e300"),
+    ],
+)
+@pytest.mark.parametrize("command", [["cypher", "RETURN 1 AS one"], ["query", "repeat_offenders"]])
+def test_bounds_that_would_fail_or_switch_off_are_named(
+    command: list[str], bound: str, value: str, cli: Callable[..., Ran]
+) -> None:
+    done = cli({}, "graph", *command, bound, value)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"error: argument {bound}: {value!r} is not a number of" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cypher", "RETURN $n AS n", "--param", "n:int=99999999999999999999"], "parameter 'n': 9999"),
+        (["cypher", "RETURN $n AS n", "--param", 'n:json={"a": [-99999999999999999999]}'], "parameter 'n': {'a'"),
+        (["query", "brands_most_infringed", "--param", "max_rows=-1"], "'max_rows': -1 is less than its minimum 1"),
+        (["query", "brands_most_infringed", "--param", "max_rows=99999999999999999999"], "parameter 'max_rows'"),
+    ],
+)
+def test_integers_no_store_holds_are_named(args: list[str], message: str, cli: Callable[..., Ran]) -> None:
+    done = cli({}, "graph", *args)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("error: ") and message in done.stderr
