@@ -63,6 +63,7 @@ bench: venv neo4j-jars chromium
 	$(PY) bench/communities.py
 	$(PY) bench/render.py
 	$(PY) bench/concurrency.py
+	$(PY) bench/app_sessions.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache
