@@ -4,6 +4,7 @@ display property it was declared with; known errors are one line, never a traceb
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import time
@@ -98,15 +99,26 @@ def test_a_uri_the_driver_cannot_use_is_named(uri: str, shown: str, cli: Callabl
 
 
 def test_a_password_inside_the_uri_works_and_is_never_shown(
-    neo4j_settings: Settings, tmp_path: Path, cli: Callable[..., Ran]
+    neo4j_store: GraphStore,
+    neo4j_settings: Settings,
+    tmp_path: Path,
+    cli: Callable[..., Ran],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Not in the output, the driver's own debug log, the audit log or a rejects file."""
+    caplog.set_level(logging.DEBUG, logger="neo4j")
     password = quote(neo4j_settings.neo4j_password, safe="")
     uri = neo4j_settings.neo4j_uri.replace("://", f"://{neo4j_settings.neo4j_username}:{password}@", 1)
     env = {"NEO4J_URI": uri, "NEO4J_DATABASE": neo4j_settings.neo4j_database}
+    (tmp_path / "nodes.csv").write_text(":ID,name,age:int,:LABEL\nSEC-1,Shop,3,Supplier\nSEC-2,Shop,many,Supplier\n")
+    loaded = cli(env, "ingest", str(tmp_path / "nodes.csv"), "--rejects", str(tmp_path / "rejects.csv"))
+    assert loaded.returncode == 0, loaded.stderr
     done = cli(env, "graph", "query", "repeat_offenders", "--param", "min_cases=1", "--format", "json")
     assert done.returncode == 0, done.stderr
     wrong = cli({**env, "NEO4J_URI": uri.replace(password, "Wr0ng-s3cret")}, "graph", "cypher", "RETURN 1 AS one")
     assert wrong.returncode == 1 and "credentials" in wrong.stderr
     audit = (tmp_path / "data" / "audit.jsonl").read_text()
-    for text in (done.stdout, done.stderr, wrong.stderr, audit):
+    rejects = (tmp_path / "rejects.csv").read_text()
+    assert "SEC-2" in rejects and "HELLO" in caplog.text  # the driver's log did see the login
+    for text in (loaded.stdout, loaded.stderr, done.stdout, done.stderr, wrong.stderr, audit, rejects, caplog.text):
         assert neo4j_settings.neo4j_password not in text and "Wr0ng-s3cret" not in text
