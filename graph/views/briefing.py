@@ -20,6 +20,7 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend, network_html
+from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 
 __all__ = ["briefing_html", "provenance_table"]
@@ -64,7 +65,8 @@ def _text(value: object) -> str:
 
 
 def _table(title: str, frame: pd.DataFrame) -> str:
-    return f"<h2>{_text(title)}</h2>" + visible_frame(frame).to_html(index=False, escape=True, border=0, na_rep="")
+    cells = visible_frame(frame.map(cell_text))  # text as in tables and CSV: no "None", ISO dates
+    return f"<h2>{_text(title)}</h2>" + cells.to_html(index=False, escape=True, border=0)
 
 
 def briefing_html(

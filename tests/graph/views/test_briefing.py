@@ -130,6 +130,6 @@ def test_direction_controls_in_a_briefing_are_shown_not_obeyed() -> None:
     graph.nodes["K-2"]["properties"]["sources"] = [f"leak{RLO}vsc.xlsx:3"]
     spoofed = pd.DataFrame({f"who{RLO}": [f"shop {RLO}exe.txt"]})
     page = briefing_html(graph, load_model(), title=f"Ring {RLO}A", notes=f"see {RLO}B", tables={"Seen": spoofed})
-    assert RLO not in page
+    assert RLO not in page and "<td>None</td>" not in page  # K-2 was never seen: blank, not "None"
     for shown in ("Ring [U+202E]A", "see [U+202E]B", "who[U+202E]", "shop [U+202E]exe.txt", "leak[U+202E]vsc.xlsx:3"):
         assert shown in page
