@@ -28,6 +28,7 @@ from graph.analysis.paths import find_paths, paths_table
 from graph.analysis.projection import Scope, project
 from graph.analysis.shells import shell_scores
 from graph.analysis.summaries import summarise
+from graph.cli.params import hops, row_limit
 from graph.store import GraphStore, open_workspace
 
 __all__ = ["add_commands"]
@@ -158,7 +159,7 @@ def _add_scope(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", help="only what was seen on or after this date (last_seen)")
     parser.add_argument("--until", help="only what was seen on or before this date (first_seen)")
     parser.add_argument("--around", action="append", default=[], metavar="ID", help="only the neighbourhood of ID")
-    parser.add_argument("--hops", type=int, default=2, help="neighbourhood radius for --around (default 2)")
+    parser.add_argument("--hops", type=hops, default=2, help="neighbourhood radius for --around (default 2)")
     parser.add_argument("--weight", action="append", default=[], metavar="TYPE=W", help="override a type's weight")
     parser.add_argument("--unweighted", action="store_true", help="every relationship weighs 1")
 
@@ -175,7 +176,7 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     communities.set_defaults(run=_communities)
 
     players = commands.add_parser("keyplayers", help="rank entities by degree, PageRank and betweenness")
-    players.add_argument("--limit", type=int, default=25)
+    players.add_argument("--limit", type=row_limit, default=25)
     players.add_argument("--seed", type=int, default=42)
     _add_scope(players)
     players.set_defaults(run=_keyplayers)
@@ -185,22 +186,22 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     path.add_argument("end", metavar="ID")
     path.add_argument("--max-hops", type=int, default=6)
     path.add_argument("--max-degree", type=int, default=None, help="do not walk through nodes with more neighbours")
-    path.add_argument("--limit", type=int, default=10)
+    path.add_argument("--limit", type=row_limit, default=10)
     path.set_defaults(run=_path)
 
     links = commands.add_parser("links", help="entities sharing identifiers without a direct link")
-    links.add_argument("--limit", type=int, default=100)
+    links.add_argument("--limit", type=row_limit, default=100)
     _add_scope(links)
     links.set_defaults(run=_links)
 
     shells = commands.add_parser("shells", help="shell-company indicators with reasons")
-    shells.add_argument("--limit", type=int, default=100)
+    shells.add_argument("--limit", type=row_limit, default=100)
     shells.add_argument("--as-of", help="the date 'recent incorporation' counts back from (default: today)")
     shells.set_defaults(run=_shells)
     export = commands.add_parser("export", help="a self-contained HTML briefing of a neighbourhood (and a PNG)")
     export.add_argument("--center", action="append", required=True, metavar="ID", help="the entity to centre on")
     export.add_argument("--hops", type=int, default=1, choices=(1, 2, 3))
-    export.add_argument("--limit", type=int, default=500, help="at most this many nodes in the view")
+    export.add_argument("--limit", type=row_limit, default=500, help="at most this many nodes in the view")
     export.add_argument("--out", required=True, help="the HTML file to write")
     export.add_argument("--png", help="also write a PNG of the graph (headless Chromium)")
     export.add_argument("--title", default="")

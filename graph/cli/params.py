@@ -12,11 +12,12 @@ from typing import Any
 from graph.model import check_identifier
 from graph.scalars import SCALAR_TYPES, parse, parse_list
 
-__all__ = ["ParameterError", "PARAMETER_TYPES", "convert", "parse_params", "row_limit", "seconds"]
+__all__ = ["ParameterError", "PARAMETER_TYPES", "convert", "hops", "parse_params", "row_limit", "seconds"]
 
 #: The bounds a run may ask for: rows kept in memory, and a day at most.
 MAX_ROW_LIMIT = 10_000_000
 MAX_SECONDS = 86_400.0
+MAX_HOPS = 10
 
 
 class ParameterError(ValueError):
@@ -74,6 +75,18 @@ def row_limit(text: str) -> int:
     if not 1 <= rows <= MAX_ROW_LIMIT:
         raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of rows from 1 to {MAX_ROW_LIMIT:,}")
     return rows
+
+
+def hops(text: str) -> int:
+    """``--hops``: a neighbourhood radius from 1 to :data:`MAX_HOPS` (0 or less would
+    be an empty view, a large one the whole graph)."""
+    try:
+        radius = int(text)
+    except ValueError:
+        radius = 0
+    if not 1 <= radius <= MAX_HOPS:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of hops from 1 to {MAX_HOPS}")
+    return radius
 
 
 def seconds(text: str) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
 from graph.records import NodeRecord
 from graph.store import GraphStore
 from ingest.demo import generate, load
@@ -38,3 +40,22 @@ def test_commands_on_the_configured_store(
     assert json.loads(summary.stdout)[0]["community"] == 0
     bad = cli(store_env, "graph", "communities", "--labels", "Nonsense")
     assert bad.returncode == 2 and "Nonsense" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "bound", "value"),
+    [
+        (["keyplayers"], "--limit", "-1"),
+        (["links"], "--limit", "0"),
+        (["shells"], "--limit", "1e9"),
+        (["path", "A", "B"], "--limit", "-5"),
+        (["communities", "--around", "A"], "--hops", "-1"),
+        (["communities", "--around", "A"], "--hops", "999"),
+    ],
+)
+def test_analysis_bounds_that_would_show_nothing_or_everything_are_named(
+    command: list[str], bound: str, value: str, cli: Callable[..., Ran]
+) -> None:
+    done = cli({}, "graph", *command, bound, value)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"error: argument {bound}: {value!r} is not a number of" in done.stderr
