@@ -6,6 +6,7 @@ the graph exactly, without duplicates."""
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -76,7 +77,13 @@ def _rows_per_file(store: GraphStore) -> Counter[str]:
 
 
 def _kill_at(moment: Moment, env: dict[str, str], demo: Path, workspace: Workspace) -> None:
-    """Start ``python -m ingest`` and kill -9 it as soon as the moment comes."""
+    """Start ``python -m ingest`` and kill -9 it as soon as the moment comes: it is
+    stopped while its records are read, so it dies in the state they show."""
+    workspace.add("ingest_runs", [])
+    # kept open, so the load closing its connection never checkpoints the log away under
+    # a lock that it would hold while stopped
+    keeper = sqlite3.connect(workspace.path)
+    keeper.execute("SELECT count(*) FROM ingest_runs").fetchall()
     process = subprocess.Popen(
         [sys.executable, "-m", "ingest", str(demo), "--rejects", str(workspace.path.parent / "rejects.csv")],
         cwd=ROOT,
@@ -85,9 +92,14 @@ def _kill_at(moment: Moment, env: dict[str, str], demo: Path, workspace: Workspa
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline and not moment(workspace.records("ingest_runs")):
+    while process.poll() is None and time.monotonic() < deadline:
+        process.send_signal(signal.SIGSTOP)
+        if moment(workspace.records("ingest_runs")):
+            break
+        process.send_signal(signal.SIGCONT)
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
+    keeper.close()
     _, stderr = process.communicate()
     assert process.returncode == -signal.SIGKILL, f"the load ended before the kill point: {stderr.decode()}"
 
