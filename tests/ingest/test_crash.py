@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.records import Counts
 from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
@@ -57,7 +58,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def complete(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Counter[str], object]:
+def complete(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Counter[str], Counts]:
     """What an uninterrupted load leaves: the rows of each file in the graph, and the counts."""
     store = EmbeddedStore(tmp_path_factory.mktemp("reference") / "graph.kgl")
     load_paths(store, [demo])
@@ -128,7 +129,7 @@ def test_a_killed_load_leaves_whole_files_or_a_record_and_loading_again_complete
     store: GraphStore,
     store_env: dict[str, str],
     demo: Path,
-    complete: tuple[Counter[str], object],
+    complete: tuple[Counter[str], Counts],
     workspace: Workspace,
     cli: Callable[..., Ran],
 ) -> None:
