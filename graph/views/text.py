@@ -1,4 +1,4 @@
-"""Text from the data as people should read it.
+r"""Text from the data as people should read it.
 
 A counterfeiter can name a storefront ``shop\u202etxt.exe``: the right-to-left override
 makes it display as ``shopexe.txt``. Direction controls (LRM/RLM, embeddings, overrides,
