@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
@@ -26,10 +27,12 @@ PWN = "<img src=x onerror=window.__pwned=1>"
 #: A key with ``href`` in it: pyvis switches tooltips to HTML when a title contains the word.
 HOSTILE_HUB = f"EVIL-HUB-href-{PWN}"
 HUB_SPOKES = 30
-#: Where each node of a vis-network view is, in the frame's coordinates, once fitted.
+#: Where each node of a vis-network view is, in the frame's coordinates once fitted, and its title.
 _NODE_SPOTS = """() => { network.fit({animation: false}); const r = network.body.container.getBoundingClientRect();
-  return network.body.data.nodes.getIds().map(id => {
-    const p = network.canvasToDOM(network.getPositions([id])[id]); return [r.left + p.x, r.top + p.y]; }); }"""
+  return network.body.data.nodes.get().map(n => {
+    const p = network.canvasToDOM(network.getPositions([n.id])[n.id]);
+    return [r.left + p.x, r.top + p.y, n.title]; }); }"""
+#: The text of the tooltip on show (vis-network's, or pyvis's HTML popup).
 _TOOLTIP = """() => Array.from(document.querySelectorAll('.vis-tooltip, div.popup'))
   .filter(e => e.style.visibility !== 'hidden' && e.style.display !== 'none').map(e => e.innerText).join('\\n')"""
 
@@ -63,12 +66,16 @@ def add_hostile_hub(store: GraphStore) -> None:
 
 def hover_every_node(tab: Any, frame: Any) -> list[str]:
     """Hover each node of the view drawn in ``frame`` (a frame of ``tab``), fitted to its
-    canvas; the tooltip text shown at each."""
+    canvas; the tooltip text shown at each (once it reads as the node's title, or after
+    a few seconds: a node under another, or a tooltip shown as HTML, never does)."""
     box = frame.frame_element().bounding_box()
     shown = []
-    for x, y in frame.evaluate(_NODE_SPOTS):
+    for x, y, title in frame.evaluate(_NODE_SPOTS):
         tab.mouse.move(box["x"] + x, box["y"] + y)
-        tab.wait_for_timeout(200)  # the view's tooltip delay is 150 ms
+        try:
+            frame.wait_for_function(f"title => ({_TOOLTIP})() === title", arg=title, timeout=3000)
+        except PlaywrightTimeout:
+            pass
         shown.append(frame.evaluate(_TOOLTIP))
     return shown
 
