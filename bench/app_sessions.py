@@ -155,7 +155,12 @@ async def session(browser, url: str, cases: list[str], offset: int, until: float
     await context.route("**/*", route)
     page = await context.new_page()
     page.on("pageerror", lambda error: run.errors.append(f"page error: {error}"))
-    await page.goto(f"{url}/explore")
+    try:
+        await page.goto(f"{url}/explore", timeout=VIEW_TIMEOUT * 1000)
+    except Exception as error:  # the app did not answer in time: an error, not the end of the bench
+        run.errors.append(f"opening Explore: {type(error).__name__}: {str(error).splitlines()[0]}")
+        await context.close()
+        return
     box = page.get_by_label("Search an entity")
     step = 0
     while time.monotonic() < until:
