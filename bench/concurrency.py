@@ -15,6 +15,11 @@ checks what the issue promises:
   separate file with nobody reading, and the workspace records every file finished.
 
 Exit status 1 if any of that fails.
+
+Measured at the defaults on a shared 2-core machine (2026-11-29): 245 reads during a
+574 s load of 32 files (20,048 -> 42,780 nodes): none failed, 225 saw the graph before
+the load and 20 after it, none part of it; counts equal the reference; read latency
+under the load / idle = 2.25 (median; the readers and the load share the two cores).
 """
 
 from __future__ import annotations
