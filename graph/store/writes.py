@@ -33,7 +33,6 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[tuple[list[d
             yield window[start : start + size], {"first": first, "last": last}
 
 
-
 class Writes(Lookups):
     """Upserts (MERGE on the key, provenance widened) and derived node values."""
 
