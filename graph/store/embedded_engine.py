@@ -20,6 +20,7 @@ none (left out of what we hand back), ``Case`` is a keyword (every label is quot
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -39,6 +40,8 @@ from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.store.statements import NODE_SET
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
+
+_log = logging.getLogger(__name__)
 
 kglite.set_query_warning_policy("silent")  # its warnings reach the analyst as notes instead
 _PLANNED = re.compile(r"^\s*(?:EXPLAIN|PROFILE)\b", re.IGNORECASE)  # KGLite takes one EXPLAIN per query
@@ -99,19 +102,25 @@ class EmbeddedStore(GraphStore):
                 self._after_save.append(action)
 
     def _open_writer(self) -> kglite.KnowledgeGraph:
+        """Take the write lease, waiting up to ``lock_timeout`` for another writer (said
+        once, so a waiting command does not look hung)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.lock_timeout
+        waited = False
         while True:
             try:
                 return kglite.open(str(self.path), durable="off")
             except kglite.WriterLeaseHeldError as error:
+                holder = error.holder or {}
+                who = f"another process (pid {holder.get('pid', '?')}, since {holder.get('since', '?')})"
                 if time.monotonic() > deadline:
-                    holder = error.holder or {}
                     raise StoreBusy(
-                        f"{self.path} is being written by another process (pid {holder.get('pid', '?')}, "
-                        f"since {holder.get('since', '?')}) and stayed busy for {self.lock_timeout:g} s; "
+                        f"{self.path} is being written by {who} and stayed busy for {self.lock_timeout:g} s; "
                         "try again when it has finished"
                     ) from None
+                if not waited:
+                    _log.warning("%s is being written by %s: waiting up to %g s", self.path, who, self.lock_timeout)
+                    waited = True
                 time.sleep(0.1)
 
     def _graph(self) -> kglite.KnowledgeGraph:

@@ -89,11 +89,14 @@ def held(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     holder.wait()
 
 
-def test_a_second_writer_says_who_holds_the_file_and_changes_nothing(held: tuple[Path, subprocess.Popen[str]]) -> None:
+def test_a_second_writer_says_who_holds_the_file_and_changes_nothing(
+    held: tuple[Path, subprocess.Popen[str]], caplog: pytest.LogCaptureFixture
+) -> None:
     path, holder = held
     second = EmbeddedStore(path, lock_timeout=0.5)
     with pytest.raises(StoreBusy, match=rf"being written by another process \(pid {holder.pid}, since .*0\.5 s"):
         second.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
+    assert [record.getMessage().split(": ")[-1] for record in caplog.records] == ["waiting up to 0.5 s"]
     assert EmbeddedStore(path).counts().labels == {"Brand": 1}
 
 
