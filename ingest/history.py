@@ -43,7 +43,8 @@ class LoadJournal:
     def started(self, report: FileReport) -> None:
         """Record the file before its first write, and count what each batch commits."""
         record = self._record_id(report)
-        self.workspace.add("ingest_runs", [_row(report, record, self.at, "started", problem=UNFINISHED, committed=0)])
+        started = _row(report, record, self.at, "started", problem=UNFINISHED, loaded=0, committed=0)
+        self.workspace.add("ingest_runs", [started])
         self.store.write_observer = partial(self._count, record)
 
     def _count(self, record: str, records: int) -> None:

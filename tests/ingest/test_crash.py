@@ -21,6 +21,7 @@ from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
 from ingest.demo import generate, write_admin_csv
+from ingest.history import UNFINISHED
 from ingest.loader import load_paths
 from tests.conftest import Ran
 
@@ -115,6 +116,7 @@ def _assert_whole_files_or_recorded(store: GraphStore, workspace: Workspace, exp
     for run in runs:
         if run["status"] == "started":
             assert present[run["name"]] >= run["committed"], f"{run['name']}: the record claims more than the graph"
+            assert (run["loaded"], run["problem"]) == (0, UNFINISHED)  # what the overview shows
         if run["status"] == "finished":
             assert present[run["name"]] == expected[run["name"]], f"{run['name']} is recorded finished"
     return partial
