@@ -120,6 +120,7 @@ class Workspace:
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._prepared = self._prepared and self.path.exists()  # a file deleted since is made again
         connection = sqlite3.connect(self.path, timeout=30)
         try:
             # a commit survives the process being killed; only a power cut can lose the last ones

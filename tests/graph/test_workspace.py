@@ -99,3 +99,10 @@ def test_migrate_moves_an_earlier_versions_records_out_of_the_graph(
     assert judgement["why"] == ["same phone"] and judgement["snapshot"] == {"after": "x"}
     again = cli(store_env, "graph", "workspace", "migrate", "--format", "json")
     assert again.returncode == 0 and all(row["moved"] == 0 for row in json.loads(again.stdout))
+
+
+def test_a_workspace_deleted_while_in_use_is_made_again(workspace: Workspace) -> None:
+    workspace.add("ingest_runs", [{"id": "LOAD-1", "name": "a.csv"}])
+    workspace.path.unlink()
+    workspace.add("ingest_runs", [{"id": "LOAD-2", "name": "b.csv"}])
+    assert [run["id"] for run in workspace.records("ingest_runs")] == ["LOAD-2"]
