@@ -68,14 +68,25 @@ def fold(text: Any) -> str:
 
 
 def to_python(value: Any) -> Any:
-    """Turn driver values (``neo4j.time.Date``...) into plain Python values, recursively."""
+    """Turn driver values (``neo4j.time.Date``...) into plain Python values, recursively.
+    Durations and points come out as the maps the embedded store gives (the driver's
+    are tuples, which would read as bare lists of numbers)."""
     if isinstance(value, dict):
         return {key: to_python(item) for key, item in value.items()}
+    if type(value).__module__.startswith("neo4j"):
+        if hasattr(value, "months") and hasattr(value, "nanoseconds"):  # nanoseconds only when some, as KGLite
+            return {
+                name: getattr(value, name)
+                for name in ("months", "days", "seconds", "nanoseconds")[: 3 + bool(value.nanoseconds)]
+            }
+        if hasattr(value, "srid"):
+            names = ("latitude", "longitude", "height") if hasattr(value, "latitude") else ("x", "y", "z")
+            return {name: getattr(value, name) for name in names[: len(value)]}
+        to_native = getattr(value, "to_native", None)
+        if to_native is not None:
+            return to_native()
     if isinstance(value, (list, tuple)):
         return [to_python(item) for item in value]
-    to_native = getattr(value, "to_native", None)
-    if to_native is not None and type(value).__module__.startswith("neo4j"):
-        return to_native()
     return value
 
 

@@ -64,6 +64,7 @@ def review(query: str, relationship_count: int) -> Reviewed:
     exactly Neo4j's answer."""
     toks = tokens(query)
     reviewed = Reviewed(query)
+    scaled = any(token.kind == "symbol" and token.text in "*/" for token in toks)
     for i, token in enumerate(toks):
         before = toks[i - 1].text if i > 0 else ""
         after = toks[i + 1].text if i + 1 < len(toks) else ""
@@ -76,8 +77,8 @@ def review(query: str, relationship_count: int) -> Reviewed:
             reviewed.note(_WHOLE_MAP)
         elif token.kind == "symbol" and token.text == "/":
             reviewed.note(_DIVISION)
-        elif word == "duration" and before not in (".", ":"):
-            reviewed.note(_DURATION)
+        elif word == "duration" and before not in (".", ":") and (after == "." or scaled):
+            reviewed.note(_DURATION)  # duration.between/inDays..., or a duration times a number
         elif word == "truncate" and before == "." and i > 1 and toks[i - 2].text.lower() in _TEMPORAL_NAMESPACES:
             reviewed.note(_TRUNCATE)
     reviewed.text = _bounded_hops(query, toks, max(relationship_count, 1))

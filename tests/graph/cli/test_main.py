@@ -140,7 +140,8 @@ def test_json_output_is_strict_json_for_every_value_type(
     assert (row["d"], row["dt"]) == ("2024-01-02", "2024-01-02T03:04:05+00:00")
     assert row["nested"] == [1, [2, {"k": ["NaN"]}]]
     assert row["node"]["key"] == row["rel"]["start"] == row["path"]["nodes"][0]["key"]
-    assert row["dur"] and row["geo"]
+    assert row["dur"] == {"months": 14, "days": 3, "seconds": 14400}  # alike on both stores
+    assert row["geo"] == {"latitude": 1.5, "longitude": 2.5}
 
 
 @pytest.mark.parametrize(

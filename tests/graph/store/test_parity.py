@@ -66,6 +66,9 @@ SCENARIOS = {
     "zoned truncate": Scenario(
         "RETURN time.truncate('hour', datetime('1984-10-11T12:31:14+01:00')) AS t", False, "truncate"
     ),
+    "duration and point values": Scenario(
+        "RETURN duration('P1Y2M3DT4H5M6.5S') AS d, point({latitude: 51.5, longitude: -0.1}) AS g", fixed=True
+    ),
     # Every loaded node has a label: labels() agrees.
     "labels": Scenario("MATCH (n) RETURN labels(n) AS l, count(*) AS c ORDER BY c, l", fixed=True),
     # Ordinary reads: the same answer, no note.
