@@ -65,28 +65,26 @@ def parse_params(items: Iterable[str]) -> dict[str, Any]:
     return params
 
 
-def row_limit(text: str) -> int:
-    """``--limit``: a whole number of rows from 1 (0 or less would show nothing, or
-    nothing would be capped) to :data:`MAX_ROW_LIMIT`."""
-    try:
-        rows = int(text)
-    except ValueError:
-        rows = 0
-    if not 1 <= rows <= MAX_ROW_LIMIT:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of rows from 1 to {MAX_ROW_LIMIT:,}")
-    return rows
+def _whole_number(what: str, high: int, why: str) -> Callable[[str], int]:
+    """An argparse type for a whole number of ``what`` from 1 to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= high:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of {what} from 1 to {high:,}")
+        return number
+
+    parse.__doc__ = why
+    return parse
 
 
-def hops(text: str) -> int:
-    """``--hops``: a neighbourhood radius from 1 to :data:`MAX_HOPS` (0 or less would
-    be an empty view, a large one the whole graph)."""
-    try:
-        radius = int(text)
-    except ValueError:
-        radius = 0
-    if not 1 <= radius <= MAX_HOPS:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of hops from 1 to {MAX_HOPS}")
-    return radius
+row_limit = _whole_number(
+    "rows", MAX_ROW_LIMIT, "``--limit``: 0 or less would show nothing, or nothing would be capped."
+)
+hops = _whole_number("hops", MAX_HOPS, "``--hops``: 0 or less is an empty view, a large radius the whole graph.")
 
 
 def seconds(text: str) -> float:

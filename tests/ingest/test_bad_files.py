@@ -11,23 +11,10 @@ from pathlib import Path
 from graph.store import GraphStore
 from ingest.loader import FileReport, load_paths, write_rejects
 from tests.conftest import Ran
+from tests.ingest.files import reasons, reconciled, write
 
 ROOT = Path(__file__).resolve().parents[2]
 NODES = ":ID,name,age:int,opened:date,aliases:string[],:LABEL\n"
-
-
-def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = folder / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def reasons(report: FileReport) -> dict[int, str]:
-    return {reject.row: reject.reason for reject in report.rejects}
-
-
-def reconciled(reports: list[FileReport]) -> bool:
-    return all(r.read == r.loaded + r.rejected for r in reports)
 
 
 def test_bad_cells_are_rejected_by_row_and_column(store: GraphStore, tmp_path: Path) -> None:

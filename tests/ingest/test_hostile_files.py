@@ -19,24 +19,11 @@ import pytest
 
 from graph.store import GraphStore
 from graph.workspace import Workspace
-from ingest.loader import FileReport, load_mapped, load_paths
+from ingest.loader import load_mapped, load_paths
 from ingest.mapping import MappingError, load_mapping
 from ingest.textfile import MAX_LINE
 from tests.conftest import Ran
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
-
-
-def reasons(report: FileReport) -> dict[int, str]:
-    return {reject.row: reject.reason for reject in report.rejects}
-
-
-def reconciled(reports: list[FileReport]) -> bool:
-    return all(r.read == r.loaded + r.rejected for r in reports)
+from tests.ingest.files import reasons, reconciled, write
 
 
 def test_names_carrying_cypher_markup_or_the_tools_own_words_are_refused(store: GraphStore, tmp_path: Path) -> None:
