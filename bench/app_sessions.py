@@ -26,18 +26,16 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devserver.neo4j_server import free_port  # noqa: E402
+from devserver.app_server import serving_app  # noqa: E402
 from graph.store.embedded_engine import EmbeddedStore  # noqa: E402
 from graph.views.png import CHROMIUM  # noqa: E402
 from ingest.demo import generate, load  # noqa: E402
@@ -81,40 +79,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_app(folder: Path, rings: int) -> tuple[subprocess.Popen, str, list[str]]:
-    """The demo graph in an embedded store and the app serving it on a free local port;
-    the case ids the sessions will search."""
+def demo_graph(folder: Path, rings: int) -> tuple[Path, list[str]]:
+    """The demo graph in an embedded store, and the case ids the sessions will search."""
     database = folder / "demo.kgl"
-    demo = generate(rings, seed=3)
     with EmbeddedStore(database) as store:
-        load(store, demo)
+        load(store, generate(rings, seed=3))
         cases = sorted(row["key"] for row in store.read("MATCH (c:`Case`) RETURN c.id AS key", {}))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(
-        GRAPH_DB=str(database),
-        KG_WORKSPACE=str(folder / "workspace.sqlite"),
-        KG_AUDIT_LOG=str(folder / "audit.jsonl"),
-        KG_USER_QUERIES=str(folder / "queries"),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return server, url, cases
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the app did not start") from None
-            time.sleep(0.5)
+    return database, cases
 
 
 async def drawn_centre(page, case: str) -> None:
@@ -255,13 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-growth", type=float, default=100.0, help="MB the second half of the load may add")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        server, url, cases = start_app(Path(folder), args.rings)
-        try:
-            print(f"app at {url} (127.0.0.1 only), {len(cases)} cases searched in turn")
-            held = asyncio.run(bench(url, server.pid, cases, args))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        database, cases = demo_graph(Path(folder), args.rings)
+        with serving_app(database, Path(folder)) as app:
+            print(f"app at {app.url} (127.0.0.1 only), {len(cases)} cases searched in turn")
+            held = asyncio.run(bench(app.url, app.pid, cases, args))
     return 0 if held else 1
 
 
