@@ -42,6 +42,7 @@ _TRUNCATE = (
     "`time.truncate`/`datetime.truncate` of a zoned value drops its offset on the embedded store; Neo4j keeps it"
 )
 _TEMPORAL_NAMESPACES = {"time", "datetime", "localtime"}
+_EXPLAIN = "EXPLAIN on the embedded store returns the plan as rows; Neo4j returns no rows (the plan is in its summary)"
 
 
 @dataclass
@@ -69,7 +70,9 @@ def review(query: str, relationship_count: int) -> Reviewed:
         before = toks[i - 1].text if i > 0 else ""
         after = toks[i + 1].text if i + 1 < len(toks) else ""
         word = token.text.lower() if token.kind == "word" else ""
-        if before == "." and word in _SYNTHESISED and after != "(":
+        if i == 0 and word == "explain":
+            reviewed.note(_EXPLAIN)
+        elif before == "." and word in _SYNTHESISED and after != "(":
             reviewed.note(_SYNTHESISED[word])
         elif word in ("keys", "properties") and after == "(" and before != ".":
             reviewed.note(_WHOLE_MAP)

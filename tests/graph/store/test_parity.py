@@ -69,6 +69,7 @@ SCENARIOS = {
     "duration and point values": Scenario(
         "RETURN duration('P1Y2M3DT4H5M6.5S') AS d, point({latitude: 51.5, longitude: -0.1}) AS g", fixed=True
     ),
+    "EXPLAIN": Scenario("EXPLAIN MATCH (p:Person) RETURN p.name AS name", False, "EXPLAIN"),
     # Every loaded node has a label: labels() agrees.
     "labels": Scenario("MATCH (n) RETURN labels(n) AS l, count(*) AS c ORDER BY c, l", fixed=True),
     # Ordinary reads: the same answer, no note.
