@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FileReport", "Reject", "load_mapped", "load_paths", "write_rejects"]
 
-#: Display properties to prefer for a label a dataset brings, in order.
-
 
 @dataclass(frozen=True)
 class Reject:

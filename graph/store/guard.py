@@ -74,23 +74,13 @@ READ_PROCEDURES = frozenset(
 READ_SHOW = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"})
 #: Plan operators that only describe the graph's own schema.
 READ_SHOW_OPERATORS = frozenset({"ShowIndexes", "ShowConstraints"})
-#: Plan operators (Neo4j's and KGLite's names, lower-cased) that write, reach outside
-#: the graph or commit on their own.
-FORBIDDEN_OPERATORS = frozenset(
-    {
-        "loadcsv",
-        "create",
-        "merge",
-        "delete",
-        "detachdelete",
-        "foreach",
-        "transactionforeach",
-        "transactionapply",
-        "administrationcommand",
-        "systemprocedurecall",
-    }
-)
+#: Plan operators (Neo4j's and KGLite's names) that write or reach outside the graph,
+#: by the start of their name (``SetProperty``, ``DetachDelete``, ``LoadCSV``/``LoadCsv``)...
 _WRITE_OPERATOR = re.compile(r"^(set|remove|create|merge|delete|detachdelete|terminate|load)", re.IGNORECASE)
+#: ...and, lower-cased, the ones that commit on their own or administer the server.
+FORBIDDEN_OPERATORS = frozenset(
+    {"foreach", "transactionforeach", "transactionapply", "administrationcommand", "systemprocedurecall"}
+)
 _PROCEDURE = re.compile(r"^\s*([\w.`]+)\s*\(")
 
 _TOKEN = re.compile(
