@@ -31,7 +31,6 @@ import pandas as pd
 from graph.attribution import current_user, utc_now
 from graph.library import LibraryError, SavedQuery
 from graph.store import GraphStore, Settings
-from graph.store.factory import MASK
 from graph.values import to_json_value
 
 __all__ = [
@@ -69,17 +68,9 @@ def audit_log_path() -> Path:
 def _audit(entry: dict[str, Any]) -> None:
     path = audit_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = _masked(json.dumps(to_json_value(entry), ensure_ascii=False, sort_keys=True)) + "\n"
+    line = Settings.from_env().mask(json.dumps(to_json_value(entry), ensure_ascii=False, sort_keys=True)) + "\n"
     with open(path, "a", encoding="utf-8") as handle:  # append-only: one write per run
         handle.write(line)
-
-
-def _masked(line: str) -> str:
-    """The audit line without the Neo4j password, as typed or as JSON escapes it."""
-    password = Settings.from_env().neo4j_password
-    for form in (password, json.dumps(password, ensure_ascii=False)[1:-1]) if password else ():
-        line = line.replace(form, MASK)
-    return line
 
 
 def _storable(value: Any) -> bool:

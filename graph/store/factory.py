@@ -10,6 +10,7 @@ environment win over ``.env``.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,8 +99,12 @@ class Settings:
         return f"Neo4j {self.neo4j_uri}{database}"
 
     def mask(self, text: str) -> str:
-        """``text`` with the password, if it is in there, replaced by ``***``."""
-        return text.replace(self.neo4j_password, MASK) if self.neo4j_password else text
+        """``text`` with the password, if it is in there as typed or as JSON escapes it,
+        replaced by ``***``."""
+        password = self.neo4j_password
+        for form in (password, json.dumps(password, ensure_ascii=False)[1:-1]) if password else ():
+            text = text.replace(form, MASK)
+        return text
 
 
 def open_workspace(settings: Settings | None = None) -> Workspace:
