@@ -4,8 +4,10 @@ The graph holds only what the user loaded, merged or wrote. What the tool does t
 lives here: each file loaded (``ingest_runs``: ``started`` before its first write,
 ``finished`` once all of it is in the graph), each analysis run written back
 (``analysis_runs``), each merge judgement with the exact copies ``unmerge`` restores
-(``judgements``), and the labels and relationship types loads declared
-(``vocabulary``), so that every later command knows them.
+(``judgements``), the labels and relationship types loads declared
+(``vocabulary``), so that every later command knows them, and the investigator's own
+notes: saved views (``saved_views``) and notes on nodes (``node_notes``), never nodes in
+the graph.
 
 One SQLite file, by default beside the embedded graph file (``data/graph.kgl`` ->
 ``data/graph.workspace.sqlite``) or ``data/workspace.sqlite`` for a Neo4j graph; the
@@ -50,8 +52,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "reverted_by", "reverted_at",
     ),
     "vocabulary": ("kind", "name", "spec"),
+    "saved_views": ("id", "name", "note", "tags", "state", "by", "at"),
+    "node_notes": ("id", "node", "text", "by", "at"),
 }  # fmt: skip
-JSON = frozenset({"why", "snapshot", "spec", "parameters"})
+JSON = frozenset({"why", "snapshot", "spec", "parameters", "tags", "state"})
 DATETIMES = frozenset({"at", "reverted_at"})
 _PRIMARY = {"vocabulary": "PRIMARY KEY (kind, name)"}
 
@@ -164,6 +168,15 @@ class Workspace:
                 f"UPDATE {table} SET {assignments} WHERE id = ?",
                 [*(_stored(column, value) for column, value in fields.items()), key],
             )
+
+    def delete(self, table: str, key: str) -> bool:
+        """Remove one record by id; False when there was none."""
+        if table not in TABLES:
+            raise WorkspaceError(f"unknown table {table!r}")
+        if not self.path.exists():
+            return False
+        with self._connection() as connection:
+            return connection.execute(f"DELETE FROM {table} WHERE id = ?", [key]).rowcount > 0
 
     def records(self, table: str, *, limit: int | None = None, **equal: Any) -> list[dict[str, Any]]:
         """Records of a table, newest first (``at``), optionally where fields equal values."""
