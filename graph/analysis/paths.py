@@ -1,13 +1,18 @@
-"""Paths between two entities, optionally around hubs, explained as readable chains.
+"""Paths between two entities, optionally around hubs or groups, explained as readable
+chains.
 
 Everyone sells on the same marketplace, so the shortest path between two storefronts
 often runs through it and says nothing. With ``max_degree`` set, nodes with more
-neighbours than that are not walked through (the two ends may still be hubs).
+neighbours than that are not walked through (the two ends may still be hubs). A group
+(a community, a marketplace's storefronts) can be walked around (``avoid``) or be required
+on the way (``via``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import islice
 
 import networkx as nx
 import pandas as pd
@@ -50,18 +55,52 @@ class ExplainedPath:
         return " ".join(parts)
 
 
-def _allowed(projection: Projection, ends: set[int], max_degree: int | None) -> nx.Graph:
+#: Shortest ways to and from each ``via`` node combined; beyond this many per half the
+#: rest are not tried (a dense ring has thousands of equally short ways).
+HALVES = 200
+
+
+def _allowed(projection: Projection, ends: set[int], max_degree: int | None, avoid: set[int]) -> nx.Graph:
+    """The projection as an undirected graph whose hubs and ``avoid`` nodes have no links,
+    except ``ends`` (the path's two ends, and the nodes it must go through)."""
     graph = nx.Graph()
     graph.add_nodes_from(range(projection.node_count))
     degree = projection.degree()
     blocked = set() if max_degree is None else {i for i in range(projection.node_count) if degree[i] > max_degree}
-    blocked -= ends
+    blocked = (blocked - ends) | (avoid - ends)
     graph.add_edges_from(
         (a, b)
         for a, b in zip(projection.sources.tolist(), projection.targets.tolist(), strict=True)
         if a not in blocked and b not in blocked
     )
     return graph
+
+
+def _shortest(graph: nx.Graph, a: int, b: int, max_hops: int) -> list[list[int]]:
+    try:
+        return [nodes for nodes in nx.all_shortest_paths(graph, a, b) if len(nodes) - 1 <= max_hops]
+    except nx.NetworkXNoPath:
+        return []
+
+
+def _through(graph: nx.Graph, a: int, b: int, through: set[int], max_hops: int) -> list[list[int]]:
+    """The shortest paths from ``a`` to ``b`` passing through one of ``through``: a
+    shortest way to such a node followed by a shortest way on from it, the combinations
+    that visit a node twice dropped; the shortest total that leaves any wins."""
+    to_a = nx.single_source_shortest_path_length(graph, a, cutoff=max_hops)
+    to_b = nx.single_source_shortest_path_length(graph, b, cutoff=max_hops)
+    length = {node: to_a[node] + to_b[node] for node in sorted(through) if node in to_a and node in to_b}
+    for total in sorted({hops for hops in length.values() if hops <= max_hops}):
+        found: set[tuple[int, ...]] = set()
+        for node in (node for node, hops in length.items() if hops == total):
+            for first in islice(nx.all_shortest_paths(graph, a, node), HALVES):
+                for second in islice(nx.all_shortest_paths(graph, node, b), HALVES):
+                    path = (*first, *second[1:])
+                    if len(set(path)) == len(path):
+                        found.add(path)
+        if found:
+            return [list(path) for path in found]
+    return []
 
 
 def find_paths(
@@ -73,32 +112,46 @@ def find_paths(
     max_degree: int | None = None,
     limit: int = 10,
     projection: Projection | None = None,
+    avoid: Collection[str] = (),
+    via: Collection[str] = (),
 ) -> list[ExplainedPath]:
-    """All shortest paths (ignoring direction) of at most ``max_hops`` links, avoiding
-    nodes with more than ``max_degree`` neighbours when it is set; at most ``limit``,
-    in a stable order. Without a degree cap the store finds them itself; with one, on
-    ``projection`` (the whole graph, projected, when not given)."""
-    if max_degree is None:
+    """All shortest paths (ignoring direction) of at most ``max_hops`` links; at most
+    ``limit``, in a stable order.
+
+    ``max_degree``: nodes with more neighbours are not walked through. ``avoid``: these
+    nodes are never walked through (going around a group; the two ends may be in it).
+    ``via``: the paths must pass through at least one of these nodes (going through a
+    group; exempt from ``max_degree``): the shortest such paths, combined from shortest
+    ways to and from each of them (caveat: a path that must take a longer way to reach a
+    member without crossing itself is not found). Without any of the three the store
+    finds the paths itself; otherwise they are found on ``projection`` (the whole graph,
+    projected, when not given). Keys in ``avoid`` or ``via`` the graph does not hold are
+    ignored; a ``via`` holding none of the graph's keys, or a key in both, is refused."""
+    if max_degree is None and not avoid and not via:
         paths = store.shortest_paths(start, end, max_hops=max_hops, limit=limit)
         return [explain(store, path.nodes) for path in paths]
-    if max_degree < 1:
+    if max_degree is not None and max_degree < 1:
         raise ValueError(f"max_degree must be at least 1, got {max_degree}")
+    both = sorted(set(avoid) & set(via))
+    if both:
+        raise ValueError(f"via and avoid: {both[0]!r} cannot be both gone through and gone around")
     projection = projection or project(store)
     index = projection.index
     for key in (start, end):
         if key not in index:
             raise NodeNotFound(key)
     a, b = index[start], index[end]
-    graph = _allowed(projection, {a, b}, max_degree)
-    try:
-        found = sorted(
-            tuple(projection.keys[i] for i in nodes)
-            for nodes in nx.all_shortest_paths(graph, a, b)
-            if len(nodes) - 1 <= max_hops
-        )
-    except nx.NetworkXNoPath:
-        return []
-    return [explain(store, nodes) for nodes in found[:limit]]
+    through = {index[key] for key in via if key in index}
+    if via and not through:
+        raise ValueError(f"via: none of the {len(via)} node(s) to go through is in the graph")
+    avoided = {index[key] for key in avoid if key in index}
+    graph = _allowed(projection, {a, b} | through, max_degree, avoided)
+    if through and not through & {a, b}:
+        found = _through(graph, a, b, through, max_hops)
+    else:  # no group to go through, or an end is in it: every path goes through it
+        found = _shortest(graph, a, b, max_hops)
+    keys = sorted(tuple(projection.keys[i] for i in nodes) for nodes in found)
+    return [explain(store, nodes) for nodes in keys[:limit]]
 
 
 def explain(store: GraphStore, nodes: tuple[str, ...] | GraphPath) -> ExplainedPath:
