@@ -22,7 +22,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import Model
+from graph.analysis.communities import COMMUNITY_PROPERTY, RUN_PROPERTY
+from graph.model import KEY, Model, quote
+from graph.store import GraphStore, NodeNotFound
 
 __all__ = [
     "GROUP_PREFIX",
@@ -33,6 +35,7 @@ __all__ = [
     "label_choices",
     "label_group",
     "label_words",
+    "saved_community",
 ]
 
 #: Node keys of collapsed groups in a drawn view start with this (never a key in the graph).
@@ -197,3 +200,24 @@ def community_groups(membership: Mapping[str, int]) -> list[Group]:
         title = f"Community {community} · {len(members)} node{'s' if len(members) != 1 else ''}"
         groups.append(Group(_stable_id("community", str(community), *members), "community", title, members))
     return groups
+
+
+_SAVED_COMMUNITY = (
+    f"MATCH (n) WHERE n.{quote(RUN_PROPERTY)} = $run AND n.{quote(COMMUNITY_PROPERTY)} = $community "
+    f"RETURN n.{KEY} AS key"
+)
+
+
+def saved_community(store: GraphStore, key: str) -> Group | None:
+    """The community the node ``key`` was given by the detection last saved to the graph
+    with it (its ``community`` and ``community_run`` properties), as a group of the whole
+    graph's members of that run; None when no saved run placed it."""
+    node = store.subgraph([key]).nodes.get(key)
+    if node is None:
+        raise NodeNotFound(key)
+    properties = node.get("properties") or {}
+    community, run = properties.get(COMMUNITY_PROPERTY), properties.get(RUN_PROPERTY)
+    if not isinstance(community, int) or run is None:
+        return None
+    rows = store.read(_SAVED_COMMUNITY, {"run": run, "community": community})
+    return community_groups({row["key"]: community for row in rows})[0]

@@ -144,6 +144,23 @@ def test_path_finder_draws_and_explains_chains(demo_db: Path) -> None:
     assert any("without crossing a hub" in w.value for w in app.warning) or len(app.dataframe[0].value) >= 1
 
 
+def test_path_finder_goes_through_or_around_a_group(demo_db: Path) -> None:
+    app = page("pathfinder")
+    app.text_input(key="path_from_text").input("SC-000-0").run()
+    app.text_input(key="path_to_text").input("SC-001-0").run()
+    app.checkbox(key="path_avoid").uncheck().run()
+    offered = list(app.selectbox(key="path_group").options)
+    app.selectbox(key="path_group").select_index(offered.index("8 products around luxe-sneakers-outlet-0000")).run()
+    around = EmbeddedStore(demo_db).neighbourhood(["SC-000-0"])
+    products = {key for key, data in around.nodes(data=True) if "Product" in data["labels"]}
+    app.radio(key="path_group_how").set_value("Go through").run()
+    through = click(app, "Find paths").dataframe[0].value
+    assert len(through) >= 1 and all(products & set(nodes) for nodes in through["nodes"])
+    app.radio(key="path_group_how").set_value("Go around").run()
+    around_them = click(app, "Find paths").dataframe[0].value
+    assert len(around_them) >= 1 and not any(products & set(nodes) for nodes in around_them["nodes"])
+
+
 def test_communities_run_table_and_draw(demo_db: Path, workspace: Workspace) -> None:
     app = page("communities")
     app.checkbox(key="communities_save").check().run()

@@ -8,8 +8,10 @@ from dataclasses import replace
 import networkx as nx
 import pytest
 
+from graph.analysis.communities import detect, write_back
+from graph.analysis.projection import project
 from graph.model import load_model
-from graph.store import GraphStore
+from graph.store import GraphStore, NodeNotFound
 from graph.views.explore import ViewSpec, build_view
 from graph.views.groups import (
     GROUP_PREFIX,
@@ -18,7 +20,9 @@ from graph.views.groups import (
     label_choices,
     label_group,
     label_words,
+    saved_community,
 )
+from graph.workspace import Workspace
 from tests.graph.conftest import HUB_STOREFRONTS
 
 MODEL = load_model()
@@ -164,3 +168,17 @@ def test_every_group_of_a_two_hop_case_view_keeps_every_link_counted(demo_store:
     internal = sum(shown.graph.nodes[key]["properties"]["internal_links"] for key in group_nodes)
     links = sum(data.get("count", 1) for _, _, data in shown.graph.edges(data=True))
     assert links + internal == view.graph.number_of_edges()
+
+
+def test_a_nodes_saved_community_is_a_group_of_the_whole_graph(demo_store: GraphStore, workspace: Workspace) -> None:
+    assert saved_community(demo_store, "SC-000-0") is None  # no run saved yet
+    projection = project(demo_store)
+    result = detect(projection, seed=1)
+    write_back(demo_store, workspace, projection, result)
+    group = saved_community(demo_store, "SC-000-0")
+    assert group is not None
+    expected = sorted(key for key, number in result.membership.items() if number == result.membership["SC-000-0"])
+    assert group.kind == "community" and list(group.members) == expected
+    assert group.title == f"Community {result.membership['SC-000-0']} · {len(expected)} nodes"
+    with pytest.raises(NodeNotFound):
+        saved_community(demo_store, "NOPE")
