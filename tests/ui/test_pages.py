@@ -161,6 +161,22 @@ def test_path_finder_goes_through_or_around_a_group(demo_db: Path) -> None:
     assert len(around_them) >= 1 and not any(products & set(nodes) for nodes in around_them["nodes"])
 
 
+def test_path_finder_goes_around_the_community_of_this_sessions_run(demo_db: Path) -> None:
+    app = page("pathfinder")
+    app.text_input(key="path_from_text").input("SC-000-0").run()
+    app.text_input(key="path_to_text").input("SC-001-0").run()
+    app.checkbox(key="path_avoid").uncheck().run()
+    direct = click(app, "Find paths").dataframe[0].value
+    ring = {key for nodes in direct["nodes"] for key in nodes[:-1]}  # the start and every way it took
+    app.session_state["membership"] = {**dict.fromkeys(ring, 3), "SC-001-0": 4}  # as the Communities page leaves it
+    offered = list(app.run().selectbox(key="path_group").options)
+    assert {f"Community 3 · {len(ring)} nodes", "Community 4 · 1 node"} <= set(offered)
+    app.selectbox(key="path_group").select_index(offered.index(f"Community 3 · {len(ring)} nodes")).run()
+    app.radio(key="path_group_how").set_value("Go around").run()
+    detours = click(app, "Find paths").dataframe[0].value
+    assert len(detours) >= 1 and not any((ring - {"SC-000-0"}) & set(nodes) for nodes in detours["nodes"])
+
+
 def test_communities_run_table_and_draw(demo_db: Path, workspace: Workspace) -> None:
     app = page("communities")
     app.checkbox(key="communities_save").check().run()

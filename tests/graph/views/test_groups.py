@@ -182,3 +182,12 @@ def test_a_nodes_saved_community_is_a_group_of_the_whole_graph(demo_store: Graph
     assert group.title == f"Community {result.membership['SC-000-0']} · {len(expected)} nodes"
     with pytest.raises(NodeNotFound):
         saved_community(demo_store, "NOPE")
+
+
+def test_a_hostile_name_is_kept_in_the_title_and_the_id_stays_plain() -> None:
+    graph = marketplace()
+    hostile = "<img src=x onerror=alert(1)> \u202eexe.txt"
+    graph.nodes["MKT"]["properties"]["name"] = hostile
+    group = label_group(graph, "MKT", "SalesChannel", MODEL)
+    assert group.title == f"3 sales channels around {hostile}"
+    assert group.id.replace("-", "").isalnum()
