@@ -96,7 +96,7 @@ def _group_node(graph: nx.MultiDiGraph, group: Group, members: list[str], model:
     labels = [min(counted, key=lambda label: (-counted[label], label))] if counted else []
     properties = {"name": group.title, model.display_property(labels): group.title, "count": len(members)}
     names = {key: _name(graph, key, model) for key in members}
-    return {"labels": labels, "properties": properties, "group": True, "members": members, "names": names}
+    return {"labels": labels, "properties": properties, "group": True, "members": sorted(members), "names": names}
 
 
 def collapse(graph: nx.MultiDiGraph, groups: Iterable[Group], model: Model) -> Collapsed:
@@ -197,7 +197,7 @@ def community_groups(membership: Mapping[str, int]) -> list[Group]:
     groups = []
     for community, keys in sorted(by_community.items()):
         members = tuple(sorted(keys))
-        title = f"Community {community} · {len(members)} node{'s' if len(members) != 1 else ''}"
+        title = f"Community {community} · {len(members)} {label_words('Node', len(members))}"
         groups.append(Group(_stable_id("community", str(community), *members), "community", title, members))
     return groups
 
