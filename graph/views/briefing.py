@@ -1,17 +1,25 @@
 """Briefings: one self-contained HTML file to hand to people who will not run the tool.
 
-It holds the interactive graph (the pyvis page in an ``iframe srcdoc``, so it needs no
-server and no network), a title, the analyst's notes, the legend, tables, where the
-data came from and when the briefing was made. Every piece of text is escaped, with its
-direction controls shown (:func:`graph.views.text.visible`): names come from scraped
-storefronts and leaked files.
+A title page (title, author, when it was made, the question it answers, the analyst's
+notes), the view in words (:mod:`graph.views.summary`), the interactive graph (the pyvis
+page in an ``iframe srcdoc``, so it needs no server and no network) with its legend, the
+investigators' notes on entities, tables, and where each fact came from, by name. It
+prints as a document: the title page alone on the first page, the picture on its own.
+
+Every piece of text is escaped, with its direction controls shown
+(:func:`graph.views.text.visible`): names come from scraped storefronts and leaked files.
+Properties named for redaction never reach any export: :class:`Redaction` removes them
+from the graph before anything is drawn, summarised or tabled, and their values from the
+free text beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -20,43 +28,137 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend, network_html
+from graph.views.summary import summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 
-__all__ = ["briefing_html", "provenance_table"]
+__all__ = ["Redaction", "briefing_html", "picture_html", "provenance_table"]
 
 #: Nothing may be fetched: inline scripts and styles only, so the file works offline and
 #: a name that slipped through escaping still could not load anything.
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-src about: data:"
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-h1 { margin-bottom: 0.2rem; } .meta { color: #666; margin-top: 0; }
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; line-height: 1.4; }
+h1 { font-size: 2rem; margin: 0 0 0.5rem; } h2 { margin-top: 2rem; } h3 { margin-bottom: 0.3rem; }
+.kicker { text-transform: uppercase; letter-spacing: 0.1em; color: #666; margin: 0; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; color: #444; }
+.meta dt { font-weight: 600; } .meta dd { margin: 0; }
+.question { font-size: 1.2rem; border-left: 4px solid #4e79a7; padding-left: 0.8rem; }
 .notes { white-space: pre-wrap; background: #f6f6f6; padding: 1rem; border-radius: 6px; }
+.summary li, .node-notes li { margin-bottom: 0.2rem; overflow-wrap: break-word; }
+.by { color: #666; font-size: 0.85rem; }
 iframe { width: 100%; height: 680px; border: 1px solid #ddd; }
+img.print-only { display: none; width: 100%; border: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.85rem; margin-bottom: 1.5rem; }
-th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-.swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 50%; margin-right: 0.3rem; }
+th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
+.swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 50%; margin-right: 0.3rem;
+          vertical-align: middle; }
+.swatch svg { width: 100%; height: 100%; display: block; }
 .legend span.item { margin-right: 1rem; white-space: nowrap; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  .title-page { break-after: page; padding-top: 25vh; }
+  .picture { break-before: page; }
+  .picture:has(img.print-only) iframe { display: none; }
+  img.print-only { display: block; }
+  h2, h3 { break-after: avoid; } tr, li { break-inside: avoid; }
+}
 """
+SOURCES_SHOWN = 5
+#: A redacted value shorter than this is left in free text (it would blank common words).
+SHORTEST_SCRUBBED = 3
 
 
-def provenance_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """Which sources each node in the view came from, and its sighting window."""
+@dataclass(frozen=True)
+class Redaction:
+    """Properties that never leave the tool in an export (a test buyer's persona, an
+    informant): gone from every node and relationship before drawing, summarising or
+    tabling, and their values blanked in the free text and tables beside the graph."""
+
+    properties: frozenset[str] = frozenset()
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph, properties: Iterable[str]) -> Redaction:
+        """The redaction of ``properties`` in ``graph``, with the values it holds."""
+        names = frozenset(properties)
+        found: set[str] = set()
+        items = [data.get("properties") or {} for _, data in graph.nodes(data=True)]
+        items += [data.get("properties") or {} for *_, data in graph.edges(data=True)]
+        for item in items:
+            for name in names & item.keys():
+                value = item[name]
+                found |= {str(part) for part in (value if isinstance(value, list | tuple) else [value])}
+        return cls(names, tuple(sorted((v for v in found if len(v) >= SHORTEST_SCRUBBED), key=len, reverse=True)))
+
+    def graph(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+        """A copy of ``graph`` without the redacted properties."""
+        if not self.properties:
+            return graph
+        kept = graph.copy()
+        for _, data in kept.nodes(data=True):
+            data["properties"] = self._kept(data.get("properties"))
+        for *_, data in kept.edges(data=True):
+            data["properties"] = self._kept(data.get("properties"))
+        return kept
+
+    def _kept(self, properties: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {name: value for name, value in (properties or {}).items() if name not in self.properties}
+
+    def text(self, text: str) -> str:
+        """``text`` with each redacted value blanked."""
+        if not self.values:
+            return text
+        return re.sub("|".join(map(re.escape, self.values)), "[redacted]", text)
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A table as text (as tables and CSV show it), without redacted columns or values."""
+        kept = frame.drop(columns=[c for c in frame.columns if c in self.properties])
+        return kept.map(lambda value: self.text(cell_text(value)))
+
+
+def picture_html(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:
+    """The view's pyvis page as exported (for the PNG): drawn like on screen, redacted."""
+    return network_html(Redaction.of(graph, redact).graph(graph), model, **drawing)
+
+
+def _name(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
+    data = graph.nodes[key]
+    return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
+
+
+def _sources(properties: Mapping[str, Any]) -> str:
+    sources = properties.get("sources") or []
+    sources = sources if isinstance(sources, list | tuple) else [sources]
+    more = len(sources) - SOURCES_SHOWN
+    return "; ".join(map(str, sources[:SOURCES_SHOWN])) + (f" (+{more} more)" if more > 0 else "")
+
+
+def provenance_table(graph: nx.MultiDiGraph, model: Model) -> pd.DataFrame:
+    """Where each fact of the view came from, by name: each entity and each link, its
+    sources (file and row, or case, as loaded) and its sighting window."""
     rows = []
-    for key, data in sorted(graph.nodes(data=True)):
-        properties = data.get("properties") or {}
-        sources = properties.get("sources") or []
-        rows.append(
+    for key, data in sorted(graph.nodes(data=True), key=lambda item: (_name(graph, model, item[0]), item[0])):
+        rows.append((_name(graph, model, key), ", ".join(data.get("labels") or []), data.get("properties") or {}))
+    links = sorted(
+        (_name(graph, model, u), data.get("type", ""), _name(graph, model, v), data.get("properties") or {})
+        for u, v, data in graph.edges(data=True)
+    )
+    rows += [(f"{start} → {end}", kind, properties) for start, kind, end, properties in links]
+    return pd.DataFrame(
+        [
             {
-                "id": key,
-                "labels": ", ".join(data.get("labels") or []),
-                "sources": "; ".join(map(str, sources[:5]))
-                + (f" (+{len(sources) - 5} more)" if len(sources) > 5 else ""),
-                "first_seen": properties.get("first_seen"),
-                "last_seen": properties.get("last_seen"),
+                "fact": fact,
+                "what": what,
+                "sources": _sources(properties),
+                "first seen": properties.get("first_seen"),
+                "last seen": properties.get("last_seen"),
             }
-        )
-    return pd.DataFrame(rows, columns=["id", "labels", "sources", "first_seen", "last_seen"])
+            for fact, what, properties in rows
+        ],
+        columns=["fact", "what", "sources", "first seen", "last seen"],
+    )
 
 
 def _text(value: object) -> str:
@@ -64,9 +166,59 @@ def _text(value: object) -> str:
     return html.escape(visible(value))
 
 
-def _table(title: str, frame: pd.DataFrame) -> str:
-    cells = visible_frame(frame.map(cell_text))  # text as in tables and CSV: no "None", ISO dates
-    return f"<h2>{_text(title)}</h2>" + cells.to_html(index=False, escape=True, border=0)
+def _table(title: str, frame: pd.DataFrame, redaction: Redaction) -> str:
+    cells = visible_frame(redaction.frame(frame))
+    return f"<h2>{_text(redaction.text(title))}</h2>" + cells.to_html(index=False, escape=True, border=0)
+
+
+def _legend(graph: nx.MultiDiGraph, drawing: Mapping[str, Any]) -> str:
+    items = legend(graph, drawing.get("colour_by", "label"), drawing.get("membership"))
+    return "".join(
+        f'<span class="item"><span class="swatch" style="background:{colour}"></span>{_text(name)}</span>'
+        for name, colour in items.items()
+    )
+
+
+def _node_notes(
+    graph: nx.MultiDiGraph, model: Model, notes: Mapping[str, Sequence[Mapping[str, Any]]], redaction: Redaction
+) -> str:
+    """Each noted entity of the view under its name, its notes with who wrote them and when."""
+    noted = sorted((_name(graph, model, key), key) for key in notes if key in graph and notes[key])
+    if not noted:
+        return ""
+    parts = ['<section class="node-notes"><h2>Notes on entities</h2>']
+    for name, key in noted:
+        items = "".join(
+            f'<li>{_text(redaction.text(str(note.get("text", ""))))} <span class="by">— '
+            f"{_text(redaction.text(str(note.get('by', ''))))}, {_text(cell_text(note.get('at')))}</span></li>"
+            for note in notes[key]
+        )
+        parts.append(f"<h3>{_text(name)}</h3><ul>{items}</ul>")
+    return "".join(parts) + "</section>"
+
+
+def _summary(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int] | None) -> str:
+    sections = "".join(
+        f"<h3>{_text(section.heading)}</h3><ul>{''.join(f'<li>{_text(line)}</li>' for line in section.lines)}</ul>"
+        for section in summarise_view(graph, model, membership=membership)
+    )
+    return f'<section class="summary"><h2>Summary</h2>{sections}</section>'
+
+
+def _title_page(
+    title: str, author: str, question: str, notes: str, made: dt.datetime, view: str, redaction: Redaction
+) -> str:
+    facts = [("Made", f"{made:%Y-%m-%d %H:%M} UTC"), ("View", view)]
+    if author:
+        facts.insert(0, ("Author", redaction.text(author)))
+    meta = "".join(f"<dt>{_text(name)}</dt><dd>{_text(value)}</dd>" for name, value in facts)
+    parts = [f'<section class="title-page"><p class="kicker">Briefing</p><h1>{_text(redaction.text(title))}</h1>']
+    parts.append(f'<dl class="meta">{meta}</dl>')
+    if question:
+        parts.append(f'<h2>The question</h2><p class="question">{_text(redaction.text(question))}</p>')
+    if notes:
+        parts.append(f'<h2>Notes</h2><div class="notes">{_text(redaction.text(notes))}</div>')
+    return "".join(parts) + "</section>"
 
 
 def briefing_html(
@@ -74,40 +226,40 @@ def briefing_html(
     model: Model,
     *,
     title: str,
+    author: str = "",
+    question: str = "",
     notes: str = "",
+    node_notes: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    redact: Iterable[str] = (),
     tables: Mapping[str, pd.DataFrame] | None = None,
     made: dt.datetime | None = None,
     scope: Sequence[str] = (),
     **drawing: Any,
 ) -> str:
-    """The briefing page as a string; ``drawing`` (colour_by, membership, sizes, more,
-    highlight) draws the graph as :func:`graph.views.drawing.network_html` does on screen."""
+    """The briefing page as a string. ``drawing`` (colour_by, membership, sizes, more,
+    highlight) draws the graph as :func:`graph.views.drawing.network_html` does on
+    screen; ``node_notes`` maps a node's key to its notes ({text, by, at}); ``redact``
+    names properties that must not appear anywhere in the page."""
+    redaction = Redaction.of(graph, redact)
+    graph = redaction.graph(graph)
     made = made or utc_now()
     view = network_html(graph, model, **drawing)
-    swatches = "".join(
-        f'<span class="item"><span class="swatch" style="background:{colour}"></span>{_text(name)}</span>'
-        for name, colour in legend(graph, drawing.get("colour_by", "label"), drawing.get("membership")).items()
-    )
-    sections = "".join(_table(name, frame) for name, frame in (tables or {}).items())
-    meta = " · ".join(
-        [
-            f"Made {made.isoformat(sep=' ')} UTC",
-            f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links",
-            *scope,
-        ]
-    )
+    described = " · ".join([f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links", *scope])
+    tabled = "".join(_table(name, frame, redaction) for name, frame in (tables or {}).items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{_text(title)}</title><style>{STYLE}</style></head>
+<title>{_text(redaction.text(title))}</title><style>{STYLE}</style></head>
 <body>
-<h1>{_text(title)}</h1>
-<p class="meta">{_text(meta)}</p>
-{f'<div class="notes">{_text(notes)}</div>' if notes else ""}
+{_title_page(title, author, question, notes, made, redaction.text(described), redaction)}
+{_summary(graph, model, drawing.get("membership"))}
+<section class="picture">
 <h2>Network</h2>
-<p class="legend">{swatches}</p>
+<p class="legend">{_legend(graph, drawing)}</p>
 <iframe title="network" sandbox="allow-scripts" srcdoc="{html.escape(view, quote=True)}"></iframe>
-{sections}
-{_table("Where the data came from", provenance_table(graph))}
+</section>
+{_node_notes(graph, model, node_notes or {}, redaction)}
+{tabled}
+{_table("Where the data came from", provenance_table(graph, model), redaction)}
 </body></html>
 """
