@@ -55,10 +55,11 @@ def sample_graph(nodes: int, seed: int = 7) -> nx.MultiDiGraph:
     return graph
 
 
-def pyvis_defaults(graph: nx.MultiDiGraph) -> str:
-    network = Network(height="750px", width="100%", directed=True, cdn_resources="in_line")
+def pyvis_defaults(graph: nx.MultiDiGraph, height: str = "750px") -> str:
+    """The view as pyvis draws it with its defaults, one ``add_node``/``add_edge`` at a time."""
+    network = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     for key, data in graph.nodes(data=True):
-        network.add_node(key, label=data["properties"]["name"], title=key)
+        network.add_node(key, label=str(data["properties"].get("name", key)), title=key)
     for u, v, data in graph.edges(data=True):
         network.add_edge(u, v, title=data["type"])
     return network.generate_html()

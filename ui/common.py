@@ -10,7 +10,6 @@ controls in names (a right-to-left override) are shown as ``[U+202E]`` in all of
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from graph.attribution import utc_now
 from graph.model import Model
 from graph.store import GraphStore, Settings, open_store, open_workspace
 from graph.views.briefing import briefing_html
-from graph.views.drawing import legend, network_html
+from graph.views.drawing import legend_html, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
 from graph.views.text import visible, visible_frame
@@ -219,12 +218,8 @@ def _known(node: object, graph: nx.MultiDiGraph) -> str | None:
 
 
 def show_legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> None:
-    """Colour swatches with what they stand for (escaped text)."""
-    items = "".join(
-        f'<span style="margin-right:1em;white-space:nowrap"><span style="display:inline-block;width:.8em;'
-        f'height:.8em;border-radius:50%;background:{colour};margin-right:.3em"></span>{html.escape(name)}</span>'
-        for name, colour in legend(graph, colour_by, membership).items()
-    )
+    """Each label's colour and shape with what it stands for (escaped text)."""
+    items = legend_html(graph, colour_by, membership)
     heading = "Communities: " if colour_by == "community" else ""
     st.html(f'<div class="legend" style="font-size:.85em">{heading}{items}</div>')
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from graph.attribution import utc_now
 from graph.model import Model
-from graph.views.drawing import legend, network_html
+from graph.views.drawing import legend_html, network_html
 from graph.views.summary import summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
@@ -172,11 +172,7 @@ def _table(title: str, frame: pd.DataFrame, redaction: Redaction) -> str:
 
 
 def _legend(graph: nx.MultiDiGraph, drawing: Mapping[str, Any]) -> str:
-    items = legend(graph, drawing.get("colour_by", "label"), drawing.get("membership"))
-    return "".join(
-        f'<span class="item"><span class="swatch" style="background:{colour}"></span>{_text(name)}</span>'
-        for name, colour in items.items()
-    )
+    return legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))
 
 
 def _node_notes(

@@ -1,9 +1,15 @@
-"""Drawing a view of the graph with pyvis: fast, offline and safe.
+"""Drawing a view of the graph with pyvis: readable at first sight, fast, offline and safe.
 
-Fast: positions come from igraph's Fruchterman-Reingold in Python and physics is off, so
-the browser draws once instead of simulating (pyvis's defaults take ~28 s to settle 500
-nodes); nodes and edges go into the network as lists, not through ``add_edge``, which
-scans every existing edge.
+Readable: the layout suits the view's shape (:mod:`graph.views.layout`) and no node or
+label box covers another; labels are cut to :data:`LABEL_CHARS` characters (the tooltip
+keeps the whole name); the page fits and centres the drawing once its frame has its real
+size and again on every resize; links between the same two nodes are drawn as one edge
+with their count and types; edge labels wait for a hover, a selection or a zoom on views
+with more than :data:`QUIET_LINKS` links; each label has its own shape besides its colour.
+
+Fast: positions are computed in Python and physics is off, so the browser draws once
+instead of simulating (pyvis's defaults take ~28 s to settle 500 nodes); nodes and edges
+go into the network as lists, not through ``add_edge``, which scans every existing edge.
 
 Offline: pyvis's ``in_line`` template still links Bootstrap from a CDN; those tags are
 removed, and :func:`network_html` refuses to return HTML whose markup would fetch
@@ -11,54 +17,126 @@ anything (the data lines are not markup: a name reading ``src=//...`` is only te
 
 Safe: names come from scraped storefronts. Labels are drawn on the canvas (never parsed
 as HTML); tooltips are plain text, which vis-network 9 shows as text; pyvis's template
-serialises data with Jinja's ``tojson`` (``<`` escaped). One pyvis quirk remains: a
-node title containing ``href`` switches every tooltip to a popup that sets
-``innerHTML``, so every string the view shows goes through :func:`_text` (which breaks
-the word with a zero-width space and shows direction controls), and a page with that
-popup is refused.
+serialises data with Jinja's ``tojson`` (``<`` escaped), and the page's own script gets
+its data through ``json.dumps`` with ``<`` escaped too. One pyvis quirk remains: a node
+title containing ``href`` switches every tooltip to a popup that sets ``innerHTML``, so
+every string the view shows goes through :func:`_text` (which breaks the word with a
+zero-width space and shows direction controls), and a page with that popup is refused.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import json
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 from pyvis.network import Network
 
-from graph.analysis.seeding import seeded_igraph
-from graph.model import Model
+from graph.model import Model, load_model
+from graph.views.layout import LARGE, Box, place
 from graph.views.text import visible
 
-__all__ = ["PALETTE", "colour_of", "layout", "network_html", "legend"]
+__all__ = ["PALETTE", "SHAPES", "Mark", "colour_of", "legend", "legend_html", "network_html"]
 
+#: Okabe-Ito's eight colours, then Paul Tol's "muted" nine: told apart with the common
+#: colour-vision deficiencies, and a shape per label tells apart the ones that stay close.
 PALETTE = [
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#86bcb6",
-    "#d37295",
-    "#fabfd2",
-    "#8cd17d",
-    "#b6992d",
-    "#499894",
+    "#e69f00",
+    "#56b4e9",
+    "#009e73",
+    "#f0e442",
+    "#0072b2",
+    "#d55e00",
+    "#cc79a7",
+    "#6e6e6e",
+    "#332288",
+    "#88ccee",
+    "#44aa99",
+    "#117733",
+    "#999933",
+    "#ddcc77",
+    "#cc6677",
+    "#882255",
+    "#aa4499",
 ]
+#: vis-network's shapes that draw the label under the node, one per label in model order.
+SHAPES = ["star", "triangle", "diamond", "square", "dot", "hexagon", "triangleDown"]
 MORE = "#cccccc"
+LABEL_CHARS = 22
+QUIET_LINKS = 30  # above this many links, edge labels wait for a hover, a selection or a zoom
+FONT = 14  # node labels, in canvas units; the page fits the view so they show at >= 10 px
+CHAR_WIDTH = 0.58  # of the font size, an average character of the label font
+NODE_SIZE = 14
+GROUP_SIZE = 26
+MAX_ZOOM = 2.5
 _HTML_POPUP = "popup.innerHTML"
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 _DATA_LINES = re.compile(r"new vis\.DataSet\(.*\);$", re.MULTILINE)  # tojson: one line, no raw "<"
 _BOOTSTRAP = re.compile(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>|<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", re.S)
+_GLYPHS = {
+    "dot": '<circle cx="6" cy="6" r="5"/>',
+    "square": '<rect x="1" y="1" width="10" height="10"/>',
+    "diamond": '<polygon points="6,0 12,6 6,12 0,6"/>',
+    "triangle": '<polygon points="6,1 11.5,11 0.5,11"/>',
+    "triangleDown": '<polygon points="0.5,1 11.5,1 6,11"/>',
+    "star": '<polygon points="6,0 7.4,4 11.7,4.1 8.3,6.7 9.5,10.9 6,8.4 2.5,10.9 3.7,6.7 0.3,4.1 4.6,4"/>',
+    "hexagon": '<polygon points="3,0.8 9,0.8 12,6 9,11.2 3,11.2 0,6"/>',
+}
 
+# Fits the drawing (labels included) to the frame's real size, and again on every resize
+# (the app sizes the frame after the page loaded); vis-network's own fit stops at 100%.
+# Edge labels show on hover, on selection (of the edge or its nodes) and zoomed in.
+_VIEW_SCRIPT = """<script>
+(function (setup) {
+  window.viewLayout = setup.layout;
+  window.viewFitted = false;
+  var box = document.getElementById("mynetwork"), fitted = 1, hovered = null, shown = {};
+  function fitView() {
+    var ids = nodes.getIds(), w = box.clientWidth, h = box.clientHeight;
+    if (!ids.length || !w || !h) return;
+    var l = Infinity, r = -Infinity, t = Infinity, b = -Infinity;
+    ids.forEach(function (id) {
+      var bb = network.getBoundingBox(id);
+      l = Math.min(l, bb.left); r = Math.max(r, bb.right); t = Math.min(t, bb.top); b = Math.max(b, bb.bottom);
+    });
+    fitted = Math.min(0.94 * w / Math.max(r - l, 1), 0.94 * h / Math.max(b - t, 1), setup.maxZoom);
+    network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: fitted, animation: false});
+    window.viewFitted = true;
+  }
+  function edgeLabels() {
+    var zoomed = network.getScale() >= 1.8 * fitted, wanted = {};
+    if (setup.allLabels || zoomed) edges.getIds().forEach(function (id) { wanted[id] = true; });
+    network.getSelectedEdges().forEach(function (id) { wanted[id] = true; });
+    if (hovered !== null) wanted[hovered] = true;
+    var changes = [];
+    edges.forEach(function (e) {
+      if (!!wanted[e.id] !== !!shown[e.id]) changes.push({id: e.id, label: wanted[e.id] ? e.text : undefined});
+    });
+    shown = wanted;
+    if (changes.length) edges.update(changes);
+  }
+  network.setOptions({interaction: {selectConnectedEdges: true}});
+  if (setup.selected.length) network.selectNodes(setup.selected.filter(function (id) { return nodes.get(id); }));
+  edgeLabels();
+  network.on("hoverEdge", function (p) { hovered = p.edge; edgeLabels(); });
+  network.on("blurEdge", function () { hovered = null; edgeLabels(); });
+  network.on("select", edgeLabels);
+  network.on("zoom", edgeLabels);
+  network.once("afterDrawing", fitView);
+  new ResizeObserver(function () { network.setSize("100%", box.style.height || "100%"); network.redraw(); fitView(); })
+    .observe(box);
+})(SETUP);
+</script>
+"""
 
 # A click is reported after a short wait, and dropped if it was half of a double click:
-# one message per gesture, so the app reruns once.
+# one message per gesture, so the app reruns once. Every change of the selection and
+# every drag of nodes is reported too, and the app's own selection is shown when it says.
 _CLICKS = """<script>
 var pendingClick = null;
 network.on("click", function (p) {
@@ -71,8 +149,35 @@ network.on("doubleClick", function (p) {
   clearTimeout(pendingClick);
   if (p.nodes.length === 1) parent.postMessage({kind: "expand", id: String(p.nodes[0])}, "*");
 });
+network.on("select", function (p) { parent.postMessage({kind: "selection", ids: p.nodes.map(String)}, "*"); });
+network.on("dragEnd", function (p) {
+  if (!p.nodes.length) return;
+  var at = network.getPositions(), moved = {};  // all of them: the view reopens as it is now
+  Object.keys(at).forEach(function (id) { moved[id] = [at[id].x, at[id].y]; });
+  parent.postMessage({kind: "moved", positions: moved}, "*");
+});
+window.addEventListener("message", function (event) {  // a selection made in the app's table
+  var message = event.data;
+  if (event.source !== parent || !message || message.kind !== "show-selection" || !Array.isArray(message.ids)) return;
+  network.selectNodes(message.ids.filter(function (id) { return typeof id === "string" && nodes.get(id); }));
+});
 </script>
 """
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How a label (or community) is drawn: a colour and a vis-network shape."""
+
+    colour: str
+    shape: str
+
+    def glyph(self, size: int = 12) -> str:
+        """The shape as a small inline SVG in the colour, for legends."""
+        return (
+            f'<svg width="{size}" height="{size}" viewBox="0 0 12 12" aria-hidden="true" '
+            f'style="vertical-align:-0.1em;margin-right:.3em" fill="{self.colour}">{_GLYPHS[self.shape]}</svg>'
+        )
 
 
 def colour_of(value: object, order: list) -> str:
@@ -83,20 +188,20 @@ def colour_of(value: object, order: list) -> str:
         return MORE
 
 
-def layout(graph: nx.Graph, seed: int = 42) -> dict[str, tuple[float, float]]:
-    """Pixel positions from igraph's Fruchterman-Reingold (seeded), spread with the size."""
-    import igraph
+@functools.cache
+def _model_labels() -> tuple[str, ...]:
+    return tuple(load_model().labels)
 
-    nodes = sorted(graph.nodes)
-    if not nodes:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v})
-    small = igraph.Graph(n=len(nodes), edges=pairs)
-    with seeded_igraph(seed):
-        coordinates = small.layout_fruchterman_reingold(niter=300 if len(nodes) < 2000 else 100, grid="auto")
-    scale = 110.0 * max(1.0, len(nodes) ** 0.5) / max(1.0, max(abs(c) for xy in coordinates for c in xy))
-    return {node: (xy[0] * scale, xy[1] * scale) for node, xy in zip(nodes, coordinates, strict=True)}
+
+def _label_order(labels: Iterable[str]) -> list[str]:
+    """The model's labels in model.yaml's order, then any other label of the view by name:
+    a label keeps its colour and shape from one view to the next."""
+    known = list(_model_labels())
+    return known + sorted(set(labels) - set(known))
+
+
+def _shape_of(label: str, order: list[str]) -> str:
+    return SHAPES[order.index(label) % len(SHAPES)] if label in order else "dot"
 
 
 def _text(value: object, limit: int = 300) -> str:
@@ -113,17 +218,101 @@ def _tooltip(key: str, labels: list[str], properties: Mapping[str, object]) -> s
     return _text("\n".join(lines[:25]), 3000)
 
 
-def legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> dict[str, str]:
-    """What each colour means in a view: label or community -> colour."""
+def legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> dict[str, Mark]:
+    """What each colour and shape means in a view: label or community -> its mark."""
     values = _colour_values(graph, colour_by, membership)
-    order = sorted(set(values.values()), key=str)
-    return {visible(value): colour_of(value, order) for value in order}
+    if colour_by == "community" and membership is not None:
+        order = sorted(set(values.values()), key=str)
+        return {visible(value): Mark(colour_of(value, order), "dot") for value in order}
+    order = _label_order(values.values())
+    shown = sorted(set(values.values()), key=order.index)
+    return {visible(value): Mark(colour_of(value, order), _shape_of(value, order)) for value in shown}
+
+
+def legend_html(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> str:
+    """The legend as HTML spans (glyph and escaped name), for the app and briefings."""
+    return "".join(
+        f'<span class="item" style="margin-right:1em;white-space:nowrap">{mark.glyph()}{html.escape(name)}</span>'
+        for name, mark in legend(graph, colour_by, membership).items()
+    )
 
 
 def _colour_values(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict:
     if colour_by == "community" and membership is not None:
         return {node: membership.get(node, "none") for node in graph.nodes}
     return {node: (data.get("labels") or ["?"])[0] for node, data in graph.nodes(data=True)}
+
+
+def _box(label: str, size: float, inside: bool) -> Box:
+    """What a node covers: its shape with the label under it, or a box holding the label."""
+    width = len(label) * FONT * CHAR_WIDTH
+    if inside:
+        return Box(width / 2 + 6, FONT / 2 + 6)
+    text_height = FONT * 1.3
+    return Box(max(size, width / 2) + 2, size + text_height / 2 + 2, text_height / 2 + 2)
+
+
+def _group_label(name: str, properties: Mapping[str, object]) -> str:
+    count = properties.get("count")
+    return name if count is None or str(count) in name else f"{name} ({count})"
+
+
+def _node(key: str, data: Mapping, model: Model, mark: Mark, size: float, bold: bool) -> dict:
+    labels = data.get("labels") or []
+    properties = data.get("properties") or {}
+    name = model.display_name(labels, properties, key)
+    group = bool(data.get("group"))
+    node = {
+        "id": key,
+        "label": _text(_group_label(name, properties) if group else name, LABEL_CHARS),
+        "title": _tooltip(key, labels, properties),
+        "color": mark.colour,
+        "size": GROUP_SIZE if group else size,
+        "borderWidth": 4 if bold else 1,
+        "shape": mark.shape,
+    }
+    if group:
+        node |= {"borderWidth": 3, "shapeProperties": {"borderDashes": [5, 3]}, "font": {"size": FONT + 2}}
+    return node
+
+
+def _links(count: int, types: Counter) -> str:
+    if count == 1:
+        return next(iter(types))
+    kinds = ", ".join(kind if n == 1 else f"{kind} ×{n}" for kind, n in sorted(types.items()))
+    return f"{count} links: {kinds}"
+
+
+def _edges(graph: nx.MultiDiGraph) -> list[dict]:
+    """One edge per pair of nodes: its count (aggregated links count as many), types and
+    the directions present."""
+    pairs: dict[tuple[str, str], tuple[Counter, set[str]]] = {}
+    for u, v, data in graph.edges(data=True):
+        pair = (u, v) if u <= v else (v, u)
+        types, ways = pairs.setdefault(pair, (Counter(), set()))
+        types[_text(data.get("type", ""), 40)] += max(1, int(data.get("count") or 1))
+        ways.add("to" if (u, v) == pair else "from")
+    edges = []
+    for number, ((u, v), (types, ways)) in enumerate(sorted(pairs.items())):
+        count = sum(types.values())
+        text = _links(count, types)
+        edges.append(
+            {
+                "id": f"e{number}",
+                "from": u,
+                "to": v,
+                "title": text,
+                "text": text,
+                "arrows": ", ".join(sorted(ways, reverse=True)),
+                "width": 1 + min(count - 1, 4) * 0.75,
+            }
+        )
+    return edges
+
+
+def _script_data(value: object) -> str:
+    """``value`` as JavaScript inside a <script>: JSON with ``<`` escaped."""
+    return json.dumps(value).replace("<", "\\u003c")
 
 
 def network_html(
@@ -138,83 +327,98 @@ def network_html(
     height: str = "650px",
     seed: int = 42,
     report_clicks: bool = False,
+    selected: Iterable[str] = (),
+    positions: Mapping[str, tuple[float, float]] | None = None,
 ) -> str:
     """A self-contained HTML page drawing ``graph`` (from the store's neighbourhood,
-    subgraph or a query): colours by label or community, sizes by a score, a grey
-    "+ N more" node beside each node whose other neighbours were left out. With
-    ``report_clicks``, a click (select) or double click (expand) on a node is posted to
-    the parent window as ``{kind, id}``: the app's frame listens for it."""
-    view = nx.Graph(graph)
-    for node, hidden in (more or {}).items():
-        if hidden > 0 and node in view:
-            view.add_edge(node, f"more:{node}")
-    positions = layout(view, seed)
-    values = _colour_values(graph, colour_by, membership)
-    order = sorted(set(values.values()), key=str)
+    subgraph or a query): colours and shapes by label (or colours by community), sizes by
+    a score, a grey "+ N more" node beside each node whose other neighbours were left out,
+    ``selected`` nodes selected, ``positions`` (nodes the investigator placed) kept.
+    With ``report_clicks``, a click (select) or double click (expand) on a node is posted
+    to the parent window as ``{kind, id}``, every selection change as ``{kind:
+    "selection", ids}`` and every drag as ``{kind: "moved", positions: {id: [x, y]}}``."""
+    marks = _marks(graph, colour_by, membership)
     largest = max((sizes or {}).values(), default=0) or 1
-    nodes = []
-    for key, data in sorted(graph.nodes(data=True)):
-        labels = data.get("labels") or []
-        properties = data.get("properties") or {}
-        name = model.display_name(labels, properties, key)
-        x, y = positions[key]
-        nodes.append(
-            {
-                "id": key,
-                "label": _text(name, 40),
-                "title": _tooltip(key, labels, properties),
-                "color": colour_of(values[key], order),
-                "size": 10 + 25 * float((sizes or {}).get(key, 0)) / largest,
-                "x": x,
-                "y": y,
-                "borderWidth": 4 if highlight and key in highlight else 1,
-                "shape": "dot",
-            }
-        )
+    scaled = {key: 10 + 25 * float(score) / largest for key, score in (sizes or {}).items()}
+    nodes = [
+        _node(key, data, model, marks[key], scaled.get(key, 10 if sizes else NODE_SIZE), key in (highlight or ()))
+        for key, data in sorted(graph.nodes(data=True))
+    ]
     for node, hidden in sorted((more or {}).items()):
         if hidden > 0 and node in graph:
-            x, y = positions[f"more:{node}"]
             nodes.append(
                 {
                     "id": f"more:{node}",
                     "label": f"+ {hidden} more",
                     "title": _text(f"{hidden} more neighbours of {node}"),
                     "color": MORE,
-                    "size": 8,
-                    "x": x,
-                    "y": y,
                     "shape": "box",
                 }
             )
-    edges = [
-        {
-            "from": u,
-            "to": v,
-            "title": _text(data.get("type", "")),
-            "label": _text(data.get("type", ""), 30),
-            "arrows": "to",
-        }
-        for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("type", "")))
-    ]
+    edges = _edges(graph)
     edges += [
-        {"from": node, "to": f"more:{node}", "dashes": True, "color": MORE}
-        for node, hidden in sorted((more or {}).items())
+        {"id": f"m{number}", "from": node, "to": f"more:{node}", "dashes": True, "color": MORE}
+        for number, (node, hidden) in enumerate(sorted((more or {}).items()))
         if hidden > 0 and node in graph
     ]
+    name = _place(nodes, edges, positions, seed)
+    setup = {
+        "layout": name,
+        "selected": [str(key) for key in selected],
+        "allLabels": sum(max(1, int(d.get("count") or 1)) for *_, d in graph.edges(data=True)) <= QUIET_LINKS,
+        "maxZoom": MAX_ZOOM,
+    }
+    return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", _script_data(setup)), report_clicks)
+
+
+def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict[str, Mark]:
+    """Each node's colour (by label or community) and shape (by label)."""
+    values = _colour_values(graph, colour_by, membership)
+    labels = _colour_values(graph, "label", None)
+    order = _label_order(labels.values())
+    colours = sorted(set(values.values()), key=str) if colour_by == "community" and membership is not None else order
+    return {node: Mark(colour_of(values[node], colours), _shape_of(labels[node], order)) for node in graph.nodes}
+
+
+def _place(nodes: list[dict], edges: list[dict], pinned: Mapping[str, tuple[float, float]] | None, seed: int) -> str:
+    """Positions written into ``nodes``; returns the layout's name."""
+    view = nx.Graph()
+    view.add_nodes_from(node["id"] for node in nodes)
+    view.add_edges_from((edge["from"], edge["to"]) for edge in edges)
+    boxes = {node["id"]: _box(node["label"], node.get("size", NODE_SIZE), node["shape"] == "box") for node in nodes}
+    name, at = place(view, boxes, pinned=pinned, seed=seed)
+    for node in nodes:
+        node["x"], node["y"] = at[node["id"]]
+    return name
+
+
+def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report_clicks: bool) -> str:
     network = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     network.nodes, network.edges = nodes, edges
     network.node_ids = [node["id"] for node in nodes]
     network.node_map = {node["id"]: node for node in nodes}
     network.set_options(
-        '{"physics": {"enabled": false}, "edges": {"smooth": false, "font": {"size": 9, "align": "middle"}},'
-        ' "interaction": {"hover": true, "tooltipDelay": 150, "hideEdgesOnDrag": true},'
-        ' "nodes": {"font": {"size": 12}}}'
+        json.dumps(
+            {
+                "physics": {"enabled": False},
+                "edges": {
+                    "smooth": False,
+                    "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
+                    "font": {"size": 11, "align": "middle", "strokeWidth": 3},
+                    "scaling": {"label": {"enabled": False, "maxVisible": 16, "drawThreshold": 11}},
+                },
+                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(nodes) > LARGE},
+                "nodes": {
+                    "font": {"size": FONT, "strokeWidth": 3, "strokeColor": "#ffffff"},
+                    "scaling": {"label": {"enabled": False, "maxVisible": 22, "drawThreshold": 11}},
+                },
+            }
+        )
     )
-    html = _BOOTSTRAP.sub("", network.generate_html())
-    if report_clicks:
-        html = html.replace("</body>", _CLICKS + "</body>", 1)
-    if _EXTERNAL.search(_DATA_LINES.sub("", html)):
+    page = _BOOTSTRAP.sub("", network.generate_html())
+    page = page.replace("</body>", script + (_CLICKS if report_clicks else "") + "</body>", 1)
+    if _EXTERNAL.search(_DATA_LINES.sub("", page)):
         raise RuntimeError("the rendered view would fetch an outside resource")
-    if _HTML_POPUP in html:
+    if _HTML_POPUP in page:
         raise RuntimeError("the rendered view would show tooltips as HTML")
-    return html
+    return page

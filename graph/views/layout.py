@@ -1,0 +1,201 @@
+"""Where each node of a drawn view goes: a layout from a library, chosen for the view's
+shape, then spread apart so that no node, label included, covers another.
+
+* a chain (a path: connected, no node with more than two links) is drawn as a line,
+  layered by igraph's Sugiyama layout;
+* hub and spoke (a tree, or a few nodes holding most links) is drawn radially, by
+  igraph's Reingold-Tilford circular layout around the busiest node;
+* anything denser (rings of storefronts and products) by ForceAtlas2 (NetworkX);
+* a large view (more than :data:`LARGE` nodes) by igraph's Fruchterman-Reingold on a
+  grid, the one fast enough for 5,000 nodes; there labels show by zoom level instead.
+
+Pinned nodes (where the investigator dragged them) keep their place; the rest are laid
+out around them by a spring layout that holds the pinned ones fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from graph.analysis.seeding import seeded_igraph
+
+__all__ = ["LARGE", "Box", "place", "shape_of"]
+
+#: Above this many nodes a view gets the fast layout and no label-box separation.
+LARGE = 1500
+#: A view is hub-and-spoke when its busiest tenth of nodes touch this share of its links.
+HUB_SHARE = 0.7
+GAP = 6.0  # canvas units kept between two boxes
+
+
+@dataclass(frozen=True)
+class Box:
+    """What a node covers around its position: half its width, half its height, and how
+    far below the position the box's middle is (a label drawn under the shape)."""
+
+    half_width: float
+    half_height: float
+    drop: float = 0.0
+
+
+def shape_of(view: nx.Graph) -> str:
+    """The name of the layout that suits ``view``: chain, radial, forceatlas2 or fast."""
+    size = view.number_of_nodes()
+    if size > LARGE:
+        return "fast"
+    if size < 3 or not nx.is_connected(view):
+        return "chain" if size < 3 and view.number_of_edges() == size - 1 else "forceatlas2"
+    tree = view.number_of_edges() == size - 1
+    if tree and max(degree for _, degree in view.degree()) <= 2:
+        return "chain"
+    busiest = sorted(view.degree(), key=lambda pair: -pair[1])[: max(1, round(size / 10))]
+    hubs = {node for node, _ in busiest}
+    touched = sum(1 for u, v in view.edges() if u in hubs or v in hubs)
+    return "radial" if tree or touched >= HUB_SHARE * view.number_of_edges() else "forceatlas2"
+
+
+def _igraph(view: nx.Graph, nodes: list[str]):
+    import igraph
+
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in view.edges() if u != v})
+    return igraph.Graph(n=len(nodes), edges=pairs), index
+
+
+def _raw(view: nx.Graph, nodes: list[str], name: str, seed: int) -> np.ndarray:
+    """Coordinates in the library's own units, one row per node of ``nodes``."""
+    if name == "forceatlas2":
+        at = nx.forceatlas2_layout(view, max_iter=300, distributed_action=True, seed=seed)
+        return np.array([at[node] for node in nodes], dtype=float)
+    small, index = _igraph(view, nodes)
+    root = max(nodes, key=lambda node: (view.degree(node), node))
+    with seeded_igraph(seed):
+        if name == "chain":
+            end = min((node for node in nodes if view.degree(node) <= 1), default=root)
+            depth = nx.single_source_shortest_path_length(view, end)
+            coordinates = small.layout_sugiyama(layers=[depth[node] for node in nodes])
+            return np.array([(y, 0.0) for _, y in coordinates.coords[: len(nodes)]], dtype=float)
+        if name == "radial":
+            return np.array(small.layout_reingold_tilford_circular(root=[index[root]]).coords, dtype=float)
+        return np.array(small.layout_fruchterman_reingold(niter=100, grid="auto").coords, dtype=float)
+
+
+def _scaled(raw: np.ndarray, spacing: float) -> np.ndarray:
+    """``raw`` stretched so that the median distance to a nearest neighbour is ``spacing``."""
+    if len(raw) < 2:
+        return raw * 0.0
+    from scipy.spatial import cKDTree
+
+    distances, _ = cKDTree(raw).query(raw, k=2)
+    nearest = float(np.median(distances[:, 1]))
+    return (raw - raw.mean(axis=0)) * (spacing / nearest if nearest > 0 else spacing)
+
+
+def separate(centres: np.ndarray, half: np.ndarray, fixed: np.ndarray, rounds: int = 400) -> np.ndarray:
+    """Boxes (``centres`` ± ``half``) pushed apart along the axis they overlap least until
+    none overlaps (or ``rounds`` runs out); ``fixed`` boxes never move."""
+    xy = centres.copy()
+    order = np.arange(len(xy))
+    before = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # who goes which way on a tie
+    share = np.where(fixed[:, None], 0.0, np.where(fixed[None, :], 1.0, 0.5))
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        reach = half[:, None, :] + half[None, :, :] + GAP
+        overlap = reach - np.abs(delta)
+        clash = (overlap[..., 0] > 0) & (overlap[..., 1] > 0)
+        np.fill_diagonal(clash, False)
+        if not clash.any():
+            break
+        along_x = overlap[..., 0] < overlap[..., 1]
+        sign = np.where(delta == 0, before[..., None], np.sign(delta))
+        push = np.zeros_like(delta)
+        push[..., 0] = np.where(clash & along_x, overlap[..., 0] + 0.5, 0.0)
+        push[..., 1] = np.where(clash & ~along_x, overlap[..., 1] + 0.5, 0.0)
+        xy += (sign * push * share[..., None]).sum(axis=1) * 0.8
+    return xy
+
+
+def _extent(xy: np.ndarray, half: np.ndarray) -> np.ndarray:
+    return (xy + half).max(axis=0) - (xy - half).min(axis=0)
+
+
+def _stretched(xy: np.ndarray, aspect: float) -> np.ndarray:
+    """``xy`` stretched along x so that its extent is ``aspect`` times as wide as high."""
+    width, height = np.ptp(xy, axis=0) if len(xy) > 1 else (1.0, 1.0)
+    if width <= 0 or height <= 0:
+        return xy
+    return xy * np.array([min(3.0, max(1.0 / 3.0, aspect * height / width)), 1.0])
+
+
+def _compact(xy: np.ndarray, half: np.ndarray, fixed: np.ndarray, canvas: tuple[float, float]) -> np.ndarray:
+    """Boxes separated, then drawn closer and separated again while the drawing is larger
+    than ``canvas`` and shrinks: fitted, its labels then show at full size or near it."""
+    best = separate(xy, half, fixed)
+    for _ in range(8):
+        extent = _extent(best, half)
+        if (extent <= np.array(canvas)).all():
+            break
+        middle = best.mean(axis=0)
+        trial = separate(np.where(fixed[:, None], best, middle + (best - middle) * 0.85), half, fixed)
+        if _overlapping(trial, half) or np.prod(_extent(trial, half)) >= np.prod(extent):
+            break
+        best = trial
+    return best
+
+
+def _overlapping(xy: np.ndarray, half: np.ndarray) -> bool:
+    reach = half[:, None, :] + half[None, :, :]
+    clash = (np.abs(xy[:, None, :] - xy[None, :, :]) < reach).all(axis=2)
+    np.fill_diagonal(clash, False)
+    return bool(clash.any())
+
+
+def _around_pins(
+    view: nx.Graph, nodes: list[str], pinned: Mapping[str, tuple[float, float]], spacing: float, seed: int
+) -> np.ndarray:
+    """Positions for the unpinned nodes by a spring layout holding the pinned ones."""
+    rng = np.random.default_rng(seed)
+    start = {}
+    for node in nodes:
+        if node in pinned:
+            start[node] = np.array(pinned[node], dtype=float)
+            continue
+        near = [pinned[other] for other in view.neighbors(node) if other in pinned]
+        anchor = np.mean(near, axis=0) if near else np.mean(list(pinned.values()), axis=0)
+        start[node] = anchor + rng.normal(0, spacing, 2)
+    at = nx.spring_layout(view, pos=start, fixed=list(pinned), k=spacing, iterations=60, seed=seed)
+    return np.array([at[node] for node in nodes], dtype=float)
+
+
+def place(
+    view: nx.Graph,
+    boxes: Mapping[str, Box],
+    *,
+    pinned: Mapping[str, tuple[float, float]] | None = None,
+    seed: int = 42,
+    canvas: tuple[float, float] = (1100.0, 600.0),
+) -> tuple[str, dict[str, tuple[float, float]]]:
+    """The layout's name and each node's position in canvas units, boxes kept apart, the
+    whole shaped like ``canvas`` (a fitted view whose shape matches the canvas is drawn
+    larger) and drawn closer while larger than it."""
+    nodes = sorted(view.nodes)
+    if not nodes:
+        return "empty", {}
+    pinned = {node: tuple(xy) for node, xy in (pinned or {}).items() if node in view}
+    half = np.array([(boxes[node].half_width, boxes[node].half_height) for node in nodes], dtype=float)
+    drop = np.array([(0.0, boxes[node].drop) for node in nodes], dtype=float)
+    if pinned:
+        name, xy = "pinned", _around_pins(view, nodes, pinned, float(np.median(half[:, 0])) * 2 + GAP, seed)
+    else:
+        name = shape_of(view)
+        row = float(np.median(half[:, 1])) * 2 + GAP * 2
+        spacing = row if name == "fast" else float(np.median(half[:, 0])) * 2 + GAP
+        xy = _stretched(_scaled(_raw(view, nodes, name, seed), spacing), canvas[0] / canvas[1])
+    if name != "fast":
+        fixed = np.array([node in pinned for node in nodes])
+        xy = _compact(xy + drop, half, fixed, canvas) - drop
+    return name, {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
