@@ -6,7 +6,8 @@
     python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N]
     python -m graph links [--limit N] [SCOPE]
     python -m graph shells [--limit N] [--as-of DATE]
-    python -m graph export --center ID [--hops N] --out FILE.html [--png FILE.png] [--title T] [--notes N]
+    python -m graph export --center ID [--hops N] --out FILE.html [--png FILE.png] [--pdf FILE.pdf]
+                           [--title T] [--author A] [--question Q] [--notes N] [--redact PROP,PROP]
 
 SCOPE: ``--labels A,B`` ``--types T,U`` ``--since DATE`` ``--until DATE``
 ``--around ID [--hops N]`` ``--weight TYPE=W`` ``--unweighted``. Every command takes
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -129,28 +131,53 @@ def _shells(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     return shell_scores(store, as_of=as_of.date() if as_of else None, limit=args.limit)
 
 
+def _writable(path: str | None, parameter: str) -> Path | None:
+    """The file a parameter names, once its folder is known to exist."""
+    if not path:
+        return None
+    out = Path(path)
+    if not out.parent.is_dir():
+        raise ValueError(f"{parameter}: the folder {out.parent} does not exist")
+    return out
+
+
 def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    from pathlib import Path
+    from graph.views.briefing import briefing_html, picture_html, property_names
 
-    from graph.views.briefing import briefing_html
-    from graph.views.drawing import network_html
-
+    out, png, pdf = (_writable(args.out, "--out"), _writable(args.png, "--png"), _writable(args.pdf, "--pdf"))
     graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
     if graph.number_of_nodes() == 0:
         raise ValueError(f"--center: no entity has id {', '.join(args.center)}")
+    redact = _names(args.redact) or ()
+    for name in sorted(set(redact) - set(property_names(graph))):
+        print(f"note: --redact: no entity or link in the view has the property {name!r}", file=sys.stderr)
     title = args.title or f"Network around {', '.join(args.center)}"
     scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
     if graph.graph.get("truncated"):
         scope.append(f"cut at {args.limit} nodes")
-    out = Path(args.out)
-    out.write_text(briefing_html(graph, store.model, title=title, notes=args.notes, scope=scope), encoding="utf-8")
-    written = [{"file": str(out), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()}]
-    if args.png:
+    page = briefing_html(
+        graph,
+        store.model,
+        title=title,
+        author=args.author,
+        question=args.question,
+        notes=args.notes,
+        redact=redact,
+        scope=scope,
+    )
+    out.write_text(page, encoding="utf-8")
+    written = [out]
+    if png:
         from graph.views.png import png_of
 
-        png_of(network_html(graph, store.model), Path(args.png))
-        written.append({"file": args.png, "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()})
-    return pd.DataFrame(written)
+        written.append(png_of(picture_html(graph, store.model, redact=redact), png))
+    if pdf:
+        from graph.views.png import pdf_of
+
+        written.append(pdf_of(page, pdf))
+    return pd.DataFrame(
+        [{"file": str(path), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()} for path in written]
+    )
 
 
 def _add_scope(parser: argparse.ArgumentParser) -> None:
@@ -198,13 +225,17 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     shells.add_argument("--limit", type=row_limit, default=100)
     shells.add_argument("--as-of", help="the date 'recent incorporation' counts back from (default: today)")
     shells.set_defaults(run=_shells)
-    export = commands.add_parser("export", help="a self-contained HTML briefing of a neighbourhood (and a PNG)")
+    export = commands.add_parser("export", help="a self-contained HTML briefing of a neighbourhood (and a PNG, a PDF)")
     export.add_argument("--center", action="append", required=True, metavar="ID", help="the entity to centre on")
     export.add_argument("--hops", type=int, default=1, choices=(1, 2, 3))
     export.add_argument("--limit", type=row_limit, default=500, help="at most this many nodes in the view")
     export.add_argument("--out", required=True, help="the HTML file to write")
     export.add_argument("--png", help="also write a PNG of the graph (headless Chromium)")
+    export.add_argument("--pdf", help="also write the briefing as an A4 PDF (headless Chromium)")
     export.add_argument("--title", default="")
+    export.add_argument("--author", default="", help="who wrote the briefing, on its title page")
+    export.add_argument("--question", default="", help="the question the briefing answers, on its title page")
     export.add_argument("--notes", default="", help="the analyst's notes, shown as text")
+    export.add_argument("--redact", metavar="PROP,PROP", help="properties that must not appear in the HTML, PNG or PDF")
     export.set_defaults(run=_export)
     return [communities, players, path, links, shells, export]

@@ -32,7 +32,7 @@ from graph.views.summary import summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 
-__all__ = ["Redaction", "briefing_html", "picture_html", "provenance_table"]
+__all__ = ["Redaction", "briefing_html", "picture_html", "property_names", "provenance_table"]
 
 #: Nothing may be fetched: inline scripts and styles only, so the file works offline and
 #: a name that slipped through escaping still could not load anything.
@@ -52,10 +52,7 @@ img.print-only { display: none; width: 100%; border: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.85rem; margin-bottom: 1.5rem; }
 th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
-.swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 50%; margin-right: 0.3rem;
-          vertical-align: middle; }
-.swatch svg { width: 100%; height: 100%; display: block; }
-.legend span.item { margin-right: 1rem; white-space: nowrap; }
+.legend span.item { margin-right: 1rem; white-space: nowrap; display: inline-block; }
 @media print {
   body { margin: 0; font-size: 10pt; }
   .title-page { break-after: page; padding-top: 25vh; }
@@ -118,6 +115,12 @@ class Redaction:
         return kept.map(lambda value: self.text(cell_text(value)))
 
 
+def property_names(graph: nx.MultiDiGraph) -> list[str]:
+    """The properties the view's entities and links hold: what could be redacted."""
+    items = [data for _, data in graph.nodes(data=True)] + [data for *_, data in graph.edges(data=True)]
+    return sorted({name for data in items for name in data.get("properties") or {}})
+
+
 def picture_html(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:
     """The view's pyvis page as exported (for the PNG): drawn like on screen, redacted."""
     return network_html(Redaction.of(graph, redact).graph(graph), model, **drawing)
@@ -169,10 +172,6 @@ def _text(value: object) -> str:
 def _table(title: str, frame: pd.DataFrame, redaction: Redaction) -> str:
     cells = visible_frame(redaction.frame(frame))
     return f"<h2>{_text(redaction.text(title))}</h2>" + cells.to_html(index=False, escape=True, border=0)
-
-
-def _legend(graph: nx.MultiDiGraph, drawing: Mapping[str, Any]) -> str:
-    return legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))
 
 
 def _node_notes(
@@ -251,7 +250,7 @@ def briefing_html(
 {_summary(graph, model, drawing.get("membership"))}
 <section class="picture">
 <h2>Network</h2>
-<p class="legend">{_legend(graph, drawing)}</p>
+<p class="legend">{legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))}</p>
 <iframe title="network" sandbox="allow-scripts" srcdoc="{html.escape(view, quote=True)}"></iframe>
 </section>
 {_node_notes(graph, model, node_notes or {}, redaction)}
