@@ -138,29 +138,41 @@ def _sources(properties: Mapping[str, Any]) -> str:
     return "; ".join(map(str, sources[:SOURCES_SHOWN])) + (f" (+{more} more)" if more > 0 else "")
 
 
+def _day(value: object) -> str:
+    return value.isoformat()[:10] if isinstance(value, dt.date) else cell_text(value)
+
+
+def _window(properties: Mapping[str, Any]) -> str:
+    """When a fact was seen, by day: one day, or first to last."""
+    first, last = _day(properties.get("first_seen")), _day(properties.get("last_seen"))
+    return first if first == last else f"{first or '…'} to {last or '…'}"
+
+
 def provenance_table(graph: nx.MultiDiGraph, model: Model) -> pd.DataFrame:
     """Where each fact of the view came from, by name: each entity and each link, its
-    sources (file and row, or case, as loaded) and its sighting window."""
-    rows = []
-    for key, data in sorted(graph.nodes(data=True), key=lambda item: (_name(graph, model, item[0]), item[0])):
-        rows.append((_name(graph, model, key), ", ".join(data.get("labels") or []), data.get("properties") or {}))
+    sources (file and row, or case, as loaded) and when it was seen."""
+    names = {key: _name(graph, model, key) for key in graph.nodes}
+    rows = sorted(
+        (
+            (names[key], ", ".join(data.get("labels") or []), data.get("properties") or {})
+            for key, data in graph.nodes(data=True)
+        ),
+        key=lambda row: (row[0].casefold(), row[1]),
+    )
     links = sorted(
-        (_name(graph, model, u), data.get("type", ""), _name(graph, model, v), data.get("properties") or {})
-        for u, v, data in graph.edges(data=True)
+        (
+            (names[u], data.get("type", ""), names[v], data.get("properties") or {})
+            for u, v, data in graph.edges(data=True)
+        ),
+        key=lambda link: (link[0].casefold(), link[1], link[2].casefold()),
     )
     rows += [(f"{start} → {end}", kind, properties) for start, kind, end, properties in links]
     return pd.DataFrame(
         [
-            {
-                "fact": fact,
-                "what": what,
-                "sources": _sources(properties),
-                "first seen": properties.get("first_seen"),
-                "last seen": properties.get("last_seen"),
-            }
+            {"fact": fact, "what": what, "sources": _sources(properties), "seen": _window(properties)}
             for fact, what, properties in rows
         ],
-        columns=["fact", "what", "sources", "first seen", "last seen"],
+        columns=["fact", "what", "sources", "seen"],
     )
 
 
@@ -255,6 +267,6 @@ def briefing_html(
 </section>
 {_node_notes(graph, model, node_notes or {}, redaction)}
 {tabled}
-{_table("Where the data came from", provenance_table(graph, model), redaction)}
+<section class="sources">{_table("Where the data came from", provenance_table(graph, model), redaction)}</section>
 </body></html>
 """

@@ -4,14 +4,15 @@ Chromium by Playwright with every outside request refused."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["CHROMIUM", "pdf_of", "png_of"]
 
 CHROMIUM = "/usr/bin/chromium"
+T = TypeVar("T")
 DRAWN = "typeof network !== 'undefined' && network !== null"
 #: Two animation frames after the network exists: its first drawing (and fit) is on screen.
 SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
@@ -21,9 +22,15 @@ PRINTED_PICTURE = """png => { const frame = document.querySelector('iframe[title
   img.src = 'data:image/png;base64,' + png; frame.after(img); }"""
 
 
-@contextmanager
-def _offline_page(width: int, height: int, scale: float = 1) -> Iterator[Any]:
-    """A page of a fresh headless Chromium that can fetch nothing."""
+def _offline(work: Callable[[Any], T], width: int, height: int, scale: float = 1) -> T:
+    """``work`` done on a page of a fresh headless Chromium that can fetch nothing. It runs
+    in a thread of its own: Playwright's sync API refuses a thread where an asyncio loop
+    runs (a notebook, another Playwright session)."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_on_page, work, width, height, scale).result()
+
+
+def _on_page(work: Callable[[Any], T], width: int, height: int, scale: float) -> T:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -31,7 +38,7 @@ def _offline_page(width: int, height: int, scale: float = 1) -> Iterator[Any]:
         try:
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
             page.route("**/*", lambda route: route.abort())
-            yield page
+            return work(page)
         finally:
             browser.close()
 
@@ -44,23 +51,29 @@ def _drawn(frame: Any) -> None:
 
 def png_of(view_html: str, out: Path, *, width: int = 1400, height: int = 900) -> Path:
     """Render a pyvis page offline and save its canvas as PNG."""
-    with _offline_page(width, height) as page:
+
+    def shoot(page: Any) -> Path:
         page.set_content(view_html, wait_until="load")
         _drawn(page)
         page.locator("#mynetwork").screenshot(path=str(out))
-    return out
+        return out
+
+    return _offline(shoot, width, height)
 
 
 def pdf_of(briefing: str, out: Path) -> Path:
     """Print a briefing page to an A4 PDF. The interactive picture runs in a sandboxed
     frame that print would cut or leave blank, so the drawn frame is photographed first
     and the photograph printed in its place."""
-    with _offline_page(1100, 900, scale=2) as page:
+
+    def printed(page: Any) -> Path:
         page.set_content(briefing, wait_until="load")
         view = page.locator("iframe[title=network]")
         view.scroll_into_view_if_needed()  # Chromium does not animate a frame out of sight
         _drawn(view.element_handle().content_frame())
-        picture = view.screenshot()
-        page.evaluate(PRINTED_PICTURE, base64.b64encode(picture).decode("ascii"))
+        picture = base64.b64encode(view.screenshot()).decode("ascii")
+        page.evaluate(PRINTED_PICTURE, picture)
         page.pdf(path=str(out), format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm"})
-    return out
+        return out
+
+    return _offline(printed, 1100, 900, scale=2)
