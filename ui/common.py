@@ -22,7 +22,7 @@ import streamlit as st
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.store import GraphStore, Settings, open_store, open_workspace
-from graph.views.briefing import briefing_html
+from graph.views.briefing import briefing_html, picture_html, property_names
 from graph.views.drawing import legend_html, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
@@ -244,14 +244,24 @@ def briefing_panel(
     tables: Mapping[str, pd.DataFrame] | None = None,
     scope: list[str] | None = None,
     drawing: Mapping[str, Any] | None = None,
+    node_notes: Mapping[str, list[dict]] | None = None,
 ) -> None:
     """Export the current view, drawn as on screen (``drawing``: the options given to
-    :func:`show_network`): a self-contained HTML briefing and a PNG for slides."""
+    :func:`show_network`): a self-contained HTML briefing, the same as a PDF, and a PNG
+    for slides; the properties chosen for redaction appear in none of them."""
     drawing = dict(drawing or {})
     model = store().model
     with st.expander("Export a briefing"):
         heading = st.text_input("Title", value=title, key=f"{key}_title")
+        author = st.text_input("Author", key=f"{key}_author")
+        question = st.text_input("Question", key=f"{key}_question", help="what the briefing answers")
         notes = st.text_area("Notes for the reader", key=f"{key}_notes")
+        redact = st.multiselect(
+            "Redact properties",
+            property_names(graph),
+            key=f"{key}_redact",
+            help="never written to the HTML, PDF or PNG (a test buyer's persona, an informant)",
+        )
         stamp = utc_now().strftime("%Y%m%d-%H%M")
 
         def page() -> str:
@@ -259,29 +269,47 @@ def briefing_panel(
                 graph,
                 model,
                 title=heading,
+                author=author,
+                question=question,
                 notes=notes,
+                node_notes=node_notes,
+                redact=redact,
                 tables=tables,
                 scope=scope or [],
                 **drawing,
             )
 
-        def picture() -> bytes:
+        def printed(make: Callable[[Path], Path], name: str) -> bytes:
             from tempfile import TemporaryDirectory
 
+            with TemporaryDirectory() as folder:
+                return make(Path(folder) / name).read_bytes()
+
+        def document() -> bytes:
+            from graph.views.png import pdf_of
+
+            return printed(lambda out: pdf_of(page(), out), "briefing.pdf")
+
+        def picture() -> bytes:
             from graph.views.png import png_of
 
-            with TemporaryDirectory() as folder:
-                out = Path(folder) / "view.png"
-                view = network_html(graph, model, **drawing)
-                return png_of(view, out).read_bytes()
+            return printed(lambda out: png_of(picture_html(graph, model, redact=redact, **drawing), out), "view.png")
 
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         left.download_button(
             "Briefing (HTML)",
             page,
             file_name=f"briefing-{stamp}.html",
             mime="text/html",
             key=f"{key}_html",
+            on_click="ignore",
+        )
+        middle.download_button(
+            "Briefing (PDF)",
+            document,
+            file_name=f"briefing-{stamp}.pdf",
+            mime="application/pdf",
+            key=f"{key}_pdf",
             on_click="ignore",
         )
         right.download_button(
