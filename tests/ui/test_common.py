@@ -22,3 +22,31 @@ def test_the_error_banner_names_the_server_without_its_password(
     assert not app.exception, app.exception
     [banner] = [element.value for element in app.error]
     assert f"neo4j://127.0.0.1:{port}" in banner.replace("\\", "") and "s3cret" not in banner
+
+
+def _briefing_panel_of_a_small_view() -> None:
+    """A page holding only the export panel of a two-node view (AppTest runs its source)."""
+    import networkx as nx
+
+    from ui.common import briefing_panel
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("SC-1", labels=["SalesChannel"], properties={"name": "shop", "buyer_persona": "Kestrel"})
+    graph.add_node("P-1", labels=["Person"], properties={"name": "Ana", "informant": "Juniper"})
+    graph.add_edge("P-1", "SC-1", type="OPERATES", properties={"since": "2024"})
+    briefing_panel(graph, key="b", title="Ring", node_notes={"P-1": [{"text": "seen", "by": "ana", "at": "2026"}]})
+
+
+def test_the_briefing_panel_asks_for_author_question_and_redaction_and_offers_a_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRAPH_DB", str(tmp_path / "graph.kgl"))
+    app = AppTest.from_function(_briefing_panel_of_a_small_view, default_timeout=60).run()
+    assert not app.exception, app.exception
+    assert [field.label for field in app.text_input] == ["Title", "Author", "Question"]
+    [redact] = app.multiselect
+    assert redact.label == "Redact properties"
+    assert redact.options == ["buyer_persona", "informant", "name", "since"]  # what the view's entities and links hold
+    buttons = [button.proto.label for button in app.get("download_button")]
+    assert buttons == ["Briefing (HTML)", "Briefing (PDF)", "Graph image (PNG)"]
