@@ -12,7 +12,7 @@ embedded store, and for each case draws its view at 1 and 2 hops three ways:
 
 Each page is opened in Debian's Chromium (every outside request aborted, a 1200×700
 window) and measured after its first still frame by :data:`MEASURE`: how much of the
-canvas the drawing fills on its longer axis, how far its middle is from the canvas's,
+canvas the drawing fills on its longer axis (and whether the canvas cuts it), how far its middle is from the canvas's,
 node shapes that overlap on screen, labels whose box overlaps another drawn label, edge
 labels drawn, and the smallest label drawn (px). Then the render timing of
 ``bench/render.py`` (500, 2,000 and 5,000 nodes against pyvis's defaults).
@@ -80,6 +80,7 @@ MEASURE = """() => {
   const fill = Math.max((Math.min(R, W) - Math.max(L, 0)) / W, (Math.min(B, H) - Math.max(T, 0)) / H);
   const offset = Math.max(Math.abs((L + R) / 2 - W / 2) / W, Math.abs((T + B) / 2 - H / 2) / H);
   return {nodes: body.nodeIndices.length, links: body.edgeIndices.length, fill: 100 * fill, offset: 100 * offset,
+    cut: L < -1 || R > W + 1 || T < -1 || B > H + 1,
     node_overlaps: nodeOverlaps, label_overlaps: labels.length ? 100 * overlapping.size / labels.length : 0,
     labels: labels.length, edge_labels: edgeLabels, smallest_label: labels.length ? smallest : 0};
 }"""
@@ -100,6 +101,8 @@ def misses(figures: dict, links: int) -> list[str]:
     missed = []
     if figures["fill"] < TARGETS["fill"]:
         missed.append(f"fill {figures['fill']:.0f}%")
+    if figures["cut"]:
+        missed.append("cut by the canvas edge")
     if figures["offset"] > TARGETS["offset"]:
         missed.append(f"off centre {figures['offset']:.0f}%")
     if figures["node_overlaps"] > TARGETS["node_overlaps"]:

@@ -5,7 +5,9 @@ shape, then spread apart so that no node, label included, covers another.
   layered by igraph's Sugiyama layout;
 * hub and spoke (a tree, or a few nodes holding most links) is drawn radially, by
   igraph's Reingold-Tilford circular layout around the busiest node;
-* anything denser (rings of storefronts and products) by ForceAtlas2 (NetworkX);
+* anything denser (rings of storefronts and products) by ForceAtlas2 (NetworkX), or
+  above :data:`FORCE_ATLAS` nodes, where NetworkX's ForceAtlas2 takes seconds, by
+  igraph's Fruchterman-Reingold;
 * a large view (more than :data:`LARGE` nodes) by igraph's Fruchterman-Reingold on a
   grid, the one fast enough for 5,000 nodes; there labels show by zoom level instead.
 
@@ -27,6 +29,8 @@ __all__ = ["LARGE", "Box", "place", "shape_of"]
 
 #: Above this many nodes a view gets the fast layout and no label-box separation.
 LARGE = 1500
+#: Above this many nodes a dense view gets Fruchterman-Reingold instead of ForceAtlas2.
+FORCE_ATLAS = 250
 #: A view is hub-and-spoke when its busiest tenth of nodes touch this share of its links.
 HUB_SHARE = 0.7
 GAP = 6.0  # canvas units kept between two boxes
@@ -43,19 +47,23 @@ class Box:
 
 
 def shape_of(view: nx.Graph) -> str:
-    """The name of the layout that suits ``view``: chain, radial, forceatlas2 or fast."""
+    """The name of the layout that suits ``view``: chain, radial, forceatlas2,
+    fruchterman-reingold or fast."""
     size = view.number_of_nodes()
     if size > LARGE:
         return "fast"
+    dense = "forceatlas2" if size <= FORCE_ATLAS else "fruchterman-reingold"
     if size < 3 or not nx.is_connected(view):
-        return "chain" if size < 3 and view.number_of_edges() == size - 1 else "forceatlas2"
+        return "chain" if size < 3 and view.number_of_edges() == size - 1 else dense
     tree = view.number_of_edges() == size - 1
     if tree and max(degree for _, degree in view.degree()) <= 2:
         return "chain"
     busiest = sorted(view.degree(), key=lambda pair: -pair[1])[: max(1, round(size / 10))]
     hubs = {node for node, _ in busiest}
     touched = sum(1 for u, v in view.edges() if u in hubs or v in hubs)
-    return "radial" if tree or touched >= HUB_SHARE * view.number_of_edges() else "forceatlas2"
+    if tree or touched >= HUB_SHARE * view.number_of_edges():
+        return "radial"
+    return dense
 
 
 def _igraph(view: nx.Graph, nodes: list[str]):
@@ -69,7 +77,7 @@ def _igraph(view: nx.Graph, nodes: list[str]):
 def _raw(view: nx.Graph, nodes: list[str], name: str, seed: int) -> np.ndarray:
     """Coordinates in the library's own units, one row per node of ``nodes``."""
     if name == "forceatlas2":
-        at = nx.forceatlas2_layout(view, max_iter=300, distributed_action=True, seed=seed)
+        at = nx.forceatlas2_layout(view, max_iter=200, distributed_action=True, seed=seed)
         return np.array([at[node] for node in nodes], dtype=float)
     small, index = _igraph(view, nodes)
     root = max(nodes, key=lambda node: (view.degree(node), node))
@@ -97,25 +105,36 @@ def _scaled(raw: np.ndarray, spacing: float) -> np.ndarray:
 
 def separate(centres: np.ndarray, half: np.ndarray, fixed: np.ndarray, rounds: int = 400) -> np.ndarray:
     """Boxes (``centres`` ± ``half``) pushed apart along the axis they overlap least until
-    none overlaps (or ``rounds`` runs out); ``fixed`` boxes never move."""
+    none overlaps (or ``rounds`` runs out); ``fixed`` boxes never move. Each round looks
+    only at pairs close enough to touch (a k-d tree finds them)."""
+    from scipy.spatial import cKDTree
+
     xy = centres.copy()
-    order = np.arange(len(xy))
-    before = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # who goes which way on a tie
-    share = np.where(fixed[:, None], 0.0, np.where(fixed[None, :], 1.0, 0.5))
+    reach_limit = 2 * float(np.hypot(half[:, 0], half[:, 1]).max()) + GAP
+    share = np.where(fixed, 0.0, 1.0)
     for _ in range(rounds):
-        delta = xy[:, None, :] - xy[None, :, :]
-        reach = half[:, None, :] + half[None, :, :] + GAP
-        overlap = reach - np.abs(delta)
-        clash = (overlap[..., 0] > 0) & (overlap[..., 1] > 0)
-        np.fill_diagonal(clash, False)
+        pairs = cKDTree(xy).query_pairs(reach_limit, output_type="ndarray")
+        if not len(pairs):
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        delta = xy[i] - xy[j]
+        overlap = half[i] + half[j] + GAP - np.abs(delta)
+        clash = (overlap > 0).all(axis=1)
         if not clash.any():
             break
-        along_x = overlap[..., 0] < overlap[..., 1]
-        sign = np.where(delta == 0, before[..., None], np.sign(delta))
+        i, j, delta, overlap = i[clash], j[clash], delta[clash], overlap[clash]
+        axis = (overlap[:, 0] >= overlap[:, 1]).astype(int)  # the axis they overlap least
+        rows = np.arange(len(i))
+        sign = np.sign(delta[rows, axis])
+        sign[sign == 0] = -1.0  # same place: the lower index goes first
         push = np.zeros_like(delta)
-        push[..., 0] = np.where(clash & along_x, overlap[..., 0] + 0.5, 0.0)
-        push[..., 1] = np.where(clash & ~along_x, overlap[..., 1] + 0.5, 0.0)
-        xy += (sign * push * share[..., None]).sum(axis=1) * 0.8
+        push[rows, axis] = sign * (overlap[rows, axis] + 0.5) * 0.8
+        both = share[i] + share[j]
+        mine, theirs = share[i] / np.maximum(both, 1.0), share[j] / np.maximum(both, 1.0)
+        moves = np.zeros_like(xy)
+        np.add.at(moves, i, push * np.where(share[j] == 0, share[i], mine)[:, None])
+        np.add.at(moves, j, -push * np.where(share[i] == 0, share[j], theirs)[:, None])
+        xy += moves
     return xy
 
 
@@ -133,9 +152,10 @@ def _stretched(xy: np.ndarray, aspect: float) -> np.ndarray:
 
 def _compact(xy: np.ndarray, half: np.ndarray, fixed: np.ndarray, canvas: tuple[float, float]) -> np.ndarray:
     """Boxes separated, then drawn closer and separated again while the drawing is larger
-    than ``canvas`` and shrinks: fitted, its labels then show at full size or near it."""
+    than ``canvas`` and shrinks: fitted, its labels then show at full size or near it.
+    Above :data:`FORCE_ATLAS` nodes labels show by zoom level anyway: separated only."""
     best = separate(xy, half, fixed)
-    for _ in range(8):
+    for _ in range(8 if len(xy) <= FORCE_ATLAS else 0):
         extent = _extent(best, half)
         if (extent <= np.array(canvas)).all():
             break
@@ -148,10 +168,13 @@ def _compact(xy: np.ndarray, half: np.ndarray, fixed: np.ndarray, canvas: tuple[
 
 
 def _overlapping(xy: np.ndarray, half: np.ndarray) -> bool:
-    reach = half[:, None, :] + half[None, :, :]
-    clash = (np.abs(xy[:, None, :] - xy[None, :, :]) < reach).all(axis=2)
-    np.fill_diagonal(clash, False)
-    return bool(clash.any())
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(xy).query_pairs(2 * float(np.hypot(half[:, 0], half[:, 1]).max()), output_type="ndarray")
+    if not len(pairs):
+        return False
+    i, j = pairs[:, 0], pairs[:, 1]
+    return bool((np.abs(xy[i] - xy[j]) < half[i] + half[j]).all(axis=1).any())
 
 
 def _around_pins(

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
 
+from bench.views import HEIGHT, MEASURE, VIEWPORT, measure, misses
 from graph.model import load_model
+from graph.store.embedded_engine import EmbeddedStore
 from graph.views.drawing import legend, network_html
+from graph.views.explore import ViewSpec, build_view
 from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
+from tests.ui.conftest import build_demo
 
 
 def shown_strings(html: str) -> list[str]:
@@ -145,3 +151,32 @@ def test_selected_nodes_and_placed_nodes_are_kept() -> None:
     assert setup_of(html)["selected"] == ["P-2"]
     placed = {node["id"]: (node["x"], node["y"]) for node in data_of(html)[0]}
     assert placed["P-3"] == (500.0, -300.0) and setup_of(html)["layout"] == "pinned"
+
+
+def test_a_case_view_is_readable_at_first_sight_and_in_a_frame_sized_later(
+    browser: Any, tmp_path: Path, workspace: Any
+) -> None:
+    """The demo's "Operation Tide" case at 2 hops, measured on screen in Chromium: the
+    drawing fills and centres its canvas, nothing overprints, labels are legible, no edge
+    label clutters it; and so again in a frame given its size after the page loaded (as
+    the app's frame is)."""
+    path = build_demo(tmp_path / "demo.kgl", tmp_path / "csv", workspace)
+    with EmbeddedStore(path) as store:
+        [case] = store.read("MATCH (c:`Case`) WHERE c.name STARTS WITH 'Operation Tide' RETURN c.id AS key", {})
+        view = build_view(store, ViewSpec(centres=(case["key"],), hops=2))
+    links, html = view.graph.number_of_edges(), network_html(view.graph, load_model(), more=view.more, height=HEIGHT)
+    page = browser.new_page(viewport=VIEWPORT)
+    page.route("**/*", lambda route: route.abort())
+    first = measure(page, html)
+    assert links > 30 and first["labels"] == view.graph.number_of_nodes()
+    assert misses(first, links) == [], first
+    page.set_content('<iframe style="border:0;width:300px;height:150px"></iframe>')
+    page.eval_on_selector("iframe", "(frame, html) => { frame.srcdoc = html; }", html)
+    frame = page.frames[1]
+    frame.wait_for_function("typeof network !== 'undefined' && window.viewFitted === true")
+    page.eval_on_selector("iframe", "frame => { frame.style.width = '1150px'; frame.style.height = '690px'; }")
+    frame.wait_for_function("network.canvas.frame.canvas.clientWidth > 1000")
+    frame.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 100))")
+    framed = frame.evaluate(MEASURE)
+    assert misses(framed, links) == [], framed
+    page.close()
