@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "md",
     "setup",
     "entity_picker",
+    "NetworkEvents",
     "show_network",
     "show_legend",
     "show_table",
@@ -137,26 +139,40 @@ def entity_picker(label: str, key: str, *, help: str | None = None) -> str | Non
 
 
 # The view runs in an iframe sandboxed without same-origin access; this frame (trusted,
-# ours) only sets its srcdoc and passes on the clicks the view posts, after checking
-# where they come from and their shape.
+# ours) only sets its srcdoc, passes on what the view posts (after checking where it comes
+# from and its shape) and tells the view which nodes are selected, so that a selection
+# made elsewhere (the table) shows without redrawing the view.
 _FRAME_JS = """
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
   let frame = parentElement.querySelector("iframe");
+  const follow = () => frame.contentWindow && frame.contentWindow.postMessage(
+    {kind: "show-selection", ids: JSON.parse(frame.dataset.selection || "[]")}, "*");
   if (!frame) {
     frame = document.createElement("iframe");
     frame.setAttribute("sandbox", "allow-scripts");
     frame.title = "network";
     frame.style.width = "100%";
     frame.style.border = "0";
+    frame.addEventListener("load", follow);
     parentElement.appendChild(frame);
   }
   frame.style.height = data.height + "px";
-  if (frame.srcdoc !== data.html) frame.srcdoc = data.html;
+  frame.dataset.selection = JSON.stringify(data.selected || []);
+  if (frame.srcdoc !== data.html) frame.srcdoc = data.html; else follow();
+  const strings = (value) => Array.isArray(value) && value.every((item) => typeof item === "string");
   const listen = (event) => {
     const message = event.data;
-    if (event.source !== frame.contentWindow || !message || typeof message.id !== "string") return;
-    if (message.kind === "select" || message.kind === "expand") setTriggerValue(message.kind, message.id);
+    if (event.source !== frame.contentWindow || !message) return;
+    if ((message.kind === "select" || message.kind === "expand") && typeof message.id === "string") {
+      setTriggerValue(message.kind, message.id);
+    } else if (message.kind === "selection" && strings(message.ids)) {
+      setTriggerValue("selection", message.ids);
+    } else if (message.kind === "moved" && message.positions && typeof message.positions === "object") {
+      const moved = Object.entries(message.positions).filter(
+        ([id, at]) => Array.isArray(at) && at.length === 2 && at.every(Number.isFinite));
+      setTriggerValue("moved", Object.fromEntries(moved));
+    }
   };
   window.addEventListener("message", listen);
   return () => window.removeEventListener("message", listen);
@@ -170,6 +186,18 @@ def _cached_view(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> str:
     return network_html(_graph, store().model, **_options)
 
 
+@dataclass(frozen=True)
+class NetworkEvents:
+    """What the investigator did in the view during the interaction that caused this run:
+    the node clicked, the node double-clicked (to expand), the nodes selected (with
+    ctrl-click, several), and where dragged nodes were dropped."""
+
+    select: str | None = None
+    expand: str | None = None
+    selection: tuple[str, ...] | None = None
+    moved: dict[str, tuple[float, float]] | None = None
+
+
 def show_network(
     graph: nx.MultiDiGraph,
     *,
@@ -178,19 +206,22 @@ def show_network(
     sizes: Mapping[str, float] | None = None,
     more: Mapping[str, int] | None = None,
     highlight: set[str] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    selected: tuple[str, ...] = (),
     height: int = VIEW_HEIGHT,
     cache_key: Hashable | None = None,
     key: str = "network",
-) -> tuple[str | None, str | None]:
-    """Draw a view, with its legend underneath; returns the node clicked (selected) and
-    the node double-clicked (to expand) in the interaction that caused this run, if any.
-    With a ``cache_key`` standing for everything drawn, the layout is computed once."""
+) -> NetworkEvents:
+    """Draw a view, with its legend underneath, and return what the investigator did in
+    it. The selection is shown without redrawing; with a ``cache_key`` standing for
+    everything drawn, the layout is computed once."""
     options = {
         "colour_by": colour_by,
         "membership": membership,
         "sizes": sizes,
         "more": more,
         "highlight": highlight,
+        "positions": positions,
         "height": f"{height - 20}px",
         "report_clicks": True,
     }
@@ -198,15 +229,30 @@ def show_network(
         view = network_html(graph, store().model, **options)
     else:
         view = _cached_view(graph, options, (cache_key, height))
-    clicked = _network_frame(
-        data={"html": view, "height": height},
+    result = _network_frame(
+        data={"html": view, "height": height, "selected": [node for node in selected if node in graph]},
         key=key,
         height=height + 10,
         on_select_change=lambda: None,
         on_expand_change=lambda: None,
+        on_selection_change=lambda: None,
+        on_moved_change=lambda: None,
     )
     show_legend(graph, colour_by, membership)
-    return _known(getattr(clicked, "select", None), graph), _known(getattr(clicked, "expand", None), graph)
+    selection = getattr(result, "selection", None)
+    moved = getattr(result, "moved", None)
+    return NetworkEvents(
+        select=_known(getattr(result, "select", None), graph),
+        expand=_known(getattr(result, "expand", None), graph),
+        selection=tuple(node for node in selection if node in graph) if isinstance(selection, list) else None,
+        moved={
+            node: (float(at[0]), float(at[1]))
+            for node, at in moved.items()
+            if node in graph and isinstance(at, list) and len(at) == 2
+        }
+        if isinstance(moved, dict)
+        else None,
+    )
 
 
 def _known(node: object, graph: nx.MultiDiGraph) -> str | None:

@@ -177,11 +177,30 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     )
     page.get_by_role("textbox", name="Notes for the reader").press("Control+Enter")
     settled(page)
+    page.get_by_role("textbox", name="Author").fill("A. Analyst")
+    page.get_by_role("textbox", name="Author").press("Enter")
+    settled(page)
+    redact = page.get_by_role("combobox", name="Redact properties")
+    redact.fill("kind")  # every storefront's kind: "storefront"
+    redact.press("Enter")
+    redact.press("Escape")
+    settled(page)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Briefing (HTML)").click()
     briefing = tmp_path / "briefing.html"
     download.value.save_as(briefing)
     settled(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Briefing (PDF)").click()
+    printed = tmp_path / "briefing.pdf"
+    download.value.save_as(printed)
+    settled(page)
+    assert printed.read_bytes().startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(printed).pages)
+    assert "A. Analyst" in text and "Ring seen on three platforms" in text
+    assert "storefront" not in text and "storefront" not in briefing.read_text(encoding="utf-8")
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Graph image (PNG)").click()
     png = tmp_path / "graph.png"
@@ -267,3 +286,174 @@ def test_hovering_every_node_of_a_hostile_view_runs_nothing(page: Any, app: Runn
     assert page.outside == [] and page.dialogs == []
     assert f"{HUB_SPOKES - 25} more neighbours of EVIL-HUB-hr\u200bef-{PWN}" in tooltips  # text, as typed
     assert len(tooltips) == 1 + 25 + 1 and all(PWN in tip for tip in tooltips)  # hub, spokes shown, "+ 5 more"
+
+
+def node_ids(tab: Any) -> list[str]:
+    """The ids of the nodes drawn, sorted."""
+    return sorted(network_frame(tab).evaluate("network.body.data.nodes.getIds()"))
+
+
+def set_hops(tab: Any, hops: int) -> None:
+    """Move the Hops slider with the keyboard, as a user can, from where it shows."""
+    slider = tab.get_by_test_id("stSlider").filter(has_text="Hops")
+    now = int(slider.get_by_test_id("stSliderThumbValue").inner_text())
+    thumb = slider.get_by_role("slider")
+    thumb.focus()
+    for _ in range(abs(hops - now)):
+        thumb.press("ArrowRight" if hops > now else "ArrowLeft")
+    settled(tab)
+
+
+def redrawn(tab: Any, before: list[str], *, timeout: float = 60) -> list[str]:
+    """The view's node ids once they differ from ``before``."""
+    deadline = time.monotonic() + timeout
+    while (now := node_ids(tab)) == before:
+        assert time.monotonic() < deadline, "the view did not change"
+        tab.wait_for_timeout(250)
+    return now
+
+
+def test_undo_redo_and_the_breadcrumb(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "operation")
+    one_hop = node_ids(page)
+    set_hops(page, 2)
+    two_hops = redrawn(page, one_hop)
+    assert len(two_hops) > len(one_hop)
+    assert "Hops: 2" in page.get_by_text("Steps:").inner_text()
+    page.get_by_role("button", name="↶ Undo").click()
+    settled(page)
+    assert redrawn(page, two_hops) == one_hop
+    page.get_by_role("button", name="↷ Redo").click()
+    settled(page)
+    assert redrawn(page, one_hop) == two_hops
+    assert page.outside == [] and page.dialogs == []
+
+
+def test_group_and_ungroup_in_place(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "operation")
+    before = node_ids(page)
+    storefronts = [node for node in before if node.startswith("SC-")]
+    assert len(storefronts) >= 2
+    choose(page, "Group", "sales channels")
+    page.get_by_role("button", name="Group", exact=True).click()
+    settled(page)
+    grouped = redrawn(page, before)
+    [group] = [node for node in grouped if node.startswith("group:")]
+    assert not set(storefronts) & set(grouped) and len(grouped) == len(before) - len(storefronts) + 1
+    label = network_frame(page).evaluate("id => network.body.data.nodes.get(id).label", group)
+    assert str(len(storefronts)) in label
+    page.get_by_role("button", name="Expand group").click()
+    settled(page)
+    assert redrawn(page, grouped) == before
+    page.get_by_role("button", name="↶ Undo").click()  # collapsed again
+    settled(page)
+    assert redrawn(page, before) == grouped
+    assert page.outside == [] and page.dialogs == []
+
+
+def test_table_and_view_select_together_and_the_filter_narrows_the_view(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "operation")
+    ids = node_ids(page)
+    storefront = sorted(node for node in ids if node.startswith("SC-"))[0]
+    settled(page)
+    click_node(page, storefront)
+    settled(page)
+    deadline = time.monotonic() + 30
+    while table_rows(page)[1][:2] != ["true", storefront]:  # the view's nodes, selected ones first
+        assert time.monotonic() < deadline, "the table did not follow the view's selection"
+        page.wait_for_timeout(250)
+    tick_row(page, 1)  # the second row: another node, added to the selection
+    settled(page)
+    deadline = time.monotonic() + 30
+    while len(network_frame(page).evaluate("network.getSelectedNodes()")) != 2:
+        assert time.monotonic() < deadline, "the view did not follow the table's selection"
+        page.wait_for_timeout(250)
+    box = page.get_by_role("textbox", name="Filter the table and the view")
+    box.fill("SC-")
+    box.press("Enter")
+    settled(page)
+    narrowed = redrawn(page, ids)
+    assert set(narrowed) <= {node for node in ids if node.startswith(("SC-", "CASE-"))}  # the centre stays
+    assert page.outside == [] and page.dialogs == []
+
+
+ROWS = """() => {
+  const grid = document.querySelector('[data-testid=stDataFrame]');
+  const rows = grid ? [...grid.querySelectorAll('table tr')] : [];
+  return rows.map(r => [...r.querySelectorAll('td, th')].map(c => c.innerText.trim()));
+}"""
+
+
+def table_rows(tab: Any) -> list[list[str]]:
+    """The node table's rows as (ticked, key), header first, read from the grid's accessible table."""
+    rows = [[cells[0], cells[3]] for cells in tab.evaluate(ROWS) if len(cells) > 3]
+    return rows + [[], []][len(rows) :]
+
+
+def tick_row(tab: Any, row: int) -> None:
+    """Tick the box of a data row of the node table (the grid is drawn on a canvas), again
+    if a rerun replaced the table under the pointer."""
+    for _attempt in range(3):
+        grid = tab.get_by_test_id("stDataFrame").first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        tab.mouse.click(box["x"] + 55, box["y"] + 35 * (row + 1) + 17)
+        settled(tab)
+        tab.wait_for_timeout(500)
+        if len(table_rows(tab)) > row + 1 and table_rows(tab)[row + 1][0] == "true":
+            return
+
+
+def test_saved_view_reopens_and_a_link_reopens_the_view_in_another_browser(
+    page: Any, app: RunningApp, browser: Any
+) -> None:
+    search_and_show(page, app, "operation")
+    one_hop = node_ids(page)
+    set_hops(page, 2)
+    view = redrawn(page, one_hop)
+    page.get_by_text("Saved views and link").click()
+    page.get_by_role("textbox", name="Name", exact=True).fill("Tide ring, 2 hops")
+    page.get_by_role("textbox", name="Tags (comma-separated)").fill("tide, briefing")
+    page.get_by_role("button", name="Save this view").click()
+    settled(page)
+    link = page.url
+    assert "view=" in link
+    page.get_by_role("button", name="Clear view").click()
+    settled(page)
+    choose(page, "Saved views", "Tide ring, 2 hops")
+    page.get_by_role("button", name="Open saved view").click()
+    settled(page)
+    assert node_ids(page) == view
+
+    other = browser.new_context(viewport={"width": 1600, "height": 1100})
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if node_ids(fresh) == view:
+                    break
+            except AssertionError:
+                pass
+            assert time.monotonic() < deadline, "the link did not reopen the view"
+            fresh.wait_for_timeout(500)
+    finally:
+        other.close()
+    assert page.outside == [] and page.dialogs == []
+
+
+def test_a_note_is_kept_with_its_author_and_shown_as_text(page: Any, app: RunningApp) -> None:
+    search_and_show(page, app, "operation")
+    page.get_by_role("textbox", name="Your name (for notes and saved views)").fill("Det. Insp. Moss")
+    page.get_by_role("textbox", name="Your name (for notes and saved views)").press("Enter")
+    settled(page)
+    note = f"<img src=x onerror=alert(1)>{PWN} seen at Felixstowe"
+    page.get_by_role("textbox", name="Add a note").fill(note)
+    page.get_by_role("button", name="Add note").click()
+    settled(page)
+    page.get_by_text("seen at Felixstowe").first.wait_for(timeout=30_000)
+    assert page.get_by_text("Det. Insp. Moss").count() >= 1
+    for frame in page.frames:
+        assert frame.locator("img[src=x]").count() == 0
+    assert page.outside == [] and page.dialogs == []

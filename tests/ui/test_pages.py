@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,6 +51,11 @@ def view_page(app: AppTest, index: int = 0) -> str:
     return json.loads(frame.proto.json)["html"]
 
 
+def table_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The page's table that has ``column``."""
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
 def test_overview_counts_communities_cases_and_sources(demo_db: Path) -> None:
     app = page("overview")
     counts = EmbeddedStore(demo_db).counts()
@@ -70,7 +76,7 @@ def test_explore_search_with_typo_show_and_expand(demo_db: Path) -> None:
     app.text_input(key="explore_search_text").input("operaton tyde").run()  # typos
     assert app.selectbox(key="explore_search_match").value.startswith("CASE-")
     click(app, "Show")
-    case = app.session_state["explore"]["centres"][0]
+    case = app.session_state["explore_history"].now.centres[0]
     store = EmbeddedStore(demo_db)
     _, neighbours = store.neighbours(case)
     assert len(drawn_nodes(app)) == neighbours + 1
@@ -81,9 +87,27 @@ def test_explore_search_with_typo_show_and_expand(demo_db: Path) -> None:
     click(app, "Expand")
     grown = {node["id"] for node in drawn_nodes(app)}
     assert len(grown) > neighbours + 1 and storefront in grown
-    assert app.session_state["explore"]["expanded"] == {storefront: 25}
+    assert app.session_state["explore_history"].now.expanded == ((storefront, 25),)
     app.run()  # a rerun (any widget) keeps the view
     assert {node["id"] for node in drawn_nodes(app)} == grown
+
+
+def test_explore_link_reopens_the_view_and_a_bad_link_says_why(demo_db: Path) -> None:
+    app = page("explore")
+    app.text_input(key="explore_search_text").input("operation").run()
+    click(app, "Show")
+    app.slider(key="explore_hops").set_value(2).run()
+    token = app.query_params["view"][0] if isinstance(app.query_params["view"], list) else app.query_params["view"]
+    shown = {node["id"] for node in drawn_nodes(app)}
+    reopened = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
+    reopened.query_params["view"] = token
+    reopened.run()
+    assert not reopened.exception and {node["id"] for node in drawn_nodes(reopened)} == shown
+    assert reopened.slider(key="explore_hops").value == 2  # the controls show the view reopened
+    broken = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
+    broken.query_params["view"] = token[:-12] + "AAAAAAAAAAAA"
+    broken.run()
+    assert not broken.exception and "could not be opened" in plain(broken.error[0].value)
 
 
 def test_explore_hub_shows_first_n_and_more_node(demo_db: Path) -> None:
@@ -106,7 +130,7 @@ def test_explore_filters_colours_and_legend(demo_db: Path) -> None:
     app.text_input(key="explore_search_text").input("operation").run()
     click(app, "Show")
     app.multiselect(key="explore_labels").set_value(["Person"]).run()
-    centre = app.session_state["explore"]["centres"][0]
+    centre = app.session_state["explore_history"].now.centres[0]
     nodes = drawn_nodes(app)
     assert {n["id"] for n in nodes} - {centre} and all(n["id"] == centre or n["id"].startswith("PER-") for n in nodes)
     app.radio(key="explore_colour").set_value("community").run()
@@ -126,7 +150,7 @@ def test_names_from_scraped_data_stay_text(demo_db: Path) -> None:
     assert "<img src=x" not in inner and "<script>alert(2)" not in inner  # JSON-escaped inside the view
     panel = next(s for s in app.selectbox if s.label == "Selected node")
     panel.set_value("EVIL-2").run()
-    properties = app.dataframe[0].value
+    properties = table_with(app, "property")
     assert EVIL_NAMES[2] in set(properties["value"])
     assert all("![t](" not in c.value for c in [*app.caption, *app.markdown])  # Markdown escaped
 
@@ -264,7 +288,7 @@ def test_pages_on_neo4j(
     explore = page("explore")
     explore.text_input(key="explore_search_text").input("operaton tyde").run()
     click(explore, "Show")
-    case = explore.session_state["explore"]["centres"][0]
+    case = explore.session_state["explore_history"].now.centres[0]
     assert len(drawn_nodes(explore)) == neo4j_store.neighbours(case)[1] + 1
     queries = page("queries")
     queries.selectbox(key="query_pick").set_value("entity_neighbourhood").run()
@@ -347,7 +371,7 @@ def test_direction_controls_in_names_are_shown_not_obeyed(demo_db: Path) -> None
     shown = "shop [U+202E]exe.txt"
     assert f"{shown} (RLO-1)" in next(s for s in app.selectbox if s.label == "Selected node").options
     assert any(shown in option for option in next(s for s in app.selectbox if s.label == "Match").options)
-    properties, provenance = app.dataframe[0].value, app.dataframe[1].value
+    properties, provenance = table_with(app, "property"), table_with(app, "fact")
     assert dict(zip(properties["property"], properties["value"], strict=True)) == {"name": shown, "url[U+2066]": shown}
     assert "scrape[U+202E]" in set(provenance["sources"])
     assert shown in {node["label"] for node in drawn_nodes(app)}

@@ -1,22 +1,43 @@
-"""Explore: search an entity, draw its neighbourhood, expand nodes, read their
-properties and provenance. The view (centres, expansions, selection) lives in
-``st.session_state["explore"]`` so it survives every rerun."""
+"""Explore: search an entity, draw its neighbourhood, expand nodes, group them, read their
+properties, provenance and notes, with a table of the view in step with the drawing.
+
+The view is one value (:class:`graph.views.state.ViewState`) kept in a
+:class:`~graph.views.state.History`: every control changes it through :func:`step`, so
+each change can be undone, the breadcrumb lists them, a saved view stores it and the
+address bar's ``?view=`` link carries it to another browser. The widgets show the
+present step (they are set from it before they are drawn, so undo moves them too).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
 from graph.store import GraphStore
-from graph.views.explore import Filters, View, ViewSpec, build_view, view_membership, view_scores
+from graph.views.explore import Filters, View, build_view, view_membership, view_scores
+from graph.views.groups import (
+    Collapsed,
+    Group,
+    collapse,
+    community_groups,
+    label_choices,
+    label_group,
+    label_words,
+)
+from graph.views.listing import link_table, matching, node_table, only
 from graph.views.pages import case_choices
+from graph.views.saved import add_note, current_author, notes_for, save_view, saved_view, saved_views
+from graph.views.state import History, ViewState, ViewStateError
 from graph.views.tables import cell_text
 from graph.views.text import visible
 from ui.common import (
     FRESH_FOR,
+    NetworkEvents,
     briefing_panel,
     entity_picker,
     md,
@@ -27,18 +48,93 @@ from ui.common import (
     show_table,
     store,
     version,
+    workspace,
 )
 
-STATE = "explore"
+HISTORY = "explore_history"
+AUTHOR = "explore_author"
+# The widgets that edit the view, by the ViewState part they show.
+HOPS, PER_NODE, COLOUR, SIZED = "explore_hops", "explore_per_node", "explore_colour", "explore_sized"
+LABELS, TYPES, WINDOW, SINCE, UNTIL, CASE = (
+    "explore_labels",
+    "explore_types",
+    "explore_window",
+    "explore_since",
+    "explore_until",
+    "explore_case",
+)
+TABLE_FILTER = "explore_table_filter"
 
 
-def state() -> dict:
-    """The view being explored: centres, expanded nodes (key -> neighbours shown), selection."""
-    return st.session_state.setdefault(STATE, {"centres": [], "expanded": {}, "selected": None})
+def history() -> History:
+    """This session's exploration; the first visit opens the view a link carries."""
+    if HISTORY not in st.session_state:
+        steps = History()
+        token = st.query_params.get("view")
+        if token:
+            try:
+                steps.push("Opened from a link", ViewState.from_token(token))
+            except ViewStateError as error:
+                st.session_state["explore_link_error"] = str(error)
+        st.session_state[HISTORY] = steps
+    return st.session_state[HISTORY]
+
+
+def step(what: str, state: ViewState, *, merge: bool = False) -> None:
+    """Make ``state`` the view, as a step that can be undone."""
+    history().push(what, state, merge=merge)
+
+
+def _show_state(state: ViewState) -> None:
+    """Set the widgets to the present step before they are drawn."""
+    filters = state.filters
+    today = dt.date.today()
+    values = {
+        HOPS: state.hops,
+        PER_NODE: state.per_node,
+        COLOUR: state.colour_by,
+        SIZED: state.sized,
+        LABELS: list(filters.labels or ()),
+        TYPES: list(filters.types or ()),
+        WINDOW: bool(filters.since or filters.until),
+        CASE: filters.case,
+        TABLE_FILTER: state.table_filter,
+    }
+    if filters.since or SINCE not in st.session_state:
+        values[SINCE] = filters.since or today - dt.timedelta(days=365)
+    if filters.until or UNTIL not in st.session_state:
+        values[UNTIL] = filters.until or today
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def _from_widgets(describe: Callable[[dict], str]) -> Callable[[], None]:
+    """A widget's on-change: the view as the widgets now say, as one step."""
+
+    def changed() -> None:
+        s = st.session_state
+        window = s[WINDOW]
+        state = history().now.change(
+            hops=int(s[HOPS]),
+            per_node=int(s[PER_NODE]),
+            colour_by=s[COLOUR],
+            sized=bool(s[SIZED]),
+            table_filter=s[TABLE_FILTER],
+            filters=Filters(
+                labels=tuple(s[LABELS]) or None,
+                types=tuple(s[TYPES]) or None,
+                since=s[SINCE] if window else None,
+                until=s[UNTIL] if window else None,
+                case=s[CASE],
+            ),
+        )
+        step(describe(s), state)
+
+    return changed
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=FRESH_FOR)
-def _view(_store: GraphStore, spec: ViewSpec, data: tuple[str, int]) -> View:
+def _view(_store: GraphStore, spec: Hashable, data: tuple[str, int]) -> View:
     return build_view(_store, spec)
 
 
@@ -57,100 +153,328 @@ def _decorations(
     return membership, origin, sizes
 
 
-def _controls(graph_store: GraphStore) -> tuple[ViewSpec | None, str, bool]:
-    view = state()
-    picked = entity_picker("Search an entity", "explore_search")
+def _history_bar() -> None:
+    """Undo, redo and the breadcrumb of steps (a step clicked goes back to it)."""
+    steps = history()
     left, right = st.columns(2)
-    if left.button("Show", disabled=picked is None, type="primary", width="stretch"):
-        view.update(centres=[picked], expanded={}, selected=picked)
-    if right.button("Add", disabled=picked is None, width="stretch", help="Add to the view") and (
-        picked not in view["centres"]
-    ):
-        view["centres"].append(picked)
-        view["selected"] = picked
-    if st.button("Clear view", width="stretch", disabled=not view["centres"]):
-        view.update(centres=[], expanded={}, selected=None)
-    hops = st.slider("Hops", 1, 3, 1, key="explore_hops")
-    per_node = st.number_input("Neighbours shown per node", 1, 500, 25, step=5, key="explore_per_node")
-    colour_by = st.radio("Colour by", ["label", "community"], horizontal=True, key="explore_colour")
-    sized = st.checkbox("Size by key-player score", value=True, key="explore_sized")
-    with st.expander("Filters"):
-        model = graph_store.model
-        labels = st.multiselect("Labels", sorted(model.labels), key="explore_labels")
-        types = st.multiselect("Relationship types", sorted(model.relationships), key="explore_types")
-        window = st.checkbox("Only what was seen in a time window", key="explore_window")
-        today = dt.date.today()
-        since = st.date_input("Seen since", today - dt.timedelta(days=365), key="explore_since", disabled=not window)
-        until = st.date_input("Seen until", today, key="explore_until", disabled=not window)
-        cases = _case_options(graph_store, version())
-        case = st.selectbox(
-            "Case", [None, *cases], format_func=lambda k: "any" if k is None else visible(cases[k]), key="explore_case"
+    left.button("↶ Undo", disabled=not steps.can_undo, width="stretch", on_click=steps.undo, key="explore_undo")
+    right.button("↷ Redo", disabled=not steps.can_redo, width="stretch", on_click=steps.redo, key="explore_redo")
+    crumbs = steps.breadcrumb()[-8:]
+    first = len(steps.breadcrumb()) - len(crumbs)
+    st.caption("Steps: " + " › ".join(md(crumb) for crumb in crumbs))
+    if len(crumbs) > 1:
+        back = st.selectbox(
+            "Back to step",
+            range(first, first + len(crumbs) - 1),
+            index=None,
+            format_func=lambda i: visible(steps.steps[i][0]),
+            key=f"explore_back_{steps.cursor}_{len(steps.steps)}",
+            placeholder="an earlier step",
         )
-    if not view["centres"]:
-        return None, colour_by, sized
-    spec = ViewSpec(
-        centres=tuple(view["centres"]),
-        hops=hops,
-        per_node=int(per_node),
-        expanded=tuple(view["expanded"].items()),
-        filters=Filters(
-            labels=tuple(labels) or None,
-            types=tuple(types) or None,
-            since=since if window else None,
-            until=until if window else None,
-            case=case,
+        if back is not None:
+            steps.go_to(back)
+            st.rerun()
+
+
+def _controls(graph_store: GraphStore) -> None:
+    state = history().now
+    picked = entity_picker("Search an entity", "explore_search")
+    picked_name = picked or ""
+    left, right = st.columns(2)
+    left.button(
+        "Show",
+        disabled=picked is None,
+        type="primary",
+        width="stretch",
+        on_click=step,
+        args=(
+            f"Show {picked_name}",
+            state.change(
+                centres=(picked_name,), expanded=(), groups=(), selection=(picked_name,), positions=(), table_filter=""
+            ),
         ),
     )
-    return spec, colour_by, sized
+    right.button(
+        "Add",
+        disabled=picked is None or picked in state.centres,
+        width="stretch",
+        help="Add to the view",
+        on_click=step,
+        args=(f"Add {picked_name}", state.change(centres=(*state.centres, picked_name), selection=(picked_name,))),
+    )
+    st.button(
+        "Clear view",
+        width="stretch",
+        disabled=not state.centres,
+        on_click=step,
+        args=("Clear the view", ViewState()),
+    )
+    _history_bar()
+    st.slider("Hops", 1, 3, key=HOPS, on_change=_from_widgets(lambda s: f"Hops: {s[HOPS]}"))
+    st.number_input(
+        "Neighbours shown per node",
+        1,
+        500,
+        step=5,
+        key=PER_NODE,
+        on_change=_from_widgets(lambda s: f"Neighbours per node: {s[PER_NODE]}"),
+    )
+    st.radio(
+        "Colour by",
+        ["label", "community"],
+        horizontal=True,
+        key=COLOUR,
+        on_change=_from_widgets(lambda s: f"Colour by {s[COLOUR]}"),
+    )
+    st.checkbox(
+        "Size by key-player score",
+        key=SIZED,
+        on_change=_from_widgets(lambda s: "Sizes by score" if s[SIZED] else "Equal sizes"),
+    )
+    with st.expander("Filters"):
+        model = graph_store.model
+        filtered = _from_widgets(lambda s: "Filters: " + (", ".join(_filters_of(s).describe()) or "none"))
+        st.multiselect("Labels", sorted(model.labels), key=LABELS, on_change=filtered)
+        st.multiselect("Relationship types", sorted(model.relationships), key=TYPES, on_change=filtered)
+        st.checkbox("Only what was seen in a time window", key=WINDOW, on_change=filtered)
+        st.date_input("Seen since", key=SINCE, disabled=not st.session_state[WINDOW], on_change=filtered)
+        st.date_input("Seen until", key=UNTIL, disabled=not st.session_state[WINDOW], on_change=filtered)
+        cases = _case_options(graph_store, version())
+        st.selectbox(
+            "Case",
+            [None, *sorted({*cases, *([state.filters.case] if state.filters.case else [])})],
+            format_func=lambda k: "any" if k is None else visible(cases.get(k, k)),
+            key=CASE,
+            on_change=filtered,
+        )
+    _saved_views()
 
 
-def _selection_key() -> str:
-    """The side panel's node chooser; it starts afresh when the centres change."""
-    return f"explore_selected_{'-'.join(state()['centres'])}"
+def _filters_of(s: dict) -> Filters:
+    window = s[WINDOW]
+    return Filters(
+        labels=tuple(s[LABELS]) or None,
+        types=tuple(s[TYPES]) or None,
+        since=s[SINCE] if window else None,
+        until=s[UNTIL] if window else None,
+        case=s[CASE],
+    )
 
 
-def _grow(drawn: View, node: str, per_node: int) -> None:
-    """Expand a node (its first ``per_node`` neighbours), or show ``per_node`` more of
-    an expanded one, and redraw."""
-    view = state()
+def _saved_views() -> None:
+    """Save the view with a name, a note and tags; reopen one; the link to this view."""
+    state = history().now
+    with st.expander("Saved views and link"):
+        with st.form("explore_save", clear_on_submit=True, border=False):
+            name = st.text_input("Name", key="explore_save_name")
+            note = st.text_area("Note", key="explore_save_note", height=68)
+            tags = st.text_input("Tags (comma-separated)", key="explore_save_tags")
+            if st.form_submit_button("Save this view", disabled=not state.centres, width="stretch"):
+                saved = report_errors(
+                    lambda: save_view(
+                        workspace(),
+                        name=name,
+                        note=note,
+                        tags=[tag.strip() for tag in tags.split(",") if tag.strip()],
+                        state=state.to_dict(),
+                        by=_author(),
+                    )
+                )
+                if saved:
+                    st.success(md(f"Saved as {name.strip()}"))
+        views = saved_views(workspace())
+        if views:
+            chosen = st.selectbox(
+                "Saved views",
+                [view["id"] for view in views],
+                format_func=lambda i: next(
+                    visible(f"{v['name']} · {', '.join(v.get('tags') or [])} · {v['by']}")
+                    for v in views
+                    if v["id"] == i
+                ),
+                key="explore_saved_choice",
+            )
+            record = next(view for view in views if view["id"] == chosen)
+            if record.get("note"):
+                st.caption(md(record["note"]))
+            if st.button("Open saved view", width="stretch", key="explore_open_saved"):
+                _open_saved(chosen)
+        st.caption("The address bar links to this exact view; copy it to share the view.")
+        if state.centres:
+            st.code(f"{_base_url()}?view={state.to_token()}", language=None, wrap_lines=True)
+
+
+def _open_saved(view_id: str) -> None:
+    record = saved_view(workspace(), view_id)
+    if record is None:
+        st.error("That saved view no longer exists.")
+        return
+    opened = report_errors(lambda: ViewState.from_dict(record["state"]))
+    if opened is not None:
+        step(f"Opened saved view {record['name']}", opened)
+        st.rerun()
+
+
+def _base_url() -> str:
+    url = st.context.url or ""
+    return url.split("?", 1)[0]
+
+
+def _author() -> str:
+    return (st.session_state.get(AUTHOR) or "").strip() or current_author()
+
+
+def _drawn(graph_store: GraphStore, state: ViewState) -> tuple[View, Collapsed] | None:
+    """The view read from the store, cut to the table's filter, with groups collapsed."""
+    drawn = report_errors(lambda: _view(graph_store, state.spec(), version()))
+    if drawn is None:
+        return None
+    keep = matching(drawn.graph, graph_store.model, state.table_filter) | set(state.centres)
+    shown = only(drawn.graph, keep) if state.table_filter else drawn.graph
+    return View(graph=shown, more=drawn.more, truncated=drawn.truncated, walked=drawn.walked), collapse(
+        shown, state.groups, graph_store.model
+    )
+
+
+def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
+    """Turn what the investigator did in the drawing into steps."""
+    groups = {group.node: group for group in state.groups}
+    if events.expand:
+        if events.expand in groups:
+            _set_group(groups[events.expand], collapsed=False)
+        else:
+            _grow(drawn, events.expand, state)
+    elif events.selection is not None and tuple(events.selection) != state.selection:
+        chosen = tuple(events.selection)
+        step(f"Select {_names(chosen)}", state.change(selection=chosen), merge=True)
+        st.rerun()
+    elif events.select and (events.select,) != state.selection:
+        step(f"Select {events.select}", state.change(selection=(events.select,)), merge=True)
+        st.rerun()
+    elif events.moved:
+        pinned = state.pinned() | events.moved
+        step(
+            f"Moved {len(events.moved)} node(s)",
+            state.change(positions=tuple((k, round(x, 1), round(y, 1)) for k, (x, y) in sorted(pinned.items()))),
+            merge=True,
+        )
+
+
+def _names(keys: tuple[str, ...]) -> str:
+    return ", ".join(keys[:3]) + (f" +{len(keys) - 3}" if len(keys) > 3 else "") if keys else "nothing"
+
+
+def _grow(drawn: View, node: str, state: ViewState) -> None:
+    """Expand a node (its first neighbours), or show more of an expanded one."""
+    expanded = dict(state.expanded)
     if node not in drawn.walked:
-        view["expanded"][node] = per_node
+        expanded[node] = state.per_node
     elif drawn.more.get(node):
-        view["expanded"][node] = view["expanded"].get(node, per_node) + per_node
+        expanded[node] = expanded.get(node, state.per_node) + state.per_node
     else:
         return
-    view["selected"] = node
+    step(f"Expand {node}", state.change(expanded=tuple(expanded.items()), selection=(node,)))
     st.rerun()
 
 
-def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
-    """The selected node: buttons to expand or re-centre, its properties, provenance and links."""
-    view = state()
+def _set_group(group: Group, *, collapsed: bool | None = None, remove: bool = False) -> None:
+    state = history().now
+    if remove:
+        groups = tuple(g for g in state.groups if g.id != group.id)
+        what = f"Ungroup {group.title}"
+    else:
+        groups = tuple(replace(g, collapsed=bool(collapsed)) if g.id == group.id else g for g in state.groups)
+        what = f"{'Collapse' if collapsed else 'Expand'} {group.title}"
+    step(what, state.change(groups=groups))
+    st.rerun()
+
+
+def _add_group(group: Group) -> None:
+    state = history().now
+    groups = tuple(g for g in state.groups if g.id != group.id) + (group,)
+    step(f"Group {group.title}", state.change(groups=groups, selection=(group.node,)))
+    st.rerun()
+
+
+def _table(graph_store: GraphStore, drawn: View, state: ViewState) -> None:
+    """The view's nodes and links as tables; ticking rows selects nodes, the filter
+    narrows the drawing too."""
     model = graph_store.model
-    graph = drawn.graph
+    st.text_input(
+        "Filter the table and the view",
+        key=TABLE_FILTER,
+        placeholder="part of a name, key or label",
+        on_change=_from_widgets(lambda s: f"Filter: {s[TABLE_FILTER]}" if s[TABLE_FILTER] else "No filter"),
+    )
+    nodes_tab, links_tab = st.tabs(["Nodes", "Links"])
+    with nodes_tab:
+        frame = node_table(drawn.graph, model, set(state.selection))
+        key = f"explore_nodes_{abs(hash((state.selection, state.table_filter, len(frame))))}"
+        st.data_editor(
+            frame,
+            key=key,
+            hide_index=True,
+            width="stretch",
+            disabled=[column for column in frame.columns if column != "selected"],
+            column_config={"selected": st.column_config.CheckboxColumn("✓", width="small")},
+            on_change=_ticked,
+            args=(key, list(frame["key"])),
+        )
+    with links_tab:
+        show_table(link_table(drawn.graph, model, set(state.selection)), width="stretch")
+
+
+def _ticked(key: str, keys: list[str]) -> None:
+    """Rows ticked or unticked in the node table become the selection."""
+    state = history().now
+    chosen = list(state.selection)
+    for row, change in st.session_state[key].get("edited_rows", {}).items():
+        node = keys[int(row)]
+        if change.get("selected") and node not in chosen:
+            chosen.append(node)
+        elif change.get("selected") is False and node in chosen:
+            chosen.remove(node)
+    step(f"Select {_names(tuple(chosen))}", state.change(selection=tuple(chosen)), merge=True)
+
+
+def _node_panel(graph_store: GraphStore, drawn: View, collapsed: Collapsed, state: ViewState) -> None:
+    """The selected node (or group): expand, centre, group, its properties, provenance and notes."""
+    model = graph_store.model
+    graph = collapsed.graph
+    groups = {group.node: group for group in state.groups}
     nodes = sorted(graph.nodes, key=lambda k: (name_of(graph, model, k).lower(), k))
-    if view["selected"] not in graph:
-        view["selected"] = view["centres"][0] if view["centres"] and view["centres"][0] in graph else None
+    if not nodes:
+        return
+    current = next((node for node in reversed(state.selection) if node in graph), None)
     selected = st.selectbox(
         "Selected node",
         nodes,
-        index=nodes.index(view["selected"]) if view["selected"] in nodes else 0,
+        index=nodes.index(current) if current else None,
         format_func=lambda k: f"{name_of(graph, model, k)} ({k})",
-        key=_selection_key(),
+        key=f"explore_selected_{current}",
+        placeholder="click a node or tick a row",
     )
-    view["selected"] = selected
+    if selected != current and selected is not None:
+        step(f"Select {selected}", state.change(selection=(selected,)), merge=True)
+        st.rerun()
+    if selected is None:
+        return
+    if selected in groups:
+        _group_panel(graph, groups[selected])
+        return
     hidden = drawn.more.get(selected, 0)
     if selected not in drawn.walked:
         expand = "Expand"
     else:
-        expand = f"Show {min(hidden, per_node)} more" if hidden else "All neighbours shown"
+        expand = f"Show {min(hidden, state.per_node)} more" if hidden else "All neighbours shown"
     if st.button(
         expand, disabled=expand.startswith("All"), help="Add its neighbours (or double-click it)", width="stretch"
     ):
-        _grow(drawn, selected, per_node)
+        _grow(drawn, selected, state)
     if st.button("Centre the view here", width="stretch"):
-        view.update(centres=[selected], expanded={}, selected=selected)
+        step(f"Centre on {selected}", state.change(centres=(selected,), expanded=(), selection=(selected,)))
         st.rerun()
+    _group_menu(drawn, selected, state)
     data = graph.nodes[selected]
     properties = data.get("properties") or {}
     st.caption(
@@ -165,6 +489,7 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
         ),
         width="stretch",
     )
+    _notes(selected)
     st.markdown("**Provenance**")
     links = sorted(
         list(graph.out_edges(selected, data=True)) + list(graph.in_edges(selected, data=True)),
@@ -180,6 +505,81 @@ def _node_panel(graph_store: GraphStore, drawn: View, per_node: int) -> None:
     show_table(pd.DataFrame(rows, columns=["fact", "sources", "first_seen", "last_seen"]))
 
 
+COMMUNITY = "its community"
+
+
+def _group_menu(drawn: View, node: str, state: ViewState) -> None:
+    """Group this node's neighbours of one label into one node ("14 sales channels"), or
+    the node's community (from the last detection run, else Louvain on this view)."""
+    model = store().model
+    options = {**label_choices(drawn.graph, node), COMMUNITY: 0}
+    label = st.selectbox(
+        "Group",
+        list(options),
+        format_func=lambda name: name if name == COMMUNITY else f"its {options[name]} {label_words(name, 2)}",
+        key=f"explore_group_label_{node}",
+    )
+    if not st.button("Group", width="stretch", key=f"explore_group_{node}"):
+        return
+    if label != COMMUNITY:
+        _add_group(label_group(drawn.graph, node, label, model))
+    membership, _ = view_membership(drawn.graph, st.session_state.get("membership"))
+    group = next((g for g in community_groups(membership) if node in g.members), None)
+    if group is None or len(group.members) < 2:
+        st.info("This node is alone in its community in this view.")
+        return
+    _add_group(group)
+
+
+def _group_panel(graph: nx.MultiDiGraph, group: Group) -> None:
+    """A collapsed group: expand it in place or ungroup it; who is inside, by name."""
+    data = graph.nodes[group.node]
+    names = data.get("names") or {}
+    st.caption(
+        md(f"Group · {group.title} · {len(names)} in view · {data['properties'].get('internal_links', 0)} links inside")
+    )
+    left, right = st.columns(2)
+    if left.button("Expand group", width="stretch", key="explore_expand_group"):
+        _set_group(group, collapsed=False)
+    if right.button("Ungroup", width="stretch", key="explore_ungroup"):
+        _set_group(group, remove=True)
+    show_table(
+        pd.DataFrame([{"name": names[key], "key": key} for key in data.get("members") or []], columns=["name", "key"]),
+        width="stretch",
+    )
+
+
+def _groups_bar(drawn: View, membership: dict[str, int] | None, state: ViewState) -> None:
+    """The groups of the view: collapse or expand each; group the view by community."""
+    with st.expander(f"Groups ({len(state.groups)})"):
+        if st.button("Group by community", width="stretch", key="explore_group_communities"):
+            known, _ = view_membership(drawn.graph, membership or st.session_state.get("membership"))
+            made = tuple(g for g in community_groups(known) if len(g.members) > 1)
+            step(f"Group {len(made)} communities", state.change(groups=made))
+            st.rerun()
+        for group in state.groups:
+            left, right = st.columns([3, 1])
+            left.caption(md(f"{group.title} ({'collapsed' if group.collapsed else 'expanded'})"))
+            if right.button(
+                "Expand" if group.collapsed else "Collapse", key=f"explore_toggle_{group.id}", width="stretch"
+            ):
+                _set_group(group, collapsed=not group.collapsed)
+
+
+def _notes(node: str) -> None:
+    """The investigator's notes on a node (kept in the workspace, with author and time)."""
+    st.markdown("**Notes**")
+    for note in notes_for(workspace(), [node]).get(node, []):
+        st.caption(md(f"{note['by']} · {cell_text(note['at'])}"))
+        st.text(visible(note["text"]))
+    with st.form(f"explore_note_{node}", clear_on_submit=True, border=False):
+        text = st.text_area("Add a note", key=f"explore_note_text_{node}", height=68)
+        if st.form_submit_button("Add note", width="stretch") and report_errors(
+            lambda: add_note(workspace(), node, text, _author())
+        ):
+            st.rerun()
+
+
 def _provenance(fact: str, properties: dict) -> dict[str, str]:
     """Where a fact came from (file:row or case) and when it was seen."""
     return {
@@ -190,53 +590,80 @@ def _provenance(fact: str, properties: dict) -> dict[str, str]:
     }
 
 
+def _link(state: ViewState) -> None:
+    """Keep the address bar's link on the present view."""
+    if state.centres:
+        st.query_params["view"] = state.to_token()
+    elif "view" in st.query_params:
+        del st.query_params["view"]
+
+
 def main() -> None:
     graph_store = setup("Explore")
-    controls, canvas, panel = st.columns([1.1, 3, 1.5])
+    state = history().now
+    if error := st.session_state.pop("explore_link_error", None):
+        st.error(md(f"The link's view could not be opened: {error}"))
+    _show_state(state)
+    with st.sidebar:
+        st.text_input("Your name (for notes and saved views)", key=AUTHOR, placeholder=current_author())
+    controls, canvas, panel = st.columns([0.9, 3.6, 1.4])
     with controls:
-        spec, colour_by, sized = _controls(graph_store)
-    if spec is None:
+        _controls(graph_store)
+    _link(state)
+    if not state.centres:
         canvas.info(
             "Search an entity and press Show to draw its neighbourhood. In the view, click a node to "
-            "read it in the side panel, double-click it to expand it."
+            "read it in the side panel, double-click it to expand it, ctrl-click to select several."
         )
         return
-    drawn = report_errors(lambda: _view(graph_store, spec, version()))
-    if drawn is None:
+    made = _drawn(graph_store, state)
+    if made is None:
         return
-    graph = drawn.graph
-    key = (spec, version(), colour_by, sized, st.session_state.get("membership_run"))
-    membership, origin, sizes = _decorations(drawn, colour_by, sized, st.session_state.get("membership"), key)
+    drawn, collapsed = made
+    graph = collapsed.graph
+    key = (state.spec(), state.table_filter, state.groups, version(), state.colour_by, state.sized)
+    membership, origin, sizes = _decorations(
+        drawn,
+        state.colour_by,
+        state.sized,
+        st.session_state.get("membership"),
+        (key, st.session_state.get("membership_run")),
+    )
     with canvas:
-        words = [f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"]
+        words = [f"{drawn.graph.number_of_nodes()} nodes, {drawn.graph.number_of_edges()} links"]
         if drawn.truncated:
-            words.append(f"cut at {spec.max_nodes} nodes")
+            words.append(f"cut at {state.spec().max_nodes} nodes")
         if origin:
             words.append(f"communities from {origin}")
-        words += spec.filters.describe()
+        if state.table_filter:
+            words.append(f"filtered to “{state.table_filter}”")
+        words += state.filters.describe()
         st.caption(md(" · ".join(words)))
         drawing = {
-            "colour_by": colour_by,
+            "colour_by": state.colour_by,
             "membership": membership,
             "sizes": sizes,
-            "more": drawn.more,
-            "highlight": set(spec.centres),
+            "more": {node: n for node, n in drawn.more.items() if node in graph},
+            "highlight": set(state.centres),
+            "positions": state.pinned(),
         }
-        clicked, double_clicked = show_network(graph, **drawing, cache_key=key, key="explore_network")
-        if double_clicked:
-            _grow(drawn, double_clicked, spec.per_node)
-        if clicked:
-            state()["selected"] = clicked
-            st.session_state[_selection_key()] = clicked
+        selected = tuple(dict.fromkeys(collapsed.owner.get(node, node) for node in state.selection))
+        events = show_network(
+            graph, **drawing, selected=selected, cache_key=(key, state.positions), key="explore_network"
+        )
+        _on_events(events, drawn, state)
+        _groups_bar(drawn, membership, state)
+        _table(graph_store, drawn, state)
         briefing_panel(
             graph,
             key="explore_briefing",
-            title="Network around " + ", ".join(name_of(graph, graph_store.model, k) for k in spec.centres),
-            scope=[f"{spec.hops} hop(s) around {', '.join(spec.centres)}", *spec.filters.describe()],
+            title="Network around " + ", ".join(name_of(drawn.graph, graph_store.model, k) for k in state.centres),
+            scope=[f"{state.hops} hop(s) around {', '.join(state.centres)}", *state.filters.describe()],
             drawing=drawing,
+            node_notes=notes_for(workspace(), graph.nodes),
         )
     with panel:
-        _node_panel(graph_store, drawn, spec.per_node)
+        _node_panel(graph_store, drawn, collapsed, state)
 
 
 main()
