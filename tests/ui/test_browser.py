@@ -1,5 +1,6 @@
 """The running app in a real browser (Debian Chromium through Playwright): search,
-draw, expand, run a saved query, export a briefing and open it offline, with names
+draw, expand, run a saved query, export a briefing (HTML, PDF with a property redacted,
+PNG) and open it offline, with names
 from scraped data that try to run script, and a hostile view whose every node is hovered.
 Also takes the README's screenshot (``make screenshots`` writes it to ``docs/explore.png``)."""
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from devserver.app_server import serving_app
 from graph.store.embedded_engine import EmbeddedStore
@@ -196,8 +198,6 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     download.value.save_as(printed)
     settled(page)
     assert printed.read_bytes().startswith(b"%PDF")
-    from pypdf import PdfReader
-
     text = " ".join(sheet.extract_text() for sheet in PdfReader(printed).pages)
     assert "A. Analyst" in text and "Ring seen on three platforms" in text
     assert "storefront" not in text and "storefront" not in briefing.read_text(encoding="utf-8")
