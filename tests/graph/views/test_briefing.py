@@ -354,7 +354,7 @@ def test_export_names_what_it_cannot_do(case_store: EmbeddedStore, cli, tmp_path
 
 
 @pytest.mark.browser  # printed by Chromium
-def test_briefing_prints_its_title_page_alone_then_the_summary(tide: nx.MultiDiGraph, browser, tmp_path: Path) -> None:
+def test_briefing_prints_its_title_page_alone_then_the_summary_and_screenshot(tide: nx.MultiDiGraph, browser, tmp_path: Path) -> None:
     page_html = briefing_html(
         tide,
         load_model(),
