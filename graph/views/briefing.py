@@ -81,9 +81,7 @@ class Redaction:
         """The redaction of ``properties`` in ``graph``, with the values it holds."""
         names = frozenset(properties)
         found: set[str] = set()
-        items = [data.get("properties") or {} for _, data in graph.nodes(data=True)]
-        items += [data.get("properties") or {} for *_, data in graph.edges(data=True)]
-        for item in items:
+        for item in _property_maps(graph):
             for name in names & item.keys():
                 value = item[name]
                 found |= {str(part) for part in (value if isinstance(value, list | tuple) else [value])}
@@ -110,15 +108,21 @@ class Redaction:
         return re.sub("|".join(map(re.escape, self.values)), "[redacted]", text)
 
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A table as text (as tables and CSV show it), without redacted columns or values."""
-        kept = frame.drop(columns=[c for c in frame.columns if c in self.properties])
-        return kept.map(lambda value: self.text(cell_text(value)))
+        """A table as text (as tables and CSV show it), without the columns of a redacted
+        property (``buyer_persona`` or a query's ``s.buyer_persona``) or redacted values."""
+        dropped = [c for c in frame.columns if str(c).rpartition(".")[2] in self.properties]
+        return frame.drop(columns=dropped).map(lambda value: self.text(cell_text(value)))
+
+
+def _property_maps(graph: nx.MultiDiGraph) -> list[Mapping[str, Any]]:
+    """The properties of each entity and each link of a view."""
+    items = [data for _, data in graph.nodes(data=True)] + [data for *_, data in graph.edges(data=True)]
+    return [data.get("properties") or {} for data in items]
 
 
 def property_names(graph: nx.MultiDiGraph) -> list[str]:
     """The properties the view's entities and links hold: what could be redacted."""
-    items = [data for _, data in graph.nodes(data=True)] + [data for *_, data in graph.edges(data=True)]
-    return sorted({name for data in items for name in data.get("properties") or {}})
+    return sorted({name for properties in _property_maps(graph) for name in properties})
 
 
 def picture_html(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:

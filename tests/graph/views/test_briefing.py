@@ -228,12 +228,19 @@ def test_sources_are_listed_per_fact_by_name(tide: nx.MultiDiGraph) -> None:
 
 
 def test_redacted_properties_leave_no_trace_in_the_html(tide: nx.MultiDiGraph) -> None:
-    shown = pd.DataFrame({"name": ["a storefront"], "buyer_persona": [PERSONA], "remark": [f"bought as {PERSONA}"]})
+    shown = pd.DataFrame(
+        {
+            "name": ["a storefront"],
+            "buyer_persona": [PERSONA],
+            "s.buyer_persona": ["Heron Persona 9"],  # a query's column, of a storefront outside the view
+            "remark": [f"bought as {PERSONA}"],
+        }
+    )
     notes = {STOREFRONT: [{"text": f"met {INFORMANT}", "by": "ana", "at": MADE}]}
     options = {"title": "Tide", "notes": f"told by {INFORMANT}", "tables": {"Bought": shown}, "node_notes": notes}
     assert PERSONA in briefing_html(tide, load_model(), **options)  # the test is about something
     page = briefing_html(tide, load_model(), redact=["buyer_persona", "informant"], **options)
-    assert PERSONA not in page and INFORMANT not in page
+    assert PERSONA not in page and INFORMANT not in page and "Heron Persona 9" not in page
     assert "bought as [redacted]" in page and "buyer_persona" not in page
     assert "Carlos Kovalenko" in page  # only what was named goes
 
@@ -354,7 +361,9 @@ def test_export_names_what_it_cannot_do(case_store: EmbeddedStore, cli, tmp_path
 
 
 @pytest.mark.browser  # printed by Chromium
-def test_briefing_prints_its_title_page_alone_then_the_summary_and_screenshot(tide: nx.MultiDiGraph, browser, tmp_path: Path) -> None:
+def test_briefing_prints_its_title_page_alone_then_the_summary_and_screenshot(
+    tide: nx.MultiDiGraph, browser, tmp_path: Path
+) -> None:
     page_html = briefing_html(
         tide,
         load_model(),
