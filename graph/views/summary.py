@@ -43,6 +43,10 @@ def _name(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
     return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
 def _some(names: list[str], total: int | None = None) -> str:
     """A few names, and how many were left unsaid."""
     total = len(names) if total is None else total
@@ -63,7 +67,10 @@ def _who(graph: nx.MultiDiGraph, model: Model) -> Section:
     for key, data in graph.nodes(data=True):
         by_label[(data.get("labels") or ["(no label)"])[0]].append(_name(graph, model, key))
     counts = Counter({label: len(names) for label, names in by_label.items()})
-    lines = [f"{graph.number_of_nodes()} entities joined by {graph.number_of_edges()} links."]
+    lines = [
+        f"{_count(graph.number_of_nodes(), 'entity', 'entities')} joined by "
+        f"{_count(graph.number_of_edges(), 'link', 'links')}."
+    ]
     lines += [f"{label} ({count}): {_some(sorted(by_label[label]))}" for label, count in counts.most_common()]
     return Section("Who is in it", lines)
 
@@ -73,7 +80,7 @@ def _cases(graph: nx.MultiDiGraph, model: Model) -> Section | None:
     if not cases:
         return None
     lines = []
-    for key in sorted(cases, key=lambda k: (_date(graph.nodes[k]["properties"].get("opened", "")), k)):
+    for key in sorted(cases, key=lambda k: (_date(graph.nodes[k]["properties"].get("opened") or ""), k)):
         properties = graph.nodes[key].get("properties") or {}
         facts = [str(properties["status"])] if properties.get("status") else []
         facts += [f"opened {_date(properties['opened'])}"] if properties.get("opened") else []
@@ -87,7 +94,7 @@ def _seizures(graph: nx.MultiDiGraph, model: Model) -> Section | None:
         return None
     declared = model.labels[SEIZURE].properties if SEIZURE in model.labels else {}
     found = [graph.nodes[key].get("properties") or {} for key in seizures]
-    said = [f"{len(seizures)} seizure{'s' if len(seizures) > 1 else ''}"]
+    said = [_count(len(seizures), "seizure", "seizures")]
     if "quantity" in declared and (quantity := sum(_numbers(found, "quantity"))):
         said.append(f"{quantity:,.0f} items")
     values: Counter[str] = Counter()
@@ -125,10 +132,11 @@ def _communities(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, 
     if not members:
         return None
     largest = sorted(members, key=lambda c: (-len(members[c]), c))
-    lines = [f"{len(members)} communit{'y' if len(members) == 1 else 'ies'}, from {source}."]
+    lines = [f"{_count(len(members), 'community', 'communities')}, from {source}."]
     for community in largest[:COMMUNITIES]:
         keys = sorted(members[community], key=lambda k: (-graph.degree(k), k))
-        lines.append(f"Community {community}, {len(keys)} members: {_some([_name(graph, model, k) for k in keys])}")
+        said = _count(len(keys), "member", "members")
+        lines.append(f"Community {community}, {said}: {_some([_name(graph, model, k) for k in keys])}")
     if len(largest) > COMMUNITIES:
         lines.append(f"and {len(largest) - COMMUNITIES} smaller ones")
     return Section("Communities", lines)

@@ -388,3 +388,13 @@ def test_briefing_prints_its_title_page_alone_then_the_summary_and_screenshot(
     assert shot.stat().st_size > 20_000
     if os.environ.get("UPDATE_SCREENSHOTS"):
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_a_view_of_one_undated_case_reads_as_english() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("C-1", labels=["Case"], properties={"name": "Op X", "opened": None})
+    sections = {section.heading: section.lines for section in summarise_view(graph, load_model())}
+    assert sections["Who is in it"][0] == "1 entity joined by 0 links."
+    assert sections["Cases (1)"] == ["Op X"]
+    assert sections["Communities"][1] == "Community 0, 1 member: Op X"
+    assert summarise_view(nx.MultiDiGraph(), load_model())[0].lines == ["The view is empty."]
