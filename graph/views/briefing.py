@@ -53,6 +53,8 @@ table { border-collapse: collapse; font-size: 0.85rem; margin-bottom: 1.5rem; }
 th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
 .legend span.item { margin-right: 1rem; white-space: nowrap; display: inline-block; }
+.sources td:last-child { white-space: nowrap; }
+@page { size: A4; margin: 15mm; }
 @media print {
   body { margin: 0; font-size: 10pt; }
   .title-page { break-after: page; padding-top: 25vh; }

@@ -73,7 +73,7 @@ def pdf_of(briefing: str, out: Path) -> Path:
         _drawn(view.element_handle().content_frame())
         picture = base64.b64encode(view.screenshot()).decode("ascii")
         page.evaluate(PRINTED_PICTURE, picture)
-        page.pdf(path=str(out), format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm"})
+        page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
         return out
 
     return _offline(printed, 1100, 900, scale=2)
