@@ -108,6 +108,7 @@ _VIEW_SCRIPT = """<script>
     network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: fitted, animation: false});
     window.viewFitted = true;
   }
+  // vis-network keeps a label set once: a hidden one is made too small to be drawn.
   function edgeLabels() {
     var zoomed = network.getScale() >= 1.8 * fitted, wanted = {};
     if (setup.allLabels || zoomed) edges.getIds().forEach(function (id) { wanted[id] = true; });
@@ -115,7 +116,8 @@ _VIEW_SCRIPT = """<script>
     if (hovered !== null) wanted[hovered] = true;
     var changes = [];
     edges.forEach(function (e) {
-      if (!!wanted[e.id] !== !!shown[e.id]) changes.push({id: e.id, label: wanted[e.id] ? e.text : undefined});
+      if (!!wanted[e.id] === !!shown[e.id]) return;
+      changes.push(wanted[e.id] ? {id: e.id, label: e.text, font: {size: 11}} : {id: e.id, font: {size: 1}});
     });
     shown = wanted;
     if (changes.length) edges.update(changes);
@@ -123,9 +125,10 @@ _VIEW_SCRIPT = """<script>
   network.setOptions({interaction: {selectConnectedEdges: true}});
   if (setup.selected.length) network.selectNodes(setup.selected.filter(function (id) { return nodes.get(id); }));
   edgeLabels();
+  window.viewEdgeLabels = edgeLabels;  // for a selection made outside the canvas
   network.on("hoverEdge", function (p) { hovered = p.edge; edgeLabels(); });
   network.on("blurEdge", function () { hovered = null; edgeLabels(); });
-  network.on("select", edgeLabels);
+  ["select", "deselectNode", "deselectEdge"].forEach(function (change) { network.on(change, edgeLabels); });
   network.on("zoom", edgeLabels);
   network.once("afterDrawing", fitView);
   new ResizeObserver(function () { network.setSize("100%", box.style.height || "100%"); network.redraw(); fitView(); })
@@ -149,7 +152,15 @@ network.on("doubleClick", function (p) {
   clearTimeout(pendingClick);
   if (p.nodes.length === 1) parent.postMessage({kind: "expand", id: String(p.nodes[0])}, "*");
 });
-network.on("select", function (p) { parent.postMessage({kind: "selection", ids: p.nodes.map(String)}, "*"); });
+var lastSelection = JSON.stringify(network.getSelectedNodes().map(String));
+["select", "deselectNode"].forEach(function (change) {  // vis-network says "deselectNode" when nothing is left
+  network.on(change, function (p) {
+    var ids = p.nodes.map(String);
+    if (JSON.stringify(ids) === lastSelection) return;  // one message per change
+    lastSelection = JSON.stringify(ids);
+    parent.postMessage({kind: "selection", ids: ids}, "*");
+  });
+});
 network.on("dragEnd", function (p) {
   if (!p.nodes.length) return;
   var at = network.getPositions(), moved = {};  // all of them: the view reopens as it is now
@@ -160,6 +171,7 @@ window.addEventListener("message", function (event) {  // a selection made in th
   var message = event.data;
   if (event.source !== parent || !message || message.kind !== "show-selection" || !Array.isArray(message.ids)) return;
   network.selectNodes(message.ids.filter(function (id) { return typeof id === "string" && nodes.get(id); }));
+  window.viewEdgeLabels();
 });
 </script>
 """
@@ -407,7 +419,12 @@ def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report
                     "font": {"size": 11, "align": "middle", "strokeWidth": 3},
                     "scaling": {"label": {"enabled": False, "maxVisible": 16, "drawThreshold": 11}},
                 },
-                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(nodes) > LARGE},
+                "interaction": {
+                    "hover": True,
+                    "multiselect": True,
+                    "tooltipDelay": 150,
+                    "hideEdgesOnDrag": len(nodes) > LARGE,
+                },
                 "nodes": {
                     "font": {"size": FONT, "strokeWidth": 3, "strokeColor": "#ffffff"},
                     "scaling": {"label": {"enabled": False, "maxVisible": 22, "drawThreshold": 11}},

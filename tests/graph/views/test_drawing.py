@@ -153,24 +153,33 @@ def test_selected_nodes_and_placed_nodes_are_kept() -> None:
     assert placed["P-3"] == (500.0, -300.0) and setup_of(html)["layout"] == "pinned"
 
 
+#: Where a node is drawn, in its frame's coordinates.
+SPOT = """key => { const r = network.canvas.frame.canvas.getBoundingClientRect();
+  const p = network.canvasToDOM(network.getPositions([key])[key]); return [r.left + p.x, r.top + p.y]; }"""
+
+
 def test_a_case_view_is_readable_at_first_sight_and_in_a_frame_sized_later(
     browser: Any, tmp_path: Path, workspace: Any
 ) -> None:
     """The demo's "Operation Tide" case at 2 hops, measured on screen in Chromium: the
     drawing fills and centres its canvas, nothing overprints, labels are legible, no edge
     label clutters it; and so again in a frame given its size after the page loaded (as
-    the app's frame is)."""
+    the app's frame is). Clicking the case shows its links' labels and tells the app."""
     path = build_demo(tmp_path / "demo.kgl", tmp_path / "csv", workspace)
     with EmbeddedStore(path) as store:
         [case] = store.read("MATCH (c:`Case`) WHERE c.name STARTS WITH 'Operation Tide' RETURN c.id AS key", {})
         view = build_view(store, ViewSpec(centres=(case["key"],), hops=2))
-    links, html = view.graph.number_of_edges(), network_html(view.graph, load_model(), more=view.more, height=HEIGHT)
+    links = view.graph.number_of_edges()
+    html = network_html(view.graph, load_model(), more=view.more, height=HEIGHT, report_clicks=True)
     page = browser.new_page(viewport=VIEWPORT)
     page.route("**/*", lambda route: route.abort())
     first = measure(page, html)
     assert links > 30 and first["labels"] == view.graph.number_of_nodes()
     assert misses(first, links) == [], first
-    page.set_content('<iframe style="border:0;width:300px;height:150px"></iframe>')
+    page.set_content(
+        '<script>window.told = []; addEventListener("message", e => told.push(e.data));</script>'
+        '<iframe style="border:0;width:300px;height:150px"></iframe>'
+    )
     page.eval_on_selector("iframe", "(frame, html) => { frame.srcdoc = html; }", html)
     frame = page.frames[1]
     frame.wait_for_function("typeof network !== 'undefined' && window.viewFitted === true")
@@ -179,4 +188,10 @@ def test_a_case_view_is_readable_at_first_sight_and_in_a_frame_sized_later(
     frame.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 100))")
     framed = frame.evaluate(MEASURE)
     assert misses(framed, links) == [], framed
+    box = page.query_selector("iframe").bounding_box()
+    x, y = frame.evaluate(SPOT, case["key"])
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("told.some(m => m.kind === 'select')")
+    assert {"kind": "selection", "ids": [case["key"]]} in page.evaluate("told")
+    assert frame.evaluate(MEASURE)["edge_labels"] == len(set(nx.Graph(view.graph).edges(case["key"])))
     page.close()
