@@ -28,7 +28,7 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend_html, network_html
-from graph.views.summary import summarise_view
+from graph.views.summary import node_name, summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 
@@ -132,11 +132,6 @@ def picture_html(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] 
     return network_html(Redaction.of(graph, redact).graph(graph), model, **drawing)
 
 
-def _name(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
-    data = graph.nodes[key]
-    return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
-
-
 def _sources(properties: Mapping[str, Any]) -> str:
     sources = properties.get("sources") or []
     sources = sources if isinstance(sources, list | tuple) else [sources]
@@ -157,7 +152,7 @@ def _window(properties: Mapping[str, Any]) -> str:
 def provenance_table(graph: nx.MultiDiGraph, model: Model) -> pd.DataFrame:
     """Where each fact of the view came from, by name: each entity and each link, its
     sources (file and row, or case, as loaded) and when it was seen."""
-    names = {key: _name(graph, model, key) for key in graph.nodes}
+    names = {key: node_name(graph, model, key) for key in graph.nodes}
     rows = sorted(
         (
             (names[key], ", ".join(data.get("labels") or []), data.get("properties") or {})
@@ -196,7 +191,7 @@ def _node_notes(
     graph: nx.MultiDiGraph, model: Model, notes: Mapping[str, Sequence[Mapping[str, Any]]], redaction: Redaction
 ) -> str:
     """Each noted entity of the view under its name, its notes with who wrote them and when."""
-    noted = sorted((_name(graph, model, key), key) for key in notes if key in graph and notes[key])
+    noted = sorted((node_name(graph, model, key), key) for key in notes if key in graph and notes[key])
     if not noted:
         return ""
     parts = ['<section class="node-notes"><h2>Notes on entities</h2>']

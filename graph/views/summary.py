@@ -21,7 +21,7 @@ from graph.model import Model
 from graph.views.explore import view_membership
 from graph.views.pages import CASE
 
-__all__ = ["SEIZURE", "Section", "summarise_view"]
+__all__ = ["SEIZURE", "Section", "node_name", "summarise_view"]
 
 #: The label of seizures, whose quantity and value the summary adds up.
 SEIZURE = "Seizure"
@@ -38,7 +38,8 @@ class Section:
     lines: list[str]
 
 
-def _name(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
+def node_name(graph: nx.MultiDiGraph, model: Model, key: str) -> str:
+    """What a node of the view is called: its display name, else its key."""
     data = graph.nodes[key]
     return model.display_name(data.get("labels") or [], data.get("properties") or {}, key)
 
@@ -47,11 +48,10 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
-def _some(names: list[str], total: int | None = None) -> str:
+def _some(names: list[str]) -> str:
     """A few names, and how many were left unsaid."""
-    total = len(names) if total is None else total
     shown = ", ".join(names[:NAMES_SHOWN])
-    return shown + (f" and {total - NAMES_SHOWN} more" if total > NAMES_SHOWN else "")
+    return shown + (f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else "")
 
 
 def _with_label(graph: nx.MultiDiGraph, label: str) -> list[str]:
@@ -65,7 +65,7 @@ def _date(value: object) -> str:
 def _who(graph: nx.MultiDiGraph, model: Model) -> Section:
     by_label: dict[str, list[str]] = defaultdict(list)
     for key, data in graph.nodes(data=True):
-        by_label[(data.get("labels") or ["(no label)"])[0]].append(_name(graph, model, key))
+        by_label[(data.get("labels") or ["(no label)"])[0]].append(node_name(graph, model, key))
     counts = Counter({label: len(names) for label, names in by_label.items()})
     lines = [
         f"{_count(graph.number_of_nodes(), 'entity', 'entities')} joined by "
@@ -84,7 +84,7 @@ def _cases(graph: nx.MultiDiGraph, model: Model) -> Section | None:
         properties = graph.nodes[key].get("properties") or {}
         facts = [str(properties["status"])] if properties.get("status") else []
         facts += [f"opened {_date(properties['opened'])}"] if properties.get("opened") else []
-        lines.append(_name(graph, model, key) + (f" ({', '.join(facts)})" if facts else ""))
+        lines.append(node_name(graph, model, key) + (f" ({', '.join(facts)})" if facts else ""))
     return Section(f"Cases ({len(cases)})", lines)
 
 
@@ -95,20 +95,22 @@ def _seizures(graph: nx.MultiDiGraph, model: Model) -> Section | None:
     declared = model.labels[SEIZURE].properties if SEIZURE in model.labels else {}
     found = [graph.nodes[key].get("properties") or {} for key in seizures]
     said = [_count(len(seizures), "seizure", "seizures")]
-    if "quantity" in declared and (quantity := sum(_numbers(found, "quantity"))):
+    quantity = sum(p["quantity"] for p in found if "quantity" in declared and _number(p.get("quantity")))
+    if quantity:
         said.append(f"{quantity:,.0f} items")
     values: Counter[str] = Counter()
     for properties in found if "value" in declared else []:
-        values[str(properties.get("currency") or "")] += sum(_numbers([properties], "value"))
+        if _number(properties.get("value")):
+            values[str(properties.get("currency") or "")] += properties["value"]
     if any(values.values()):
         worth = (f"{total:,.0f} {currency}".rstrip() for currency, total in sorted(values.items()) if total)
         said.append("seized value " + ", ".join(worth))
-    names = sorted(_name(graph, model, key) for key in seizures)
+    names = sorted(node_name(graph, model, key) for key in seizures)
     return Section("Seizures", [f"{', '.join(said)}: {_some(names)}"])
 
 
-def _numbers(found: list[Mapping[str, object]], prop: str) -> list[float]:
-    return [value for properties in found if isinstance(value := properties.get(prop), (int, float))]
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _key_players(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int]) -> Section | None:
@@ -118,7 +120,7 @@ def _key_players(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, 
         [(u, v) for u, v in graph.edges() if u != v],
         nodes=graph.nodes,
         labels={key: tuple(data.get("labels") or ()) for key, data in graph.nodes(data=True)},
-        names={key: _name(graph, model, key) for key in graph.nodes},
+        names={key: node_name(graph, model, key) for key in graph.nodes},
     )
     frame, _ = key_players(projection, model, membership=membership, limit=KEY_PLAYERS)
     lines = [f"{row.name} ({', '.join(row.labels)}): {row.reasons}" for row in frame.itertuples()]
@@ -136,7 +138,7 @@ def _communities(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, 
     for community in largest[:COMMUNITIES]:
         keys = sorted(members[community], key=lambda k: (-graph.degree(k), k))
         said = _count(len(keys), "member", "members")
-        lines.append(f"Community {community}, {said}: {_some([_name(graph, model, k) for k in keys])}")
+        lines.append(f"Community {community}, {said}: {_some([node_name(graph, model, k) for k in keys])}")
     if len(largest) > COMMUNITIES:
         lines.append(f"and {len(largest) - COMMUNITIES} smaller ones")
     return Section("Communities", lines)
