@@ -70,6 +70,7 @@ MORE = "#cccccc"
 LABEL_CHARS = 22
 QUIET_LINKS = 30  # above this many links, edge labels wait for a hover, a selection or a zoom
 FONT = 14  # node labels, in canvas units; the page fits the view so they show at >= 10 px
+EDGE_FONT = 11
 CHAR_WIDTH = 0.58  # of the font size, an average character of the label font
 NODE_SIZE = 14
 GROUP_SIZE = 26
@@ -95,15 +96,22 @@ _VIEW_SCRIPT = """<script>
 (function (setup) {
   window.viewLayout = setup.layout;
   window.viewFitted = false;
-  var box = document.getElementById("mynetwork"), fitted = 1, hovered = null, shown = {};
+  var box = document.getElementById("mynetwork"), fitted = 1, hovered = null, shown = {}, size = [0, 0];
+  // A node's box with its label once drawn; a large view's labels do not show fitted: its positions do.
+  function bounds(id, at) {
+    if (!setup.large) return network.getBoundingBox(id);
+    var p = at[id], m = setup.nodeSize;
+    return {left: p.x - m, right: p.x + m, top: p.y - m, bottom: p.y + m};
+  }
   function fitView() {
-    var ids = nodes.getIds(), w = box.clientWidth, h = box.clientHeight;
+    var ids = nodes.getIds(), w = box.clientWidth, h = box.clientHeight, at = setup.large ? network.getPositions() : {};
     if (!ids.length || !w || !h) return;
     var l = Infinity, r = -Infinity, t = Infinity, b = -Infinity;
     ids.forEach(function (id) {
-      var bb = network.getBoundingBox(id);
+      var bb = bounds(id, at);
       l = Math.min(l, bb.left); r = Math.max(r, bb.right); t = Math.min(t, bb.top); b = Math.max(b, bb.bottom);
     });
+    size = [w, h];
     fitted = Math.min(0.94 * w / Math.max(r - l, 1), 0.94 * h / Math.max(b - t, 1), setup.maxZoom);
     network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: fitted, animation: false});
     window.viewFitted = true;
@@ -117,12 +125,12 @@ _VIEW_SCRIPT = """<script>
     var changes = [];
     edges.forEach(function (e) {
       if (!!wanted[e.id] === !!shown[e.id]) return;
-      changes.push(wanted[e.id] ? {id: e.id, label: e.text, font: {size: 11}} : {id: e.id, font: {size: 1}});
+      var size = wanted[e.id] ? setup.edgeFont : 1;
+      changes.push(wanted[e.id] ? {id: e.id, label: e.text, font: {size: size}} : {id: e.id, font: {size: size}});
     });
     shown = wanted;
     if (changes.length) edges.update(changes);
   }
-  network.setOptions({interaction: {selectConnectedEdges: true}});
   if (setup.selected.length) network.selectNodes(setup.selected.filter(function (id) { return nodes.get(id); }));
   edgeLabels();
   window.viewEdgeLabels = edgeLabels;  // for a selection made outside the canvas
@@ -130,9 +138,12 @@ _VIEW_SCRIPT = """<script>
   network.on("blurEdge", function () { hovered = null; edgeLabels(); });
   ["select", "deselectNode", "deselectEdge"].forEach(function (change) { network.on(change, edgeLabels); });
   network.on("zoom", edgeLabels);
-  network.once("afterDrawing", fitView);
-  new ResizeObserver(function () { network.setSize("100%", box.style.height || "100%"); network.redraw(); fitView(); })
-    .observe(box);
+  if (setup.large) fitView(); else network.once("afterDrawing", fitView);
+  new ResizeObserver(function () {
+    if (box.clientWidth === size[0] && box.clientHeight === size[1]) return;
+    network.setSize("100%", box.style.height || "100%");
+    fitView();
+  }).observe(box);
 })(SETUP);
 </script>
 """
@@ -255,13 +266,14 @@ def _colour_values(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[s
     return {node: (data.get("labels") or ["?"])[0] for node, data in graph.nodes(data=True)}
 
 
-def _box(label: str, size: float, inside: bool) -> Box:
-    """What a node covers: its shape with the label under it, or a box holding the label."""
+def _box(label: str, size: float, inside: bool, beside: float = 0.0) -> Box:
+    """What a node covers: its shape with the label under it, or a box holding the label,
+    widened by ``beside`` on each side (room for the labels of its edges)."""
     width = len(label) * FONT * CHAR_WIDTH
     if inside:
-        return Box(width / 2 + 6, FONT / 2 + 6)
+        return Box(width / 2 + 6 + beside, FONT / 2 + 6)
     text_height = FONT * 1.3
-    return Box(max(size, width / 2) + 2, size + text_height / 2 + 2, text_height / 2 + 2)
+    return Box(max(size, width / 2) + 2 + beside, size + text_height / 2 + 2, text_height / 2 + 2)
 
 
 def _group_label(name: str, properties: Mapping[str, object]) -> str:
@@ -299,10 +311,14 @@ def _edges(graph: nx.MultiDiGraph) -> list[dict]:
     """One edge per pair of nodes: its count (aggregated links count as many), types and
     the directions present."""
     pairs: dict[tuple[str, str], tuple[Counter, set[str]]] = {}
+    shown: dict[str, str] = {}  # a view has few types and many links
     for u, v, data in graph.edges(data=True):
         pair = (u, v) if u <= v else (v, u)
         types, ways = pairs.setdefault(pair, (Counter(), set()))
-        types[_text(data.get("type", ""), 40)] += max(1, int(data.get("count") or 1))
+        kind = str(data.get("type", ""))
+        if kind not in shown:
+            shown[kind] = _text(kind, 40)
+        types[shown[kind]] += max(1, int(data.get("count") or 1))
         ways.add("to" if (u, v) == pair else "from")
     edges = []
     for number, ((u, v), (types, ways)) in enumerate(sorted(pairs.items())):
@@ -373,13 +389,10 @@ def network_html(
         for number, (node, hidden) in enumerate(sorted((more or {}).items()))
         if hidden > 0 and node in graph
     ]
-    name = _place(nodes, edges, positions, seed)
-    setup = {
-        "layout": name,
-        "selected": [str(key) for key in selected],
-        "allLabels": sum(max(1, int(d.get("count") or 1)) for *_, d in graph.edges(data=True)) <= QUIET_LINKS,
-        "maxZoom": MAX_ZOOM,
-    }
+    all_labels = sum(max(1, int(d.get("count") or 1)) for *_, d in graph.edges(data=True)) <= QUIET_LINKS
+    name = _place(nodes, edges, positions, seed, all_labels)
+    setup = {"layout": name, "selected": [str(key) for key in selected], "allLabels": all_labels}
+    setup |= {"maxZoom": MAX_ZOOM, "edgeFont": EDGE_FONT, "large": len(nodes) > LARGE, "nodeSize": GROUP_SIZE}
     return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", _script_data(setup)), report_clicks)
 
 
@@ -392,12 +405,22 @@ def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int]
     return {node: Mark(colour_of(values[node], colours), _shape_of(labels[node], order)) for node in graph.nodes}
 
 
-def _place(nodes: list[dict], edges: list[dict], pinned: Mapping[str, tuple[float, float]] | None, seed: int) -> str:
-    """Positions written into ``nodes``; returns the layout's name."""
+def _place(
+    nodes: list[dict], edges: list[dict], pinned: Mapping[str, tuple[float, float]] | None, seed: int, edge_labels: bool
+) -> str:
+    """Positions written into ``nodes``; returns the layout's name. With ``edge_labels``
+    (drawn at first sight), each node keeps room beside it for its longest edge label."""
     view = nx.Graph()
     view.add_nodes_from(node["id"] for node in nodes)
-    view.add_edges_from((edge["from"], edge["to"]) for edge in edges)
-    boxes = {node["id"]: _box(node["label"], node.get("size", NODE_SIZE), node["shape"] == "box") for node in nodes}
+    beside = dict.fromkeys(view.nodes, 0.0)
+    for edge in edges:
+        view.add_edge(edge["from"], edge["to"])
+        room = len(edge.get("text", "")) * EDGE_FONT * CHAR_WIDTH / 2 if edge_labels else 0.0
+        beside[edge["from"]], beside[edge["to"]] = max(beside[edge["from"]], room), max(beside[edge["to"]], room)
+    boxes = {
+        node["id"]: _box(node["label"], node.get("size", NODE_SIZE), node["shape"] == "box", beside[node["id"]])
+        for node in nodes
+    }
     name, at = place(view, boxes, pinned=pinned, seed=seed)
     for node in nodes:
         node["x"], node["y"] = at[node["id"]]
@@ -416,8 +439,11 @@ def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report
                 "edges": {
                     "smooth": False,
                     "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
-                    "font": {"size": 11, "align": "middle", "strokeWidth": 3},
-                    "scaling": {"label": {"enabled": False, "maxVisible": 16, "drawThreshold": 11}},
+                    "font": {
+                        "size": EDGE_FONT,
+                        "strokeWidth": 3,
+                    },  # horizontal: vis-network draws a label turned by 180 degrees elsewhere
+                    "scaling": {"label": {"enabled": False, "drawThreshold": 11}},
                 },
                 "interaction": {
                     "hover": True,

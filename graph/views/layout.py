@@ -1,8 +1,9 @@
 """Where each node of a drawn view goes: a layout from a library, chosen for the view's
 shape, then spread apart so that no node, label included, covers another.
 
-* a chain (a path: connected, no node with more than two links) is drawn as a line,
-  layered by igraph's Sugiyama layout;
+* a chain (a path: connected, no node with more than two links) is drawn as a line in
+  reading order, wrapped into rows (each read the other way) when one line would make
+  the fitted view small;
 * hub and spoke (a tree, or a few nodes holding most links) is drawn radially, by
   igraph's Reingold-Tilford circular layout around the busiest node;
 * anything denser (rings of storefronts and products) by ForceAtlas2 (NetworkX), or
@@ -34,6 +35,7 @@ FORCE_ATLAS = 250
 #: A view is hub-and-spoke when its busiest tenth of nodes touch this share of its links.
 HUB_SHARE = 0.7
 GAP = 6.0  # canvas units kept between two boxes
+LEGIBLE = 0.8  # a fitted view's scale at which labels are still comfortably read
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,33 @@ def _raw(view: nx.Graph, nodes: list[str], name: str, seed: int) -> np.ndarray:
     small, index = _igraph(view, nodes)
     root = max(nodes, key=lambda node: (view.degree(node), node))
     with seeded_igraph(seed):
-        if name == "chain":
-            end = min((node for node in nodes if view.degree(node) <= 1), default=root)
-            depth = nx.single_source_shortest_path_length(view, end)
-            coordinates = small.layout_sugiyama(layers=[depth[node] for node in nodes])
-            return np.array([(y, 0.0) for _, y in coordinates.coords[: len(nodes)]], dtype=float)
         if name == "radial":
             return np.array(small.layout_reingold_tilford_circular(root=[index[root]]).coords, dtype=float)
         return np.array(small.layout_fruchterman_reingold(niter=100, grid="auto").coords, dtype=float)
+
+
+def _chain(view: nx.Graph, nodes: list[str], half: np.ndarray, canvas: tuple[float, float]) -> np.ndarray:
+    """A path in one line if the fitted view stays legible, else in rows of equal columns:
+    the most per row that keep it legible (or, failing that, as many as make it largest).
+    Going down a row, a link crosses the label of the node above: rows are the fallback."""
+    end = min((node for node in nodes if view.degree(node) <= 1), default=nodes[0])
+    step = nx.single_source_shortest_path_length(view, end)
+    column = 2 * half[:, 0].max() + 4 * GAP
+    row = max(2 * half[:, 1].max() + 4 * GAP, column / 2)  # room for the label of the link going down
+    size = len(nodes)
+
+    def scale(per_row: int) -> float:
+        return min(canvas[0] / (per_row * column), canvas[1] / (-(-size // per_row) * row))
+
+    if scale(size) >= LEGIBLE:  # one line, read left to right
+        per_row = size
+    else:
+        per_row = max(range(1, size + 1), key=lambda count: (min(scale(count), LEGIBLE), count))
+    places = []
+    for node in nodes:
+        line, place_in_line = divmod(step[node], per_row)
+        places.append(((place_in_line if line % 2 == 0 else per_row - 1 - place_in_line) * column, line * row))
+    return np.array(places, dtype=float)
 
 
 def _scaled(raw: np.ndarray, spacing: float) -> np.ndarray:
@@ -213,12 +234,16 @@ def place(
     drop = np.array([(0.0, boxes[node].drop) for node in nodes], dtype=float)
     if pinned:
         name, xy = "pinned", _around_pins(view, nodes, pinned, float(np.median(half[:, 0])) * 2 + GAP, seed)
+    elif (name := shape_of(view)) == "chain":
+        xy = _chain(view, nodes, half, canvas)
     else:
-        name = shape_of(view)
         row = float(np.median(half[:, 1])) * 2 + GAP * 2
         spacing = row if name == "fast" else float(np.median(half[:, 0])) * 2 + GAP
         xy = _stretched(_scaled(_raw(view, nodes, name, seed), spacing), canvas[0] / canvas[1])
-    if name != "fast":
-        fixed = np.array([node in pinned for node in nodes])
+    fixed = np.array([node in pinned for node in nodes])
+    if name == "fast":  # labels show by zoom level: only the shapes are kept apart
+        shape = (half[:, 1] - drop[:, 1])[:, None].repeat(2, axis=1)
+        xy = separate(xy, shape, fixed, rounds=60)
+    elif name != "chain":  # a chain's columns and rows already keep its boxes apart
         xy = _compact(xy + drop, half, fixed, canvas) - drop
     return name, {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
