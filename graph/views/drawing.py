@@ -296,7 +296,11 @@ def _node(key: str, data: Mapping, model: Model, mark: Mark, size: float, bold: 
         "shape": mark.shape,
     }
     if group:
-        node |= {"borderWidth": 3, "shapeProperties": {"borderDashes": [5, 3]}, "font": {"size": FONT + 2}}
+        node |= {
+            "borderWidth": 4 if bold else 3,
+            "shapeProperties": {"borderDashes": [5, 3]},
+            "font": {"size": FONT + 2},
+        }
     return node
 
 
