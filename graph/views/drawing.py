@@ -26,6 +26,7 @@ zero-width space and shows direction controls), and a page with that popup is re
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import json
@@ -196,10 +197,16 @@ class Mark:
     shape: str
 
     def glyph(self, size: int = 12) -> str:
-        """The shape as a small inline SVG in the colour, for legends."""
+        """The shape in the colour, for legends: an SVG as a ``data:`` image, which
+        sanitisers that drop inline ``<svg>`` (Streamlit's ``st.html``) keep."""
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" fill="{self.colour}">'
+            f"{_GLYPHS[self.shape]}</svg>"
+        )
+        source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
         return (
-            f'<svg width="{size}" height="{size}" viewBox="0 0 12 12" aria-hidden="true" '
-            f'style="vertical-align:-0.1em;margin-right:.3em" fill="{self.colour}">{_GLYPHS[self.shape]}</svg>'
+            f'<img src="{source}" width="{size}" height="{size}" alt="" '
+            'style="vertical-align:-0.1em;margin-right:.3em">'
         )
 
 
@@ -254,7 +261,7 @@ def legend(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int]
 
 def legend_html(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None = None) -> str:
     """The legend as HTML spans (glyph and escaped name), for the app and briefings."""
-    return "".join(
+    return " ".join(  # spaces between the items: the legend wraps
         f'<span class="item" style="margin-right:1em;white-space:nowrap">{mark.glyph()}{html.escape(name)}</span>'
         for name, mark in legend(graph, colour_by, membership).items()
     )

@@ -604,11 +604,10 @@ def main() -> None:
     if error := st.session_state.pop("explore_link_error", None):
         st.error(md(f"The link's view could not be opened: {error}"))
     _show_state(state)
-    with st.sidebar:
-        st.text_input("Your name (for notes and saved views)", key=AUTHOR, placeholder=current_author())
-    controls, canvas, panel = st.columns([0.9, 3.6, 1.4])
-    with controls:
+    with st.sidebar:  # the controls beside the page list, so the drawing gets the width
         _controls(graph_store)
+        st.text_input("Your name (for notes and saved views)", key=AUTHOR, placeholder=current_author())
+    canvas, panel = st.columns([3, 1.1])
     _link(state)
     if not state.centres:
         canvas.info(
