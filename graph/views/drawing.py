@@ -104,18 +104,20 @@ _VIEW_SCRIPT = """<script>
     var p = at[id], m = setup.nodeSize;
     return {left: p.x - m, right: p.x + m, top: p.y - m, bottom: p.y + m};
   }
-  function fitView() {
+  // Fitted before the first frame from the extent Python told, then to what the browser measured.
+  function fitView(told) {
     var ids = nodes.getIds(), w = box.clientWidth, h = box.clientHeight, at = setup.large ? network.getPositions() : {};
     if (!ids.length || !w || !h) return;
-    var l = Infinity, r = -Infinity, t = Infinity, b = -Infinity;
-    ids.forEach(function (id) {
+    var measured = !told.length, l = measured ? Infinity : told[0], t = measured ? Infinity : told[1];
+    var r = measured ? -Infinity : told[2], b = measured ? -Infinity : told[3];
+    if (measured) ids.forEach(function (id) {
       var bb = bounds(id, at);
       l = Math.min(l, bb.left); r = Math.max(r, bb.right); t = Math.min(t, bb.top); b = Math.max(b, bb.bottom);
     });
     size = [w, h];
     fitted = Math.min(0.94 * w / Math.max(r - l, 1), 0.94 * h / Math.max(b - t, 1), setup.maxZoom);
     network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: fitted, animation: false});
-    window.viewFitted = true;
+    if (measured || setup.large) window.viewFitted = true;  // the fit that stays
   }
   // vis-network keeps a label set once: a hidden one is made too small to be drawn.
   function edgeLabels() {
@@ -139,11 +141,12 @@ _VIEW_SCRIPT = """<script>
   network.on("blurEdge", function () { hovered = null; edgeLabels(); });
   ["select", "deselectNode", "deselectEdge"].forEach(function (change) { network.on(change, edgeLabels); });
   network.on("zoom", edgeLabels);
-  if (setup.large) fitView(); else network.once("afterDrawing", fitView);
+  fitView(setup.large ? [] : setup.extent);
+  if (!setup.large) network.once("afterDrawing", function () { fitView([]); });
   new ResizeObserver(function () {
     if (box.clientWidth === size[0] && box.clientHeight === size[1]) return;
     network.setSize("100%", box.style.height || "100%");
-    fitView();
+    fitView([]);
   }).observe(box);
 })(SETUP);
 </script>
@@ -401,8 +404,8 @@ def network_html(
         if hidden > 0 and node in graph
     ]
     all_labels = sum(max(1, int(d.get("count") or 1)) for *_, d in graph.edges(data=True)) <= QUIET_LINKS
-    name = _place(nodes, edges, positions, seed, all_labels)
-    setup = {"layout": name, "selected": [str(key) for key in selected], "allLabels": all_labels}
+    name, extent = _place(nodes, edges, positions, seed, all_labels)
+    setup = {"layout": name, "extent": extent, "selected": [str(key) for key in selected], "allLabels": all_labels}
     setup |= {"maxZoom": MAX_ZOOM, "edgeFont": EDGE_FONT, "large": len(nodes) > LARGE, "nodeSize": GROUP_SIZE}
     return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", _script_data(setup)), report_clicks)
 
@@ -418,9 +421,11 @@ def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int]
 
 def _place(
     nodes: list[dict], edges: list[dict], pinned: Mapping[str, tuple[float, float]] | None, seed: int, edge_labels: bool
-) -> str:
-    """Positions written into ``nodes``; returns the layout's name. With ``edge_labels``
-    (drawn at first sight), each node keeps room beside it for its longest edge label."""
+) -> tuple[str, list[float]]:
+    """Positions written into ``nodes``; returns the layout's name and the drawing's
+    extent, labels included (left, top, right, bottom), as far as it can be told before
+    the browser measures the labels. With ``edge_labels`` (drawn at first sight), each
+    node keeps room beside it for its longest edge label."""
     view = nx.Graph()
     view.add_nodes_from(node["id"] for node in nodes)
     beside = dict.fromkeys(view.nodes, 0.0)
@@ -433,9 +438,18 @@ def _place(
         for node in nodes
     }
     name, at = place(view, boxes, pinned=pinned, seed=seed)
+    extent = [float("inf"), float("inf"), -float("inf"), -float("inf")]
     for node in nodes:
-        node["x"], node["y"] = at[node["id"]]
-    return name
+        (x, y), box = at[node["id"]], boxes[node["id"]]
+        node["x"], node["y"] = x, y
+        wide, middle = box.half_width - beside[node["id"]], y + box.drop
+        extent = [
+            min(extent[0], x - wide),
+            min(extent[1], middle - box.half_height),
+            max(extent[2], x + wide),
+            max(extent[3], middle + box.half_height),
+        ]
+    return name, extent if nodes else []
 
 
 def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report_clicks: bool) -> str:
