@@ -127,7 +127,9 @@ class ViewState:
                 until=_date(filters.get("until"), "filters.until"),
                 case=_text(filters["case"], "filters.case") if filters.get("case") is not None else None,
             ),
-            groups=tuple(_group(item, f"groups[{i}]") for i, item in enumerate(_list(data.get("groups", []), "groups"))),
+            groups=tuple(
+                _group(item, f"groups[{i}]") for i, item in enumerate(_list(data.get("groups", []), "groups"))
+            ),
             selection=_keys(data.get("selection", []), "selection"),
             positions=tuple(
                 (_text(item[0], "positions"), _number(item[1], "positions"), _number(item[2], "positions"))
