@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,7 +29,7 @@ from graph.analysis.seeding import seeded_igraph
 
 __all__ = ["LARGE", "Box", "place", "shape_of"]
 
-#: Above this many nodes a view gets the fast layout and no label-box separation.
+#: Above this many nodes a view gets the fast layout, and only node shapes are kept apart.
 LARGE = 1500
 #: Above this many nodes a dense view gets Fruchterman-Reingold instead of ForceAtlas2.
 FORCE_ATLAS = 250
@@ -68,7 +69,8 @@ def shape_of(view: nx.Graph) -> str:
     return dense
 
 
-def _igraph(view: nx.Graph, nodes: list[str]):
+def _igraph(view: nx.Graph, nodes: list[str]) -> tuple[Any, dict[str, int]]:
+    """``view`` as an igraph graph over ``nodes`` (in that order), and each node's index."""
     import igraph
 
     index = {node: i for i, node in enumerate(nodes)}
