@@ -189,9 +189,7 @@ def _controls(graph_store: GraphStore) -> None:
         on_click=step,
         args=(
             f"Show {picked_name}",
-            state.change(
-                centres=(picked_name,), expanded=(), groups=(), selection=(picked_name,), positions=(), table_filter=""
-            ),
+            state.change(centres=(picked_name,), expanded=(), groups=(), selection=(), positions=(), table_filter=""),
         ),
     )
     right.button(
@@ -200,7 +198,7 @@ def _controls(graph_store: GraphStore) -> None:
         width="stretch",
         help="Add to the view",
         on_click=step,
-        args=(f"Add {picked_name}", state.change(centres=(*state.centres, picked_name), selection=(picked_name,))),
+        args=(f"Add {picked_name}", state.change(centres=(*state.centres, picked_name))),
     )
     st.button(
         "Clear view",
@@ -354,10 +352,11 @@ def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
     elif events.moved:
         pinned = state.pinned() | events.moved
         step(
-            f"Moved {len(events.moved)} node(s)",
+            "Moved nodes",
             state.change(positions=tuple((k, round(x, 1), round(y, 1)) for k, (x, y) in sorted(pinned.items()))),
             merge=True,
         )
+        st.rerun()
 
 
 def _names(keys: tuple[str, ...]) -> str:
@@ -445,7 +444,7 @@ def _node_panel(graph_store: GraphStore, drawn: View, collapsed: Collapsed, stat
     nodes = sorted(graph.nodes, key=lambda k: (name_of(graph, model, k).lower(), k))
     if not nodes:
         return
-    current = next((node for node in reversed(state.selection) if node in graph), None)
+    current = next((node for node in (*reversed(state.selection), *state.centres) if node in graph), None)
     selected = st.selectbox(
         "Selected node",
         nodes,
