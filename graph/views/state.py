@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.model import Model
 from graph.views.explore import Filters, ViewSpec
 from graph.views.groups import Group
 
@@ -68,6 +69,18 @@ class ViewState:
     def change(self, **fields: Any) -> ViewState:
         """A copy with ``fields`` replaced."""
         return dataclasses.replace(self, **fields)
+
+    def checked(self, model: Model) -> ViewState:
+        """This view, if every label and relationship type it filters on is one ``model``
+        knows (a link may come from another graph)."""
+        for name, asked, known in (
+            ("filters.labels", self.filters.labels, model.labels),
+            ("filters.types", self.filters.types, model.relationships),
+        ):
+            unknown = sorted(set(asked or ()) - set(known))
+            if unknown:
+                raise ViewStateError(f"view.{name}: {unknown[0]!r} is not in this graph's model")
+        return self
 
     def pinned(self) -> dict[str, tuple[float, float]]:
         """Positions the investigator dragged nodes to."""

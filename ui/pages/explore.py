@@ -73,7 +73,7 @@ def history() -> History:
         token = st.query_params.get("view")
         if token:
             try:
-                steps.push("Opened from a link", ViewState.from_token(token))
+                steps.push("Opened from a link", ViewState.from_token(token).checked(store().model))
             except ViewStateError as error:
                 st.session_state["explore_link_error"] = str(error)
         st.session_state[HISTORY] = steps
@@ -113,20 +113,13 @@ def _from_widgets(describe: Callable[[dict], str]) -> Callable[[], None]:
 
     def changed() -> None:
         s = st.session_state
-        window = s[WINDOW]
         state = history().now.change(
             hops=int(s[HOPS]),
             per_node=int(s[PER_NODE]),
             colour_by=s[COLOUR],
             sized=bool(s[SIZED]),
             table_filter=s[TABLE_FILTER],
-            filters=Filters(
-                labels=tuple(s[LABELS]) or None,
-                types=tuple(s[TYPES]) or None,
-                since=s[SINCE] if window else None,
-                until=s[UNTIL] if window else None,
-                case=s[CASE],
-            ),
+            filters=_filters_of(s),
         )
         step(describe(s), state)
 
@@ -307,7 +300,7 @@ def _open_saved(view_id: str) -> None:
     if record is None:
         st.error("That saved view no longer exists.")
         return
-    opened = report_errors(lambda: ViewState.from_dict(record["state"]))
+    opened = report_errors(lambda: ViewState.from_dict(record["state"]).checked(store().model))
     if opened is not None:
         step(f"Opened saved view {record['name']}", opened)
         st.rerun()

@@ -9,6 +9,7 @@ import zlib
 
 import pytest
 
+from graph.model import load_model
 from graph.views.explore import Filters
 from graph.views.groups import Group
 from graph.views.state import History, ViewState, ViewStateError
@@ -95,3 +96,12 @@ def test_a_run_of_selections_is_one_step() -> None:
         history.push(f"Select {node}", history.now.change(selection=(node,)), merge=True)
     assert history.breadcrumb() == ["Empty view", "Show A", "Select D"]
     assert history.undo().selection == ()
+
+
+def test_a_link_from_another_graph_names_the_label_this_one_lacks() -> None:
+    model = load_model()
+    assert FULL.checked(model) is FULL
+    with pytest.raises(ViewStateError, match="view.filters.labels: 'Planet'"):
+        ViewState(filters=Filters(labels=("Case", "Planet"))).checked(model)
+    with pytest.raises(ViewStateError, match="view.filters.types: 'ORBITS'"):
+        ViewState(filters=Filters(types=("ORBITS",))).checked(model)
