@@ -287,7 +287,9 @@ def test_hostile_names_and_notes_stay_text_on_screen_and_in_the_pdf(
     page.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
     page.wait_for_timeout(300)
     assert dialogs == [] and outside == []
-    assert page.locator("script, img").count() == 0 and page.locator("iframe").count() == 1
+    legend_glyphs = page.locator(".legend img[src^='data:image/svg+xml;base64,']").count()
+    assert legend_glyphs > 0 and page.locator("img").count() == legend_glyphs  # no image the data made
+    assert page.locator("script").count() == 0 and page.locator("iframe").count() == 1
     summary, noted = page.locator(".summary").inner_text(), page.locator(".node-notes").inner_text()
     for name in HOSTILE_NAMES.values():
         assert name in summary
