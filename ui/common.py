@@ -49,7 +49,7 @@ __all__ = [
     "report_errors",
 ]
 
-VIEW_HEIGHT = 650
+VIEW_HEIGHT = 760
 FRESH_FOR = 300  # seconds a cached read of the store is reused (data loaded meanwhile shows after)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 

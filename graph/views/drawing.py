@@ -463,7 +463,7 @@ def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report
                 "physics": {"enabled": False},
                 "edges": {
                     "smooth": False,
-                    "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
+                    "color": {"color": "#b4b9bf", "highlight": "#333333", "hover": "#555555"},
                     "font": {
                         "size": EDGE_FONT,
                         "strokeWidth": 3,
@@ -477,8 +477,11 @@ def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report
                     "hideEdgesOnDrag": len(nodes) > LARGE,
                 },
                 "nodes": {
-                    "font": {"size": FONT, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                    "scaling": {"label": {"enabled": False, "maxVisible": 22, "drawThreshold": 11}},
+                    # dark text in a wide white halo: small labels stay legible over the links
+                    "font": {"size": FONT, "color": "#1a1a1a", "strokeWidth": 5, "strokeColor": "#ffffff"},
+                    # vis-network fades a label from drawThreshold down to drawThreshold - 1 and
+                    # hides it below: labels of 10 px and more are drawn whole (at 11 they faded)
+                    "scaling": {"label": {"enabled": False, "maxVisible": 22, "drawThreshold": 10}},
                 },
             }
         )
