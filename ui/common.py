@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 VIEW_HEIGHT = 760
+VIEW_WIDTH = 810  # the drawing's column on a 1600-pixel screen: the layout is shaped for it
 FRESH_FOR = 300  # seconds a cached read of the store is reused (data loaded meanwhile shows after)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
@@ -223,6 +224,7 @@ def show_network(
         "highlight": highlight,
         "positions": positions,
         "height": f"{height - 20}px",
+        "width": VIEW_WIDTH,
         "report_clicks": True,
     }
     if cache_key is None:

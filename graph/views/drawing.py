@@ -367,6 +367,7 @@ def network_html(
     more: Mapping[str, int] | None = None,
     highlight: set[str] | None = None,
     height: str = "650px",
+    width: int = 1100,
     seed: int = 42,
     report_clicks: bool = False,
     selected: Iterable[str] = (),
@@ -375,7 +376,9 @@ def network_html(
     """A self-contained HTML page drawing ``graph`` (from the store's neighbourhood,
     subgraph or a query): colours and shapes by label (or colours by community), sizes by
     a score, a grey "+ N more" node beside each node whose other neighbours were left out,
-    ``selected`` nodes selected, ``positions`` (nodes the investigator placed) kept.
+    ``selected`` nodes selected, ``positions`` (nodes the investigator placed) kept. The
+    layout is shaped for a frame of about ``width`` pixels by ``height`` (the page still
+    fits whatever frame it gets): shaped for its frame, a fitted view shows larger labels.
     With ``report_clicks``, a click (select) or double click (expand) on a node is posted
     to the parent window as ``{kind, id}``, every selection change as ``{kind:
     "selection", ids}`` and every drag as ``{kind: "moved", positions: {id: [x, y]}}``."""
@@ -404,7 +407,8 @@ def network_html(
         if hidden > 0 and node in graph
     ]
     all_labels = sum(max(1, int(d.get("count") or 1)) for *_, d in graph.edges(data=True)) <= QUIET_LINKS
-    name, extent = _place(nodes, edges, positions, seed, all_labels)
+    canvas = (float(width), float(height.removesuffix("px")) if re.fullmatch(r"\d+(\.\d+)?px", height) else 600.0)
+    name, extent = _place(nodes, edges, positions, seed, all_labels, canvas)
     setup = {"layout": name, "extent": extent, "selected": [str(key) for key in selected], "allLabels": all_labels}
     setup |= {"maxZoom": MAX_ZOOM, "edgeFont": EDGE_FONT, "large": len(nodes) > LARGE, "nodeSize": GROUP_SIZE}
     return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", _script_data(setup)), report_clicks)
@@ -420,7 +424,12 @@ def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int]
 
 
 def _place(
-    nodes: list[dict], edges: list[dict], pinned: Mapping[str, tuple[float, float]] | None, seed: int, edge_labels: bool
+    nodes: list[dict],
+    edges: list[dict],
+    pinned: Mapping[str, tuple[float, float]] | None,
+    seed: int,
+    edge_labels: bool,
+    canvas: tuple[float, float],
 ) -> tuple[str, list[float]]:
     """Positions written into ``nodes``; returns the layout's name and the drawing's
     extent, labels included (left, top, right, bottom), as far as it can be told before
@@ -437,7 +446,7 @@ def _place(
         node["id"]: _box(node["label"], node.get("size", NODE_SIZE), node["shape"] == "box", beside[node["id"]])
         for node in nodes
     }
-    name, at = place(view, boxes, pinned=pinned, seed=seed)
+    name, at = place(view, boxes, pinned=pinned, seed=seed, canvas=canvas)
     extent = [float("inf"), float("inf"), -float("inf"), -float("inf")]
     for node in nodes:
         (x, y), box = at[node["id"]], boxes[node["id"]]
