@@ -322,9 +322,7 @@ def _drawn(graph_store: GraphStore, state: ViewState) -> tuple[View, Collapsed] 
         return None
     keep = matching(drawn.graph, graph_store.model, state.table_filter) | set(state.centres)
     shown = only(drawn.graph, keep) if state.table_filter else drawn.graph
-    return View(graph=shown, more=drawn.more, truncated=drawn.truncated, walked=drawn.walked), collapse(
-        shown, state.groups, graph_store.model
-    )
+    return replace(drawn, graph=shown), collapse(shown, state.groups, graph_store.model)
 
 
 def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
@@ -429,7 +427,9 @@ def _ticked(key: str, keys: list[str]) -> None:
     step(f"Select {_names(tuple(chosen))}", state.change(selection=tuple(chosen)), merge=True)
 
 
-def _node_panel(graph_store: GraphStore, drawn: View, collapsed: Collapsed, state: ViewState) -> None:
+def _node_panel(
+    graph_store: GraphStore, drawn: View, collapsed: Collapsed, state: ViewState, notes: dict[str, list[dict]]
+) -> None:
     """The selected node (or group): expand, centre, group, its properties, provenance and notes."""
     model = graph_store.model
     graph = collapsed.graph
@@ -481,7 +481,7 @@ def _node_panel(graph_store: GraphStore, drawn: View, collapsed: Collapsed, stat
         ),
         width="stretch",
     )
-    _notes(selected)
+    _notes(selected, notes.get(selected, []))
     st.markdown("**Provenance**")
     links = sorted(
         list(graph.out_edges(selected, data=True)) + list(graph.in_edges(selected, data=True)),
@@ -558,10 +558,10 @@ def _groups_bar(drawn: View, membership: dict[str, int] | None, state: ViewState
                 _set_group(group, collapsed=not group.collapsed)
 
 
-def _notes(node: str) -> None:
+def _notes(node: str, notes: list[dict]) -> None:
     """The investigator's notes on a node (kept in the workspace, with author and time)."""
     st.markdown("**Notes**")
-    for note in notes_for(workspace(), [node]).get(node, []):
+    for note in notes:
         st.caption(md(f"{note['by']} · {cell_text(note['at'])}"))
         st.text(visible(note["text"]))
     with st.form(f"explore_note_{node}", clear_on_submit=True, border=False):
@@ -620,6 +620,7 @@ def main() -> None:
         st.session_state.get("membership"),
         (key, st.session_state.get("membership_run")),
     )
+    notes = notes_for(workspace(), graph.nodes)  # read once: the side panel and the briefing show them
     with canvas:
         words = [f"{drawn.graph.number_of_nodes()} nodes, {drawn.graph.number_of_edges()} links"]
         if drawn.truncated:
@@ -651,10 +652,10 @@ def main() -> None:
             title="Network around " + ", ".join(name_of(drawn.graph, graph_store.model, k) for k in state.centres),
             scope=[f"{state.hops} hop(s) around {', '.join(state.centres)}", *state.filters.describe()],
             drawing=drawing,
-            node_notes=notes_for(workspace(), graph.nodes),
+            node_notes=notes,
         )
     with panel:
-        _node_panel(graph_store, drawn, collapsed, state)
+        _node_panel(graph_store, drawn, collapsed, state, notes)
 
 
 main()
