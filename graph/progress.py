@@ -1,0 +1,100 @@
+"""Long work says what it is doing, and can be stopped.
+
+Ingest, communities, key players, resolution and exports take a :class:`Progress` and
+call :meth:`Progress.report` between steps. The command line shows it on stderr
+(:class:`ConsoleProgress`); the app draws a progress bar. Cancelling makes the next
+report raise :class:`Cancelled`, so work stops only between steps, where it has written
+nothing half-way: callers keep their writes after their last report.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import TextIO, TypeVar
+
+__all__ = ["Cancelled", "ConsoleProgress", "Progress", "SILENT"]
+
+T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """The user stopped the work before it wrote anything more."""
+
+
+class Progress:
+    """Where long work reports; this base shows nothing but still honours cancel()."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next report (safe from any thread)."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report(self, what: str, done: float | None = None, total: float | None = None) -> None:
+        """Say what the work is doing (``done`` of ``total`` when it knows); raises
+        :class:`Cancelled` if cancel() was called."""
+        if self._cancel.is_set():
+            raise Cancelled(f"stopped while {what}")
+        self.show(what, done, total)
+
+    def show(self, what: str, done: float | None, total: float | None) -> None:
+        """Draw one report; subclasses override."""
+
+    def track(self, items: Iterable[T], what: str, total: int | None = None, every: int = 1000) -> Iterator[T]:
+        """Yield ``items``, reporting every ``every`` of them."""
+        count = 0
+        self.report(what, 0, total)
+        for item in items:
+            yield item
+            count += 1
+            if count % every == 0:
+                self.report(what, count, total)
+        self.report(what, count, total if total is not None else count)
+
+
+SILENT = Progress()  # for callers that want no reports; never cancel() it
+
+
+class ConsoleProgress(Progress):
+    """Reports on a terminal: one line redrawn in place on a tty, else a line per step
+    change and at most one every ``interval`` seconds (logs stay short)."""
+
+    def __init__(self, stream: TextIO | None = None, *, interval: float = 1.0) -> None:
+        super().__init__()
+        self.stream = stream if stream is not None else sys.stderr
+        self.interval = interval
+        self._last_what = ""
+        self._last_line = ""
+        self._last_time = 0.0
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def show(self, what: str, done: float | None, total: float | None) -> None:
+        now = time.monotonic()
+        finished = total is not None and done is not None and done >= total
+        if what == self._last_what and not finished and now - self._last_time < self.interval:
+            return
+        line = _line(what, done, total)
+        if line == self._last_line:
+            return
+        self._last_what, self._last_line, self._last_time = what, line, now
+        if self._tty:
+            self.stream.write("\r\x1b[2K" + line + ("\n" if finished else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _line(what: str, done: float | None, total: float | None) -> str:
+    if done is None:
+        return what
+    if total:
+        return f"{what}: {done:,.0f} of {total:,.0f} ({100 * done / total:.0f}%)"
+    return f"{what}: {done:,.0f}"
