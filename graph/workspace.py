@@ -3,11 +3,11 @@
 The graph holds only what the user loaded, merged or wrote. What the tool does to it
 lives here: each file loaded (``ingest_runs``: ``started`` before its first write,
 ``finished`` once all of it is in the graph), each analysis run written back
-(``analysis_runs``), each merge judgement with the exact copies ``unmerge`` restores
-(``judgements``), the labels and relationship types loads declared
-(``vocabulary``), so that every later command knows them, and the investigator's own
-notes: saved views (``saved_views``) and notes on nodes (``node_notes``), never nodes in
-the graph.
+(``analysis_runs``, with its largest communities' summary, which the Overview shows),
+each merge judgement with the exact copies ``unmerge`` restores (``judgements``), the
+labels and relationship types loads declared (``vocabulary``), so that every later
+command knows them, and the investigator's own notes: saved views (``saved_views``) and
+notes on nodes (``node_notes``), never nodes in the graph.
 
 One SQLite file, by default beside the embedded graph file (``data/graph.kgl`` ->
 ``data/graph.workspace.sqlite``) or ``data/workspace.sqlite`` for a Neo4j graph; the
@@ -45,7 +45,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "analysis_runs": (
         "id", "name", "kind", "algorithm", "implementation", "parameters", "seed", "resolution", "modularity",
-        "communities", "nodes", "relationships", "seconds", "at", "by",
+        "communities", "nodes", "relationships", "seconds", "at", "by", "summary",
     ),
     "judgements": (
         "id", "name", "kind", "status", "by", "at", "why", "score", "survivor", "merged", "snapshot",
@@ -55,7 +55,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "saved_views": ("id", "name", "note", "tags", "state", "by", "at"),
     "node_notes": ("id", "node", "text", "by", "at"),
 }  # fmt: skip
-JSON = frozenset({"why", "snapshot", "spec", "parameters", "tags", "state"})
+JSON = frozenset({"why", "snapshot", "spec", "parameters", "tags", "state", "summary"})
 DATETIMES = frozenset({"at", "reverted_at"})
 _PRIMARY = {"vocabulary": "PRIMARY KEY (kind, name)"}
 

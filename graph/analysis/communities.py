@@ -30,6 +30,8 @@ from graph.attribution import current_user, utc_now
 from graph.workspace import Workspace, new_id
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from graph.store import GraphStore
 
 __all__ = ["ALGORITHMS", "CommunityResult", "FAST_ABOVE", "detect", "modularity", "write_back"]
@@ -40,6 +42,8 @@ FAST_ABOVE = 20_000
 #: The node property a run writes, and the one naming the run it came from.
 COMMUNITY_PROPERTY = "community"
 RUN_PROPERTY = "community_run"
+#: Rows of a run's summary (its largest communities) kept with the run in the workspace.
+SUMMARY_KEPT = 10
 
 
 @dataclass(frozen=True)
@@ -225,10 +229,17 @@ def detect(
     )
 
 
-def write_back(store: GraphStore, workspace: Workspace, projection: Projection, result: CommunityResult) -> str:
+def write_back(
+    store: GraphStore,
+    workspace: Workspace,
+    projection: Projection,
+    result: CommunityResult,
+    summary: pd.DataFrame | None = None,
+) -> str:
     """Store each node's community (``community``, ``community_run``) in the graph, so
     saved queries and the app can use them, and the run itself (algorithm, parameters,
-    seed, quality) in the workspace. Returns the run's id."""
+    seed, quality, and the first :data:`SUMMARY_KEPT` rows of ``summary``: the Overview
+    shows them without computing anything) in the workspace. Returns the run's id."""
     at = utc_now()
     run_id = new_id("RUN", at)
     by_label: dict[str, dict[str, int]] = {}
@@ -258,6 +269,7 @@ def write_back(store: GraphStore, workspace: Workspace, projection: Projection, 
                 "seconds": result.seconds,
                 "at": at,
                 "by": current_user(),
+                "summary": None if summary is None else summary.head(SUMMARY_KEPT).to_dict("records"),
             }
         ],
     )
