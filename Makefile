@@ -17,11 +17,14 @@ $(STAMPS)/venv: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@mkdir -p $(STAMPS) && touch $@
 
-# Neo4j Community 5.26 LTS jars from Maven Central (the dev and test server runs on them).
+# Neo4j Community 5.26 LTS jars from Maven Central (the dev and test server runs on them),
+# and the Graph Data Science plugin's own jars apart (the server installs them in its plugins/).
 neo4j-jars: $(STAMPS)/neo4j-jars
 $(STAMPS)/neo4j-jars: devserver/pom.xml
 	mvn --batch-mode --quiet -f devserver/pom.xml dependency:copy-dependencies \
-	    -DoutputDirectory=target/lib -DincludeScope=runtime
+	    -DoutputDirectory=target/lib -DincludeScope=runtime -DexcludeGroupIds=org.neo4j.gds
+	mvn --batch-mode --quiet -f devserver/pom.xml dependency:copy-dependencies \
+	    -DoutputDirectory=target/plugins -DincludeScope=runtime -DincludeGroupIds=org.neo4j.gds
 	@mkdir -p $(STAMPS) && touch $@
 
 # Debian's Chromium for the browser tests and PNG exports (Playwright drives it; it never

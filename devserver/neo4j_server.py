@@ -1,8 +1,10 @@
 """A local Neo4j Community 5.26 server for development and tests.
 
 It runs from the jars Maven fetched into ``devserver/target/lib`` (``make neo4j-jars``),
-listens on 127.0.0.1 only, has authentication on with a generated password, and keeps
-its data, logs and password under one git-ignored home folder.
+with the Graph Data Science plugin (``devserver/target/plugins``) installed in its
+``plugins/`` folder as Neo4j's own launcher takes it, listens on 127.0.0.1 only, has
+authentication on with a generated password, and keeps its data, logs and password under
+one git-ignored home folder.
 
     python -m devserver.neo4j_server start [--home .neo4j] [--port 7687] [--env-file .env]
     python -m devserver.neo4j_server stop [--home .neo4j]
@@ -25,6 +27,7 @@ __all__ = ["Neo4jServer", "ServerError", "free_port", "write_private"]
 
 ROOT = Path(__file__).resolve().parent
 JARS = ROOT / "target" / "lib"
+GDS_JARS = ROOT / "target" / "plugins"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 
@@ -68,6 +71,10 @@ class Neo4jServer:
         return self.home / "import"
 
     @property
+    def plugins_dir(self) -> Path:
+        return self.home / "plugins"
+
+    @property
     def _pid_file(self) -> Path:
         return self.home / "neo4j.pid"
 
@@ -95,10 +102,21 @@ class Neo4jServer:
             "server.directories.logs": str(self.home / "logs"),
             "server.directories.run": str(self.home / "run"),
             "server.directories.import": str(self.import_dir),
+            "server.directories.plugins": str(self.plugins_dir),
+            "dbms.security.procedures.unrestricted": "gds.*",
             "server.memory.pagecache.size": self.pagecache,
             "db.tx_log.rotation.retention_policy": "1 files",
         }
         (conf / "neo4j.conf").write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+
+    def _install_plugins(self) -> None:
+        """Copy the GDS jars into ``plugins/`` afresh (a newer ``make neo4j-jars`` replaces
+        an older release). Neo4j's launcher puts ``plugins/*`` on the class path: GDS's
+        extension is found there, its procedures in the folder."""
+        if not GDS_JARS.is_dir() or not any(GDS_JARS.glob("proc-*.jar")):
+            raise ServerError(f"the Graph Data Science jars are missing from {GDS_JARS}: run `make neo4j-jars`")
+        shutil.rmtree(self.plugins_dir, ignore_errors=True)
+        shutil.copytree(GDS_JARS, self.plugins_dir)
 
     def _set_initial_password(self, java: str) -> None:
         """Generate the password once, before the first start (Neo4j's own admin tool).
@@ -141,6 +159,7 @@ class Neo4jServer:
         java = self._java()
         self.home.mkdir(parents=True, exist_ok=True)
         self._write_config()
+        self._install_plugins()
         self._set_initial_password(java)
         log = open(self.home / "console.log", "ab")
         process = subprocess.Popen(
@@ -150,7 +169,7 @@ class Neo4jServer:
                 f"-Xmx{self.heap}",
                 "-XX:+UseG1GC",
                 "-cp",
-                f"{JARS}/*",
+                f"{self.plugins_dir}/*:{JARS}/*",
                 ENTRY_POINT,
                 f"--home-dir={self.home}",
                 f"--config-dir={self.home / 'conf'}",

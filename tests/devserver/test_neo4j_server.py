@@ -102,6 +102,26 @@ def test_the_generated_credentials_work_and_are_owner_only(started: Started) -> 
     assert not list(server.home.glob("*.args"))  # the admin tool's argument file is gone
 
 
+@pytest.mark.neo4j
+def test_the_server_runs_graph_data_science_for_neo4j_5_26(started: Started) -> None:
+    """GDS 2.13 is the line for Neo4j 5.26; its procedures are allowed and its algorithms run."""
+    server = started.server
+    with neo4j.GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+        version = driver.execute_query("RETURN gds.version() AS version").records[0]["version"]
+        assert version.startswith("2.13."), version
+        driver.execute_query("UNWIND range(0, 3) AS i CREATE (:Ring {i: i})")
+        graph = driver.execute_query(
+            "MATCH (a:Ring), (b:Ring) WHERE b.i = (a.i + 1) % 4"
+            " RETURN gds.graph.project('ring', a, b, {}, {undirectedRelationshipTypes: ['*']}) AS graph"
+        ).records[0]["graph"]
+        assert graph["nodeCount"] == 4 and graph["relationshipCount"] == 8
+        ranks = driver.execute_query("CALL gds.pageRank.stream('ring') YIELD score RETURN collect(score) AS s")
+        assert len(set(round(score, 6) for score in ranks.records[0]["s"])) == 1  # a ring: every node alike
+        driver.execute_query("CALL gds.graph.drop('ring')")
+    assert (server.home / "conf" / "neo4j.conf").read_text().count("dbms.security.procedures.unrestricted=gds.*") == 1
+    assert any(server.plugins_dir.glob("proc-2.13.*.jar"))
+
+
 def test_credentials_are_owner_only_from_the_first_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Killed right after the password is written, before any chmod: still owner-only,
     and the lines already in ``.env`` are kept."""
