@@ -10,8 +10,11 @@ controls in names (a right-to-left override) are shown as ``[U+202E]`` in all of
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Hashable, Mapping
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +23,12 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from graph.analysis.communities import detect, write_back
+from graph.analysis.projection import Scope, project
+from graph.analysis.summaries import summarise
 from graph.attribution import utc_now
 from graph.model import Model
+from graph.progress import Cancelled, Progress, _line
 from graph.store import GraphStore, Settings, open_store, open_workspace
 from graph.views.briefing import briefing_html, picture_html, property_names
 from graph.views.drawing import legend_html, network_html
@@ -47,6 +54,10 @@ __all__ = [
     "csv_download",
     "name_of",
     "report_errors",
+    "ProgressBar",
+    "long_work",
+    "say_if_cancelled",
+    "run_communities",
 ]
 
 VIEW_HEIGHT = 760
@@ -117,6 +128,95 @@ def report_errors(action: Callable[[], object]) -> object | None:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         st.error(md(Settings.from_env().mask(f"{type(error).__name__}: {message}")))
         return None
+
+
+REDRAW_EVERY = 0.2  # seconds between two redraws of a progress bar
+_WORKING = "long_work_"  # session-state prefix: a page's work started and not yet finished
+
+
+class ProgressBar(Progress):
+    """Long work's reports drawn as a progress bar with what it is doing.
+
+    Each redraw is a Streamlit call, where Streamlit stops a script run that a click
+    (the Cancel button, or any other widget) has asked to rerun: work in the script
+    thread therefore stops at its next report, as a :class:`Progress` cancel would.
+    ``KG_PROGRESS_PAUSE`` (seconds, default 0) holds each new step on screen that long:
+    the browser test cancels work that would otherwise finish before its click lands."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._bar = st.progress(0.0, text=md(label))
+        self._fraction = 0.0
+        self._what = ""
+        self._drawn = 0.0
+        self._pause = float(os.environ.get("KG_PROGRESS_PAUSE") or 0)
+
+    def show(self, what: str, done: float | None, total: float | None) -> None:
+        now = time.monotonic()
+        if what == self._what and now - self._drawn < REDRAW_EVERY:
+            return
+        if what != self._what:
+            time.sleep(self._pause)
+        self._what, self._drawn = what, now
+        if done is not None and total:
+            self._fraction = min(1.0, done / total)
+        self._bar.progress(self._fraction, text=md(_line(what, done, total)))
+
+
+@contextmanager
+def long_work(key: str, label: str) -> Iterator[ProgressBar]:
+    """A progress bar and a Cancel button for the work run inside the block.
+
+    A click on Cancel reruns the page, which stops the work at its next report; the work
+    writes only after its last report, so nothing is half-written, and the next run of
+    the page says it was cancelled (:func:`say_if_cancelled`). Between the work's writes
+    and the end of the block there must be no Streamlit call (the stop would land there,
+    after the writes, and the page would wrongly say nothing was written)."""
+    slot = st.empty()
+    with slot.container():
+        bar = ProgressBar(label)
+        st.button("Cancel", key=f"{key}_cancel", help="stop it: nothing is written until it has finished")
+    st.session_state[_WORKING + key] = label
+    try:
+        yield bar
+    except Exception as error:  # not Streamlit's stop, a BaseException: that one leaves the mark
+        if not isinstance(error, Cancelled):
+            del st.session_state[_WORKING + key]
+            raise
+    else:
+        del st.session_state[_WORKING + key]
+    slot.empty()
+    say_if_cancelled(key)
+
+
+def say_if_cancelled(key: str) -> bool:
+    """Say so if this page's work under ``key`` was stopped before it finished (its mark
+    is still set: the run it belonged to was cut short); True if it was."""
+    label = st.session_state.pop(_WORKING + key, None)
+    if label is None:
+        return False
+    st.warning(md(f"Cancelled: {label} was stopped before it finished; nothing was written."))
+    return True
+
+
+def run_communities(
+    graph_store: GraphStore, progress: Progress, *, scope: Scope | None = None, save: bool = False, **options: Any
+) -> dict[str, Any]:
+    """Detect communities (``options`` go to :func:`detect`), summarise them and, with
+    ``save``, write them to the graph and the run with its summary to the workspace:
+    the writes come after the last report, so a cancel leaves the graph as it was."""
+    progress.report("reading the graph")
+    projection = project(graph_store, scope or Scope())
+    progress.report(f"finding communities among {projection.node_count:,} nodes")
+    result = detect(projection, **options)
+    progress.report(f"summarising {len(set(result.membership.values())):,} communities")
+    summary = summarise(graph_store, projection, result, limit=None)
+    run_id = None
+    if save:
+        progress.report(f"saving the community of each of {projection.node_count:,} nodes")
+        run_id = write_back(graph_store, workspace(), projection, result, summary)
+        changed()
+    return {"projection": projection, "result": result, "summary": summary, "run": run_id}
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=FRESH_FOR)

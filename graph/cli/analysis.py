@@ -84,7 +84,10 @@ def _scope(store: GraphStore, args: argparse.Namespace) -> Scope:
 def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     projection = project(store, _scope(store, args))
     result = detect(projection, args.algorithm, seed=args.seed, resolution=args.resolution)
-    run_id = write_back(store, open_workspace(), projection, result) if args.write else "not written (--no-write)"
+    summary = summarise(store, projection, result, limit=None) if args.summary or args.write else None
+    run_id = (  # the run keeps its summary: the app's Overview shows it
+        write_back(store, open_workspace(), projection, result, summary) if args.write else "not written (--no-write)"
+    )
     print(
         f"{result.algorithm} ({result.implementation}): {len(set(result.membership.values()))} communities "
         f"over {result.nodes} nodes and {result.edges} edges, modularity {result.modularity:.4f}, "
@@ -92,7 +95,7 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
         file=sys.stderr,
     )
     if args.summary:
-        return summarise(store, projection, result, limit=None)
+        return summary
     return pd.DataFrame(
         [
             {"id": key, "community": result.membership[key], "labels": list(labels), "name": name}

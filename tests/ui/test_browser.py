@@ -34,13 +34,16 @@ class RunningApp:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """``streamlit run app.py`` on the demo graph, on a free local port."""
+    """``streamlit run app.py`` on the demo graph, on a free local port; each step of long
+    work stays on screen a second (``KG_PROGRESS_PAUSE``), long enough to cancel it."""
     folder = tmp_path_factory.mktemp("app")
     database = build_demo(folder / "demo.kgl", folder / "csv", Workspace(folder / "workspace.sqlite"))
     with EmbeddedStore(database) as store:
         add_hostile_hub(store)
-    with serving_app(database, folder) as served:
-        yield RunningApp(served.url, database)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_PROGRESS_PAUSE", "1")
+        with serving_app(database, folder) as served:
+            yield RunningApp(served.url, database)
 
 
 @pytest.fixture
@@ -478,4 +481,20 @@ def test_a_note_is_kept_with_its_author_and_shown_as_text(page: Any, app: Runnin
     assert page.get_by_text("Det. Insp. Moss").count() >= 1
     for frame in page.frames:
         assert frame.locator("img[src=x]").count() == 0
+    assert page.outside == [] and page.dialogs == []
+
+
+def test_a_community_run_shows_its_progress_and_a_cancel_writes_nothing(page: Any, app: RunningApp) -> None:
+    page.goto(app.url)
+    page.get_by_role("button", name="Find and save communities").click()
+    bar = page.get_by_test_id("stProgress")
+    bar.filter(has_text="reading the graph").wait_for(timeout=30_000)
+    page.screenshot(path=str(app.database.parent / "progress.png"))
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Cancelled: finding communities was stopped before it finished").wait_for(timeout=30_000)
+    settled(page)
+    assert bar.count() == 0 and page.get_by_role("button", name="Find and save communities").count() == 1
+    with EmbeddedStore(app.database) as store:
+        assert store.query("MATCH (n) WHERE n.community IS NOT NULL RETURN count(n) AS n")["n"][0] == 0
+    assert Workspace(app.database.parent / "workspace.sqlite").records("analysis_runs") == []
     assert page.outside == [] and page.dialogs == []

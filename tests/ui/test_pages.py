@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph.analysis.projection import Projection, Scope, project
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
 from ingest.history import record_loads
 from ingest.loader import load_paths
-from tests.conftest import SHARED_DATASETS
+from tests.conftest import SHARED_DATASETS, Ran
 from tests.ui.conftest import EVIL_NAMES, ROOT, fill_demo
 
 PAGES = ROOT / "ui" / "pages"
@@ -57,7 +59,7 @@ def table_with(app: AppTest, column: str) -> pd.DataFrame:
 
 
 def test_overview_counts_communities_cases_and_sources(demo_db: Path) -> None:
-    app = page("overview")
+    app = click(page("overview"), "Find and save communities")
     counts = EmbeddedStore(demo_db).counts()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Nodes"] == f"{counts.nodes:,}" and metrics["Cases"] == f"{counts.labels['Case']:,}"
@@ -69,6 +71,54 @@ def test_overview_counts_communities_cases_and_sources(demo_db: Path) -> None:
     sources = next(t for t in tables if "loaded_at" in t.columns)
     assert {"nodes.Case.csv", "relationships.INVOLVES.csv"} <= set(sources["file"])
     assert (sources["rejected"] == 0).all()
+
+
+@pytest.fixture
+def projected(monkeypatch: pytest.MonkeyPatch) -> list[Scope]:
+    """The scopes the app projects from here on (community detection starts there)."""
+    import ui.common
+
+    scopes: list[Scope] = []
+
+    def projecting(store: EmbeddedStore, scope: Scope, **options: object) -> Projection:
+        scopes.append(scope)
+        return project(store, scope, **options)
+
+    monkeypatch.setattr(ui.common, "project", projecting)
+    return scopes
+
+
+def test_overview_first_visit_computes_nothing_and_offers_a_run(
+    demo_db: Path, workspace: Workspace, projected: list[Scope]
+) -> None:
+    app = page("overview")
+    assert projected == [] and not workspace.records("analysis_runs")
+    assert not any("key_members" in frame.value.columns for frame in app.dataframe)
+    assert any("No community run is saved yet" in c.value for c in app.caption)
+    shown = table_with(click(app, "Find and save communities"), "key_members")  # now it runs, and is saved
+    [run] = workspace.records("analysis_runs")
+    assert projected == [Scope()] and shown.to_dict("records") == run["summary"] and len(shown) >= 4
+    saved = EmbeddedStore(demo_db).query(
+        "MATCH (n) WHERE n.community_run = $run RETURN count(n) AS n", {"run": run["id"]}
+    )
+    assert saved["n"][0] == run["nodes"]
+    again = page("overview")  # the next visit shows it at once
+    assert projected == [Scope()] and table_with(again, "key_members").equals(shown)
+    assert not [b for b in again.button if b.label == "Find and save communities"]
+
+
+def test_overview_shows_the_last_saved_run_without_computing(
+    demo_db: Path, workspace: Workspace, cli: Callable[..., Ran], projected: list[Scope]
+) -> None:
+    env = {"GRAPH_DB": str(demo_db), "KG_WORKSPACE": str(workspace.path), "NEO4J_URI": ""}
+    assert cli(env, "graph", "communities", "--algorithm", "leiden", "--seed", "7").returncode == 0
+    app = page("overview")
+    [run] = workspace.records("analysis_runs")
+    shown = table_with(app, "key_members")
+    assert projected == [] and shown.to_dict("records") == run["summary"]
+    assert shown["size"].is_monotonic_decreasing and 4 <= len(shown) <= 10
+    assert any(run["id"] in plain(c.value) and "leiden" in c.value for c in app.caption)
+    assert not [b for b in app.button if b.label == "Find and save communities"]
 
 
 def test_explore_search_with_typo_show_and_expand(demo_db: Path) -> None:
@@ -211,7 +261,8 @@ def test_communities_run_table_and_draw(demo_db: Path, workspace: Workspace) -> 
     assert len(summary) >= 4 and summary["size"].sum() > 100
     assert any("saved as" in c.value for c in app.caption)
     store = EmbeddedStore(demo_db)
-    assert len(workspace.records("analysis_runs")) == 1
+    [run] = workspace.records("analysis_runs")
+    assert run["summary"] == summary.head(10).to_dict("records")  # what the Overview will show
     assert not {"AnalysisRun", "IngestRun"} & set(store.labels_in_store())  # the tool's records stay out
     drawn = {n["id"] for n in drawn_nodes(app)}
     biggest = set(store.query("MATCH (n) WHERE n.community = 0 RETURN n._kg_key AS key")["key"])

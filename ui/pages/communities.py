@@ -5,42 +5,31 @@ from __future__ import annotations
 
 import uuid
 
+import pandas as pd
 import streamlit as st
 
-from graph.analysis.communities import ALGORITHMS, detect, write_back
+from graph.analysis.communities import ALGORITHMS
 from graph.analysis.keyplayers import key_players
-from graph.analysis.projection import Scope, project
-from graph.analysis.summaries import summarise
+from graph.analysis.projection import Scope
+from graph.progress import Progress
 from graph.store import GraphStore
 from ui.common import (
     briefing_panel,
-    changed,
     csv_download,
+    long_work,
     md,
     report_errors,
+    run_communities,
+    say_if_cancelled,
     setup,
     show_network,
     show_table,
-    workspace,
 )
 
 STATE = "communities"
+DETECTION, PLAYERS = "communities_detection", "communities_players"  # their long work
 DRAWN_AT_MOST = 500  # members drawn; larger rings show their best-connected members
 HIGHLIGHTED = 5
-
-
-def _run(graph_store: GraphStore, scope: Scope, algorithm: str, resolution: float, seed: int, save: bool) -> dict:
-    projection = project(graph_store, scope)
-    result = detect(projection, algorithm, seed=seed, resolution=resolution)
-    run_id = write_back(graph_store, workspace(), projection, result) if save else None
-    if save:
-        changed()
-    return {
-        "projection": projection,
-        "result": result,
-        "summary": summarise(graph_store, projection, result, limit=None),
-        "run": run_id,
-    }
 
 
 def _settings(graph_store: GraphStore) -> None:
@@ -56,21 +45,34 @@ def _settings(graph_store: GraphStore) -> None:
     save = three.checkbox(
         "Save to the graph", key="communities_save", help="Write each node's community and record the run"
     )
+    say_if_cancelled(DETECTION)
     if st.button("Run detection", type="primary"):
         scope = Scope(labels=tuple(labels) or None, types=tuple(types) or None)
-        with st.spinner("Detecting communities…"):
-            done = report_errors(lambda: _run(graph_store, scope, algorithm, float(resolution), int(seed), save))
-        if done:
-            st.session_state[STATE] = done
-            st.session_state["membership"] = done["result"].membership
-            st.session_state["membership_run"] = uuid.uuid4().hex  # names this run in shared caches
+        options = {"algorithm": algorithm, "resolution": float(resolution), "seed": int(seed)}
+        with long_work(DETECTION, f"{algorithm} community detection") as progress:
+            done = report_errors(lambda: run_communities(graph_store, progress, scope=scope, save=save, **options))
+            if done:  # kept before the block ends: no Streamlit call may come between the save and this
+                st.session_state[STATE] = done
+                st.session_state["membership"] = done["result"].membership
+                st.session_state["membership_run"] = uuid.uuid4().hex  # names this run in shared caches
+
+
+def _players(graph_store: GraphStore, done: dict, members: list[int], progress: Progress) -> pd.DataFrame:
+    progress.report(f"ranking the key players among {len(members):,} members")
+    players, _ = key_players(done["projection"].subset(members), graph_store.model, limit=len(members))
+    return players
 
 
 def _draw(graph_store: GraphStore, done: dict, community: int) -> None:
     projection, result = done["projection"], done["result"]
     members = [i for i, key in enumerate(projection.keys) if result.membership[key] == community]
-    ring = projection.subset(members)
-    players, _ = key_players(ring, graph_store.model, limit=len(members))
+    ranked = done.setdefault("players", {})  # per community, kept for this run's reruns
+    if community not in ranked:
+        if say_if_cancelled(PLAYERS) and not st.button(f"Rank the key players of community {community}"):
+            return
+        with long_work(PLAYERS, f"ranking the key players of community {community}") as progress:
+            ranked[community] = _players(graph_store, done, members, progress)
+    players = ranked[community]
     shown = set(players["key"].head(DRAWN_AT_MOST)) | {
         projection.keys[i] for i in members[: max(0, DRAWN_AT_MOST - len(players))]
     }

@@ -1,39 +1,100 @@
 """Overview: what is in the graph, its largest rings, the latest cases and where the
-data came from."""
+data came from.
+
+A first visit computes nothing on the whole graph: the rings are those of the last saved
+community run, kept with its summary in the workspace; without one, a button finds and
+saves them, with a progress bar and a Cancel button."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from graph.analysis.communities import detect
-from graph.analysis.projection import project
-from graph.analysis.summaries import summarise
 from graph.records import Counts
 from graph.store import GraphStore
 from graph.store.factory import Settings
 from graph.views.pages import CASE, data_sources, recent_cases
-from ui.common import FRESH_FOR, md, setup, show_table, version, workspace
+from ui.common import (
+    FRESH_FOR,
+    long_work,
+    md,
+    report_errors,
+    run_communities,
+    say_if_cancelled,
+    setup,
+    show_table,
+    version,
+    workspace,
+)
 
-LARGEST = 10
-
-
-@st.cache_data(show_spinner="Finding communities…", max_entries=4, ttl=FRESH_FOR)
-def _largest_communities(_store: GraphStore, data: tuple[str, int], counts: tuple) -> tuple[pd.DataFrame, str]:
-    projection = project(_store)
-    if projection.node_count == 0:
-        return pd.DataFrame(), ""
-    result = detect(projection)
-    how = (
-        f"{result.algorithm} ({result.implementation}, seed {result.seed}) over {result.nodes} nodes: "
-        f"{len(set(result.membership.values()))} communities, modularity {result.modularity:.3f}"
-    )
-    return summarise(_store, projection, result, limit=LARGEST), how
+WORK = "overview_communities"
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=FRESH_FOR)
 def _counts(_store: GraphStore, data: tuple[str, int]) -> Counts:
     return _store.counts()
+
+
+def _last_run() -> dict[str, Any] | None:
+    """The last community run saved to the graph, from the workspace (no graph read)."""
+    runs = workspace().records("analysis_runs", kind="communities", limit=1)
+    return runs[0] if runs else None
+
+
+def _loaded_since(run: dict[str, Any]) -> bool:
+    """Whether a file was loaded after the run (its communities leave that data out)."""
+    loads = workspace().records("ingest_runs", limit=1)
+    return bool(loads) and loads[0]["at"] > run["at"]
+
+
+def _show_run(run: dict[str, Any]) -> None:
+    st.caption(
+        md(
+            f"{run['algorithm']} ({run['implementation']}, seed {run['seed']}, resolution {run['resolution']}) "
+            f"over {run['nodes']:,} nodes: {run['communities']:,} communities, modularity {run['modularity']:.3f}; "
+            f"saved {run['at']:%Y-%m-%d %H:%M} UTC by {run['by']} as {run['id']}"
+        )
+        + " · tune and draw them on the Communities page"
+    )
+    show_table(pd.DataFrame(run["summary"]), width="stretch")
+
+
+def _offer_run(graph_store: GraphStore, run: dict[str, Any] | None) -> None:
+    """Say why no rings are shown and offer to find them; a finished run is then shown."""
+    offer = st.empty()
+    with offer.container():
+        if run is None:
+            st.caption("No community run is saved yet.")
+        elif run["summary"]:
+            st.caption("Files were loaded after this run: its communities leave their data out.")
+        else:
+            st.caption(md(f"The last saved run, {run['id']}, kept no summary of its communities."))
+        clicked = st.button(
+            "Find and save communities",
+            help="Community detection on the whole graph with the default settings; saves each node's "
+            "community and the run, so this page shows them at once next time",
+        )
+    if clicked:
+        with long_work(WORK, "finding communities") as progress:
+            done = report_errors(lambda: run_communities(graph_store, progress, save=True))
+        if done:
+            offer.empty()
+
+
+def _largest_communities(graph_store: GraphStore, counts: Counts) -> None:
+    st.subheader("Largest communities")
+    if counts.nodes == 0:
+        st.info("The graph is empty: load data with `python -m ingest` (see the README).")
+        return
+    say_if_cancelled(WORK)
+    run = _last_run()
+    if run is None or not run["summary"] or _loaded_since(run):
+        _offer_run(graph_store, run)
+        run = _last_run()
+    if run is not None and run["summary"]:
+        _show_run(run)
 
 
 def main() -> None:
@@ -52,14 +113,7 @@ def main() -> None:
         st.subheader("Relationships by type")
         show_table(pd.DataFrame(list(counts.types.items()), columns=["type", "relationships"]))
 
-    st.subheader("Largest communities")
-    key = (counts.nodes, counts.relationships)
-    summary, how = _largest_communities(graph_store, version(), key)
-    if summary.empty:
-        st.info("The graph is empty: load data with `python -m ingest` (see the README).")
-    else:
-        st.caption(md(how) + " · tune and draw them on the Communities page")
-        show_table(summary, width="stretch")
+    _largest_communities(graph_store, counts)
 
     st.subheader("Recent cases")
     cases = recent_cases(graph_store)
