@@ -24,6 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from graph.model import KEY, quote
+from graph.progress import SILENT, ConsoleProgress, Progress
 from graph.store import GraphStore
 from graph.workspace import Workspace
 from ingest.normalize import CleaningError, address, name_key
@@ -34,6 +35,7 @@ MAX_BLOCK = 200  # a name word shared by more nodes than this tells nothing ("tr
 SHARED_IDENTIFIER_BONUS = 0.05
 MIN_NAME_SIMILARITY = 0.6
 NAME_ONLY_WEIGHT = 0.8
+COMPARED_PER_REPORT = 20_000  # name pairs scored between two progress reports (about 0.1 s)
 
 
 def _cleaned(label: str, text: object) -> str | None:
@@ -71,17 +73,22 @@ def _entities(store: GraphStore, label: str) -> list[dict]:
     )
 
 
-def propose(store: GraphStore, *, labels: Iterable[str] | None = None, threshold: float = 0.85) -> list[Candidate]:
+def propose(
+    store: GraphStore, *, labels: Iterable[str] | None = None, threshold: float = 0.85, progress: Progress = SILENT
+) -> list[Candidate]:
     """Likely duplicate pairs at or above ``threshold``, best first, among ``labels``
-    (the model's ``resolvable`` labels by default)."""
+    (the model's ``resolvable`` labels by default); reads and compares one label at a
+    time, reporting to ``progress``."""
     present = set(store.labels_in_store())
     found: dict[tuple[str, str], Candidate] = {}
     for label in store.model.resolvable_labels() if labels is None else labels:
         if label not in present:
             continue
+        progress.report(f"reading {label} names and identifiers")
         entities = _entities(store, label)
         names = {row["key"]: name for row in entities if (name := _cleaned(label, row["name"]))}
         identifiers = {row["key"]: set(row["identifiers"]) for row in entities}
+        progress.report(f"grouping {len(entities):,} {label} nodes by name words and shared identifiers")
         blocks: dict[str, set[str]] = defaultdict(set)
         for key, name in names.items():
             for word in name.split():
@@ -96,7 +103,9 @@ def propose(store: GraphStore, *, labels: Iterable[str] | None = None, threshold
             if 1 < len(members) <= MAX_BLOCK
             for pair in combinations(sorted(members), 2)
         }
-        for a, b in sorted(pairs):
+        for a, b in progress.track(
+            sorted(pairs), f"comparing {label} pairs", total=len(pairs), every=COMPARED_PER_REPORT
+        ):
             if a not in names or b not in names or (a, b) in found:
                 continue
             similarity = fuzz.token_sort_ratio(names[a], names[b]) / 100
@@ -141,22 +150,27 @@ def main(argv: list[str] | None = None) -> int:
         labels = [label.strip() for label in args.labels.split(",") if label.strip()] if args.labels else None
         for label in labels or ():
             store.model.label(label)
-        candidates = propose(store, labels=labels, threshold=args.threshold)
+        progress = ConsoleProgress()
+        candidates = propose(store, labels=labels, threshold=args.threshold, progress=progress)
         frame = candidates_frame(candidates)
         if args.apply:
-            frame["judgement"] = apply(store, open_workspace(), candidates)
+            frame["judgement"] = apply(store, open_workspace(), candidates, progress=progress)
     print(format_frame(frame, args.format))
     return 0
 
 
-def apply(store: GraphStore, workspace: Workspace, candidates: list[Candidate]) -> list[str]:
+def apply(
+    store: GraphStore, workspace: Workspace, candidates: list[Candidate], *, progress: Progress = SILENT
+) -> list[str]:
     """Merge each pair (the second key into the first), best first; a pair whose node
-    an earlier merge of this run already absorbed is left alone. Returns judgement ids."""
+    an earlier merge of this run already absorbed is left alone. Returns judgement ids.
+    Reports between merges: a cancel leaves every merge whole (each is recorded and can
+    be undone) and the later ones not made."""
     from ingest.merge import merge
 
     absorbed: set[str] = set()
     judgements = []
-    for candidate in candidates:
+    for candidate in progress.track(candidates, "merging likely duplicates", total=len(candidates), every=1):
         if absorbed & {candidate.a, candidate.b}:
             judgements.append("")
             continue

@@ -31,6 +31,7 @@ from graph.analysis.projection import Scope, project
 from graph.analysis.shells import shell_scores
 from graph.analysis.summaries import summarise
 from graph.cli.params import hops, row_limit
+from graph.progress import ConsoleProgress
 from graph.store import GraphStore, open_workspace
 
 __all__ = ["add_commands"]
@@ -148,6 +149,8 @@ def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     from graph.views.briefing import briefing_html, picture_html, property_names
 
     out, png, pdf = (_writable(args.out, "--out"), _writable(args.png, "--png"), _writable(args.pdf, "--pdf"))
+    progress = ConsoleProgress()
+    progress.report(f"reading {args.hops} hop(s) around {', '.join(args.center)}")
     graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
     if graph.number_of_nodes() == 0:
         raise ValueError(f"--center: no entity has id {', '.join(args.center)}")
@@ -158,6 +161,7 @@ def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
     if graph.graph.get("truncated"):
         scope.append(f"cut at {args.limit} nodes")
+    progress.report(f"writing the briefing of {graph.number_of_nodes():,} entities to {out}")
     page = briefing_html(
         graph,
         store.model,
@@ -173,10 +177,12 @@ def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     if png:
         from graph.views.png import png_of
 
+        progress.report(f"drawing the graph to {png} in Chromium")
         written.append(png_of(picture_html(graph, store.model, redact=redact), png))
     if pdf:
         from graph.views.png import pdf_of
 
+        progress.report(f"printing the briefing to {pdf} in Chromium")
         written.append(pdf_of(page, pdf))
     return pd.DataFrame(
         [{"file": str(path), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()} for path in written]

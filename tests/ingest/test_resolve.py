@@ -3,12 +3,19 @@ and nothing else is proposed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
+from graph.progress import Cancelled, Progress
 from graph.records import NodeRecord
 from graph.store import GraphStore
+from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
 from ingest.demo import generate, load
 from ingest.normalize import address, domain, email, name_key, phone
-from ingest.resolve import propose
+from ingest.resolve import apply, propose
+from tests.conftest import Ran
 
 
 def test_planted_variants_are_proposed_and_nothing_else(store: GraphStore) -> None:
@@ -77,3 +84,43 @@ def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore, workspac
     assert workspace.record("judgements", judgement)["status"] == "reverted"
     with pytest.raises(MergeError, match="reverted"):
         unmerge(store, workspace, judgement)
+
+
+class CancelDuringMerge(Progress):
+    """What the work said; asks to stop while the ``merges``-th merge is under way."""
+
+    def __init__(self, merges: int) -> None:
+        super().__init__()
+        self.merges = merges
+        self.said: list[str] = []
+
+    def show(self, what: str, done: float | None, total: float | None) -> None:
+        self.said.append(what)
+        if what == "merging likely duplicates" and done == self.merges - 1:
+            self.cancel()
+
+
+def test_resolve_says_what_it_compares_and_a_cancel_leaves_each_merge_whole(
+    store: GraphStore, workspace: Workspace
+) -> None:
+    load(store, generate(40, seed=5))
+    progress = CancelDuringMerge(merges=1)
+    candidates = propose(store, progress=progress)
+    assert len(candidates) >= 2 and "comparing Company pairs" in progress.said
+    before = store.counts().nodes
+    with pytest.raises(Cancelled):
+        apply(store, workspace, candidates, progress=progress)
+    [judgement] = workspace.records("judgements")  # the first merge, whole; none after it
+    assert (judgement["survivor"], judgement["merged"]) == (candidates[0].a, candidates[0].b)
+    assert store.counts().nodes == before - 1 and set(store.locate([candidates[1].a, candidates[1].b])) == {
+        candidates[1].a,
+        candidates[1].b,
+    }
+
+
+def test_resolve_command_reports_progress_on_stderr(embedded_store: EmbeddedStore, cli: Callable[..., Ran]) -> None:
+    load(embedded_store, generate(12, seed=5))
+    embedded_store.close()
+    ran = cli({"GRAPH_DB": str(embedded_store.path)}, "ingest", "resolve", "--format", "csv")
+    assert ran.returncode == 0 and ran.stdout.startswith("a,b,label,score,reasons")
+    assert "reading Company names and identifiers" in ran.stderr and "comparing Company pairs: " in ran.stderr

@@ -335,6 +335,9 @@ def test_export_writes_html_png_and_pdf_without_redacted_properties(
     )
     assert ran.returncode == 0, ran.stderr
     assert "note:" not in ran.stderr
+    steps = ["reading 2 hop(s) around", "writing the briefing of", "drawing the graph to", "printing the briefing to"]
+    said = [ran.stderr.find(step) for step in steps]  # its progress, step by step, on stderr
+    assert -1 not in said and said == sorted(said)
     pdf = files["pdf"].read_bytes()
     printed = pdf_text(files["pdf"])
     assert pdf.startswith(b"%PDF") and len(printed) > 1
