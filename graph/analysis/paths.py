@@ -1,5 +1,5 @@
 """Paths between two entities, optionally around hubs or groups, explained as readable
-chains.
+chains (searched in the store: :mod:`graph.store.path_search`).
 
 Everyone sells on the same marketplace, so the shortest path between two storefronts
 often runs through it and says nothing. With ``max_degree`` set, nodes with more
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import islice
 
-import networkx as nx
 import pandas as pd
 
-from graph.analysis.projection import Projection, project
+from graph.progress import SILENT, Progress
 from graph.records import GraphPath
-from graph.store import GraphStore, NodeNotFound
+from graph.store import GraphStore
+from graph.store.path_search import DEFAULT_BUDGET, PathRequest
 
-__all__ = ["Step", "ExplainedPath", "find_paths", "explain", "paths_table"]
+__all__ = ["Step", "ExplainedPath", "FoundPaths", "find_paths", "explain", "paths_table"]
 
 
 @dataclass(frozen=True)
@@ -55,52 +54,14 @@ class ExplainedPath:
         return " ".join(parts)
 
 
-#: Shortest ways to and from each ``via`` node combined; beyond this many per half the
-#: rest are not tried (a dense ring has thousands of equally short ways).
-HALVES = 200
+@dataclass(frozen=True)
+class FoundPaths:
+    """The shortest paths explained, the hubs the search met and did not walk through
+    (key, neighbours; most connected first) and how many neighbours it read."""
 
-
-def _allowed(projection: Projection, ends: set[int], max_degree: int | None, avoid: set[int]) -> nx.Graph:
-    """The projection as an undirected graph whose hubs and ``avoid`` nodes have no links,
-    except ``ends`` (the path's two ends, and the nodes it must go through)."""
-    graph = nx.Graph()
-    graph.add_nodes_from(range(projection.node_count))
-    degree = projection.degree()
-    blocked = set() if max_degree is None else {i for i in range(projection.node_count) if degree[i] > max_degree}
-    blocked = (blocked - ends) | (avoid - ends)
-    graph.add_edges_from(
-        (a, b)
-        for a, b in zip(projection.sources.tolist(), projection.targets.tolist(), strict=True)
-        if a not in blocked and b not in blocked
-    )
-    return graph
-
-
-def _shortest(graph: nx.Graph, a: int, b: int, max_hops: int) -> list[list[int]]:
-    try:
-        return [nodes for nodes in nx.all_shortest_paths(graph, a, b) if len(nodes) - 1 <= max_hops]
-    except nx.NetworkXNoPath:
-        return []
-
-
-def _through(graph: nx.Graph, a: int, b: int, through: set[int], max_hops: int) -> list[list[int]]:
-    """The shortest paths from ``a`` to ``b`` passing through one of ``through``: a
-    shortest way to such a node followed by a shortest way on from it, the combinations
-    that visit a node twice dropped; the shortest total that leaves any wins."""
-    to_a = nx.single_source_shortest_path_length(graph, a, cutoff=max_hops)
-    to_b = nx.single_source_shortest_path_length(graph, b, cutoff=max_hops)
-    length = {node: to_a[node] + to_b[node] for node in sorted(through) if node in to_a and node in to_b}
-    for total in sorted({hops for hops in length.values() if hops <= max_hops}):
-        found: set[tuple[int, ...]] = set()
-        for node in (node for node, hops in length.items() if hops == total):
-            for first in islice(nx.all_shortest_paths(graph, a, node), HALVES):
-                for second in islice(nx.all_shortest_paths(graph, node, b), HALVES):
-                    path = (*first, *second[1:])
-                    if len(set(path)) == len(path):
-                        found.add(path)
-        if found:
-            return [list(path) for path in found]
-    return []
+    paths: list[ExplainedPath]
+    hubs: tuple[tuple[str, int], ...] = ()
+    visited: int = 0
 
 
 def find_paths(
@@ -111,63 +72,57 @@ def find_paths(
     max_hops: int = 6,
     max_degree: int | None = None,
     limit: int = 10,
-    projection: Projection | None = None,
     avoid: Collection[str] = (),
     via: Collection[str] = (),
-) -> list[ExplainedPath]:
+    labels: Collection[str] | None = None,
+    types: Collection[str] | None = None,
+    budget: int = DEFAULT_BUDGET,
+    progress: Progress = SILENT,
+) -> FoundPaths:
     """All shortest paths (ignoring direction) of at most ``max_hops`` links; at most
-    ``limit``, in a stable order.
+    ``limit``, in key order, searched in the store from both ends (never a projection
+    of the graph). The one entry point of the app, the command line and briefings.
 
-    ``max_degree``: nodes with more neighbours are not walked through. ``avoid``: these
-    nodes are never walked through (going around a group; the two ends may be in it).
-    ``via``: the paths must pass through at least one of these nodes (going through a
-    group; exempt from ``max_degree``): the shortest such paths, combined from shortest
-    ways to and from each of them (caveat: a path that must take a longer way to reach a
-    member without crossing itself is not found). Without any of the three the store
-    finds the paths itself; otherwise they are found on ``projection`` (the whole graph,
-    projected, when not given). Keys in ``avoid`` or ``via`` the graph does not hold are
-    ignored; a ``via`` holding none of the graph's keys, or a key in both, is refused."""
-    if max_degree is None and not avoid and not via:
-        paths = store.shortest_paths(start, end, max_hops=max_hops, limit=limit)
-        return [explain(store, path.nodes) for path in paths]
-    if max_degree is not None and max_degree < 1:
-        raise ValueError(f"max_degree must be at least 1, got {max_degree}")
-    both = sorted(set(avoid) & set(via))
-    if both:
-        raise ValueError(f"via and avoid: {both[0]!r} cannot be both gone through and gone around")
-    projection = projection or project(store)
-    index = projection.index
-    for key in (start, end):
-        if key not in index:
-            raise NodeNotFound(key)
-    a, b = index[start], index[end]
-    through = {index[key] for key in via if key in index}
-    if via and not through:
-        raise ValueError(f"via: none of the {len(via)} node(s) to go through is in the graph")
-    avoided = {index[key] for key in avoid if key in index}
-    graph = _allowed(projection, {a, b} | through, max_degree, avoided)
-    if through and not through & {a, b}:
-        found = _through(graph, a, b, through, max_hops)
-    else:  # no group to go through, or an end is in it: every path goes through it
-        found = _shortest(graph, a, b, max_hops)
-    keys = sorted(tuple(projection.keys[i] for i in nodes) for nodes in found)
-    return [explain(store, nodes) for nodes in keys[:limit]]
+    ``max_degree``: nodes with more neighbours are not walked through (named in the
+    answer). ``avoid``: these nodes are never walked through (going around a group; the
+    two ends may be in it). ``via``: the paths pass through at least one of these nodes
+    (going through a group; exempt from ``max_degree``), combined from shortest ways to
+    and from each of them. ``labels`` / ``types``: walk only through nodes with one of
+    these labels, over relationships of these types. Keys in ``avoid`` or ``via`` the
+    graph does not hold are ignored; a ``via`` holding none of the graph's keys, or a
+    key in both, is refused. The search stops with
+    :class:`~graph.store.path_search.PathBudgetExceeded` rather than read more than
+    ``budget`` neighbours."""
+    for label in labels or ():
+        store.model.label(label)
+    request = PathRequest(
+        str(start),
+        str(end),
+        max_hops=int(max_hops),
+        max_degree=max_degree,
+        limit=int(limit),
+        avoid=frozenset(str(key) for key in avoid),
+        via=frozenset(str(key) for key in via),
+        labels=frozenset(labels) if labels is not None else None,
+        types=tuple(types) if types is not None else None,
+        budget=int(budget),
+    )
+    found = store.search_paths(request, progress)
+    return FoundPaths([explain(store, path) for path in found.paths], found.hubs, found.visited)
 
 
-def explain(store: GraphStore, nodes: tuple[str, ...] | GraphPath) -> ExplainedPath:
-    """The chain of relationships joining consecutive keys, read from the store."""
-    keys = tuple(nodes.nodes if isinstance(nodes, GraphPath) else nodes)
-    graph = store.subgraph(keys)
+def explain(store: GraphStore, path: GraphPath) -> ExplainedPath:
+    """The path as sentence-like steps, with the names read from the store."""
+    graph = store.subgraph(path.nodes)
     names = {
         key: store.model.display_name(data["labels"], data["properties"], key) for key, data in graph.nodes(data=True)
     }
-    steps = []
-    for here, there in zip(keys, keys[1:], strict=False):
-        forward = sorted(data["type"] for _, v, data in graph.out_edges(here, data=True) if v == there)
-        backward = sorted(data["type"] for _, v, data in graph.out_edges(there, data=True) if v == here)
-        rel_type, is_forward = (forward[0], True) if forward else (backward[0] if backward else "?", False)
-        steps.append(Step(here, names.get(here, here), rel_type, is_forward, there, names.get(there, there)))
-    return ExplainedPath(nodes=keys, steps=tuple(steps))
+    hops = zip(path.nodes, path.nodes[1:], path.types, path.forward, strict=False)
+    steps = tuple(
+        Step(here, names.get(here, here), rel_type, forward, there, names.get(there, there))
+        for here, there, rel_type, forward in hops
+    )
+    return ExplainedPath(nodes=path.nodes, steps=steps)
 
 
 def paths_table(paths: list[ExplainedPath]) -> pd.DataFrame:

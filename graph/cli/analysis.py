@@ -3,7 +3,8 @@
     python -m graph communities [--algorithm louvain|leiden|label_propagation] [--seed S]
                                 [--resolution R] [--summary] [--no-write] [SCOPE]
     python -m graph keyplayers [--limit N] [SCOPE]
-    python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N]
+    python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N] [--labels A,B] [--types T,U]
+                        [--budget N]
     python -m graph links [--limit N] [SCOPE]
     python -m graph shells [--limit N] [--as-of DATE]
     python -m graph export --center ID [--hops N] --out FILE.html [--png FILE.png] [--pdf FILE.pdf]
@@ -33,6 +34,7 @@ from graph.analysis.summaries import summarise
 from graph.cli.params import hops, row_limit
 from graph.progress import ConsoleProgress
 from graph.store import GraphStore, open_workspace
+from graph.store.path_search import DEFAULT_BUDGET
 
 __all__ = ["add_commands"]
 
@@ -115,12 +117,24 @@ def _keyplayers(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _path(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    paths = find_paths(
-        store, args.start, args.end, max_hops=args.max_hops, max_degree=args.max_degree, limit=args.limit
+    found = find_paths(
+        store,
+        args.start,
+        args.end,
+        max_hops=args.max_hops,
+        max_degree=args.max_degree,
+        limit=args.limit,
+        labels=_names(args.labels),
+        types=_names(args.types),
+        budget=args.budget,
     )
-    if not paths:
+    if found.hubs:
+        named = ", ".join(f"{key} ({neighbours:,})" for key, neighbours in found.hubs[:10])
+        more = f" and {len(found.hubs) - 10} more" if len(found.hubs) > 10 else ""
+        print(f"not walked through (more than {args.max_degree} neighbours): {named}{more}", file=sys.stderr)
+    if not found.paths:
         print(f"no path of at most {args.max_hops} links joins {args.start} and {args.end}", file=sys.stderr)
-    return paths_table(paths)
+    return paths_table(found.paths)
 
 
 def _links(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
@@ -223,6 +237,9 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     path.add_argument("--max-hops", type=int, default=6)
     path.add_argument("--max-degree", type=int, default=None, help="do not walk through nodes with more neighbours")
     path.add_argument("--limit", type=row_limit, default=10)
+    path.add_argument("--labels", help="comma-separated labels to walk through (default: all)")
+    path.add_argument("--types", help="comma-separated relationship types to follow (default: all)")
+    path.add_argument("--budget", type=row_limit, default=DEFAULT_BUDGET, help="stop before reading more neighbours")
     path.set_defaults(run=_path)
 
     links = commands.add_parser("links", help="entities sharing identifiers without a direct link")

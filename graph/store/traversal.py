@@ -4,21 +4,23 @@ shortest paths and whole-graph exports."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
 
 from graph.model import KEY, quote
+from graph.progress import SILENT, Progress
 from graph.records import GraphPath
 from graph.store.engine import NodeNotFound
 from graph.store.lookups import Lookups
+from graph.store.path_search import MAX_PATH_HOPS, PathRequest, PathsFound, search_paths
 from graph.store.statements import EDGE_ROWS, union_over_labels
 
 __all__ = ["Traversal", "MAX_PATH_HOPS"]
 
-MAX_PATH_HOPS = 15
 _LIGHT = 200  # nodes with at most this many relationships are read together, not one by one
+_CHUNK = 10_000  # keys per query when a path search reads a wide frontier
 
 
 class Traversal(Lookups):
@@ -74,19 +76,9 @@ class Traversal(Lookups):
         """:meth:`neighbours` for many located nodes (key -> labels) at once: the
         explorer walks a whole frontier in a few queries, while a hub's rows are read
         on their own, at most ``fetch``, and the rest only counted."""
-        kinds = "|".join(quote(self.model.relationship(t).name) for t in sorted(set(types))) if types else ""
-        rel = f"[r{':' + kinds if kinds else ''}]"
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for key, labels in located.items():
-            by_label[labels[0]].append(key)
-        sizes: dict[str, tuple[int, int]] = {}
-        for label, keys in sorted(by_label.items()):
-            for row in self.read(
-                f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
-                f"RETURN a.{KEY} AS node, count(r) AS rels, count(DISTINCT b) AS others",
-                {"keys": sorted(keys)},
-            ):
-                sizes[row["node"]] = (row["rels"], row["others"])
+        rel = self._relationship_pattern(types)
+        by_label = _by_label(located)
+        sizes = self._sizes(by_label, rel)
         found: dict[str, tuple[list[dict[str, Any]], int]] = {key: ([], 0) for key in located}
         for label, keys in sorted(by_label.items()):
             light = sorted(k for k in keys if 0 < sizes.get(k, (0, 0))[0] <= _LIGHT)
@@ -104,6 +96,49 @@ class Traversal(Lookups):
             for key in keys:
                 found[key] = (rows_of.get(key, [])[:fetch], sizes.get(key, (0, 0))[1])
         return found
+
+    def _relationship_pattern(self, types: Iterable[str] | None) -> str:
+        """``[r]``, or ``[r:A|B]`` for these types (whitelisted by the model)."""
+        kinds = "|".join(quote(self.model.relationship(t).name) for t in sorted(set(types))) if types else ""
+        return f"[r{':' + kinds if kinds else ''}]"
+
+    def _sizes(self, by_label: Mapping[str, list[str]], rel: str) -> dict[str, tuple[int, int]]:
+        """Relationships and distinct neighbours of each node (label -> keys)."""
+        sizes: dict[str, tuple[int, int]] = {}
+        for label, keys in sorted(by_label.items()):
+            for chunk in _chunks(sorted(keys)):
+                for row in self.read(
+                    f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
+                    f"RETURN a.{KEY} AS node, count(r) AS rels, count(DISTINCT b) AS others",
+                    {"keys": chunk},
+                ):
+                    sizes[row["node"]] = (row["rels"], row["others"])
+        return sizes
+
+    def path_sizes(
+        self, located: Mapping[str, list[str]], types: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """For a path search: relationships and distinct neighbours of located nodes
+        (key -> labels) over these types, the nodes without any left out."""
+        return self._sizes(_by_label(located), self._relationship_pattern(types))
+
+    def path_links(self, located: Mapping[str, list[str]], types: Iterable[str] | None = None) -> dict[str, list[Any]]:
+        """For a path search: every relationship of located nodes over these types, as
+        columns ``node``, ``start`` (its start node), ``type``, ``rkey``, ``other`` and
+        the other end's ``labels``; a few queries per label, no properties."""
+        rel = self._relationship_pattern(types)
+        columns: dict[str, list[Any]] = defaultdict(list)
+        for label, keys in sorted(_by_label(located).items()):
+            for chunk in _chunks(sorted(keys)):
+                found = self.read_columns(
+                    f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
+                    f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+                    f"b.{KEY} AS other, labels(b) AS labels",
+                    {"keys": chunk},
+                )
+                for name, values in found.items():
+                    columns[name].extend(values)
+        return columns
 
     def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
         """The nodes with these keys and every relationship among them."""
@@ -171,36 +206,16 @@ class Traversal(Lookups):
             properties=self._visible_properties([edge["type"]], edge["rprops"]),
         )
 
+    def search_paths(self, request: PathRequest, progress: Progress = SILENT) -> PathsFound:
+        """The shortest paths of ``request``, searched in the store from both ends
+        (:mod:`graph.store.path_search`): the one way the tool finds paths."""
+        return search_paths(self, request, progress)
+
     def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 10) -> list[GraphPath]:
         """All shortest paths (ignoring direction) between two keys, up to ``max_hops``,
         in a stable order; at most ``limit`` of them."""
-        hops = int(max_hops)
-        if not 1 <= hops <= MAX_PATH_HOPS:
-            raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}, got {max_hops}")
-        located = self.locate([start, end])
-        for key in (start, end):
-            if str(key) not in located:
-                raise NodeNotFound(key)
-        if str(start) == str(end):
-            return [GraphPath(nodes=(str(start),), types=(), forward=())]
-        query = (
-            f"MATCH (a:{quote(located[str(start)][0])} {{{KEY}: $start}}), "
-            f"(b:{quote(located[str(end)][0])} {{{KEY}: $end}}) WITH a, b "
-            f"MATCH p = allShortestPaths((a)-[*..{hops}]-(b)) "
-            f"RETURN [n IN nodes(p) | n.{KEY}] AS nodes, [r IN relationships(p) | type(r)] AS types, "
-            f"[r IN relationships(p) | startNode(r).{KEY}] AS starts, [r IN relationships(p) | r.{KEY}] AS rkeys "
-            f"LIMIT 10000"
-        )
-        paths = {
-            GraphPath(
-                nodes=tuple(row["nodes"]),
-                types=tuple(row["types"]),
-                forward=tuple(s == n for s, n in zip(row["starts"], row["nodes"], strict=False)),
-                keys=tuple(k or "" for k in row["rkeys"]),
-            )
-            for row in self.read(query, {"start": str(start), "end": str(end)})
-        }
-        return sorted(paths, key=lambda p: (p.nodes, p.types, p.forward, p.keys))[: int(limit)]
+        request = PathRequest(str(start), str(end), max_hops=int(max_hops), limit=int(limit))
+        return list(self.search_paths(request).paths)
 
     def to_networkx(
         self, *, labels: Iterable[str] | None = None, types: Iterable[str] | None = None
@@ -233,3 +248,14 @@ class Traversal(Lookups):
         return graph
 
 
+def _by_label(located: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Keys grouped by their first (sorted) label: each group is one indexed query."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key, labels in located.items():
+        by_label[labels[0]].append(key)
+    return by_label
+
+
+def _chunks(keys: list[str]) -> Iterator[list[str]]:
+    for at in range(0, len(keys), _CHUNK):
+        yield keys[at : at + _CHUNK]

@@ -7,8 +7,7 @@ from __future__ import annotations
 import networkx as nx
 import streamlit as st
 
-from graph.analysis.paths import ExplainedPath, find_paths, paths_table
-from graph.analysis.projection import Projection, project
+from graph.analysis.paths import ExplainedPath, FoundPaths, find_paths, paths_table
 from graph.store import GraphStore
 from graph.views.groups import Group, community_groups, label_choices, label_group, saved_community
 from graph.views.text import visible
@@ -28,11 +27,6 @@ from ui.common import (
 STATE = "paths"
 GROUP_NEIGHBOURS = 5000  # neighbours of an end read to offer its label groups
 HOW = {"Ignore": None, "Go through": "via", "Go around": "avoid"}
-
-
-@st.cache_resource(show_spinner="Reading the graph…", max_entries=2, ttl=FRESH_FOR)
-def _projection(_store: GraphStore, data: tuple[str, int]) -> Projection:
-    return project(_store)
 
 
 @st.cache_resource(show_spinner="Reading the neighbours…", max_entries=8, ttl=FRESH_FOR)
@@ -74,11 +68,9 @@ def _group_controls(graph_store: GraphStore, start: str | None, end: str | None)
 
 def _find(
     graph_store: GraphStore, start: str, end: str, hops: int, max_degree: int | None, limit: int, group: dict
-) -> list:
-    projection = _projection(graph_store, version()) if max_degree or group else None
-    return find_paths(
-        graph_store, start, end, max_hops=hops, max_degree=max_degree, limit=limit, projection=projection, **group
-    )
+) -> FoundPaths:
+    with st.spinner("Searching paths from both ends…"):
+        return find_paths(graph_store, start, end, max_hops=hops, max_degree=max_degree, limit=limit, **group)
 
 
 def _scope(result: dict) -> str:
@@ -108,13 +100,16 @@ def main() -> None:
             lambda: _find(graph_store, start, end, hops, int(max_degree) if avoid else None, int(limit), chosen)
         )
         st.session_state[STATE] = {
-            "start": start, "end": end, "paths": found or [], "avoid": avoid, "hops": hops,
-            "group": group.title if chosen else None, "how": how,
+            "start": start, "end": end, "paths": found.paths if found else [], "avoid": avoid, "hops": hops,
+            "group": group.title if chosen else None, "how": how, "hubs": found.hubs if found else (),
         }  # fmt: skip
     result = st.session_state.get(STATE)
     if not result:
         return
     paths: list[ExplainedPath] = result["paths"]
+    if result["hubs"]:
+        named = ", ".join(f"{key} ({neighbours:,})" for key, neighbours in result["hubs"][:10])
+        st.caption(md(f"Not walked through, as hubs: {named}" + (" and more." if len(result["hubs"]) > 10 else ".")))
     if not paths:
         st.warning(
             md(f"No path joins {result['start']} and {result['end']}: {_scope(result)}.")
