@@ -11,7 +11,8 @@ on one marketplace is not news.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from graph.analysis.projection import Projection
 from graph.analysis.seeding import seeded_networkit
 from graph.model import Model
 
-__all__ = ["EXACT_BETWEENNESS_UP_TO", "key_players"]
+__all__ = ["BETWEENNESS_SAMPLES", "EXACT_BETWEENNESS_UP_TO", "Measures", "key_players", "ranked"]
 
 EXACT_BETWEENNESS_UP_TO = 5_000
 BETWEENNESS_SAMPLES = 500
@@ -51,6 +52,21 @@ def _betweenness(projection: Projection, seed: int) -> tuple[np.ndarray, int | N
     return np.asarray(estimate.scores(), dtype=float), samples
 
 
+@dataclass(frozen=True)
+class Measures:
+    """The three measures of every node, wherever they were taken (here or in the
+    server), in node order with the nodes' keys, labels and names."""
+
+    keys: Sequence[str]
+    labels: Sequence[tuple[str, ...]]
+    names: Sequence[str]
+    degree: np.ndarray
+    pagerank: np.ndarray
+    betweenness: np.ndarray
+    betweenness_samples: int | None  # None: exact
+    edges: int
+
+
 def _percentile(values: np.ndarray) -> np.ndarray:
     """Share of nodes with a strictly lower value (0 = lowest, close to 1 = top)."""
     order = np.sort(values)
@@ -69,27 +85,64 @@ def key_players(
     limit: int = 25,
     seed: int = 42,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The ``limit`` highest-ranked entities of the projection and how the measures were
+    taken (see :func:`ranked`)."""
+    betweenness, samples = _betweenness(projection, seed)
+    measures = Measures(
+        projection.keys,
+        projection.labels,
+        projection.names,
+        projection.degree().astype(float),
+        _pagerank(projection),
+        betweenness,
+        samples,
+        projection.edge_count,
+    )
+    bridges = None
+    if membership is not None:
+        keys, sources, targets = projection.keys, projection.sources, projection.targets
+
+        def bridges(nodes: list[int]) -> list[int]:
+            """Only the ranked nodes' neighbours are looked up, never a whole adjacency."""
+            counts = []
+            for i in nodes:
+                neighbours = np.concatenate([targets[sources == i], sources[targets == i]]).tolist()
+                others = {membership.get(keys[j]) for j in neighbours} - {membership.get(keys[i]), None}
+                counts.append(len(others))
+            return counts
+
+    return ranked(measures, model, bridges=bridges, limit=limit, seed=seed)
+
+
+def ranked(
+    measures: Measures,
+    model: Model,
+    *,
+    bridges: Callable[[list[int]], list[int]] | None = None,
+    limit: int = 25,
+    seed: int = 42,
+) -> tuple[pd.DataFrame, dict[str, object]]:
     """The ``limit`` highest-ranked entities and how the measures were taken.
 
     The score is the mean of the three percentiles; each reason names a measure where
-    the entity is in the top tenth, and, given communities, how many it touches.
+    the entity is in the top tenth, and, given ``bridges`` (node indices -> how many
+    other communities each one's neighbours belong to), how many it touches.
     """
-    n = projection.node_count
-    degree = projection.degree().astype(float)
-    pagerank = _pagerank(projection)
-    betweenness, samples = _betweenness(projection, seed)
+    n = len(measures.keys)
+    degree, pagerank, betweenness = measures.degree, measures.pagerank, measures.betweenness
     percentiles = [_percentile(degree), _percentile(pagerank), _percentile(betweenness)]
     score = (percentiles[0] + percentiles[1] + percentiles[2]) / 3
     hidden = set(model.labels_with_role("hub"))
-    neighbours: dict[int, set[int]] = {}
-    if membership is not None:
-        for a, b in zip(projection.sources.tolist(), projection.targets.tolist(), strict=True):
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
-    rows = []
+    chosen = []
     for i in np.lexsort((np.arange(n), -score)).tolist():
-        if hidden & set(projection.labels[i]):
+        if hidden & set(measures.labels[i]):
             continue
+        chosen.append(i)
+        if len(chosen) >= limit:
+            break
+    touched = bridges(chosen) if bridges is not None else [0] * len(chosen)
+    rows = []
+    for i, bridged in zip(chosen, touched, strict=True):
         reasons = []
         if percentiles[0][i] >= 0.9:
             reasons.append(f"linked to {int(degree[i])} others ({_top(percentiles[0][i])} by degree)")
@@ -97,31 +150,26 @@ def key_players(
             reasons.append(f"linked to well-connected entities ({_top(percentiles[1][i])} by PageRank)")
         if percentiles[2][i] >= 0.9 and betweenness[i] > 0:
             reasons.append(f"on {betweenness[i]:.1%} of shortest paths ({_top(percentiles[2][i])} by betweenness)")
-        touched = 0
-        if membership is not None:
-            own = membership.get(projection.keys[i])
-            touched = len({membership.get(projection.keys[j]) for j in neighbours.get(i, ())} - {own, None})
-            if touched:
-                reasons.append(f"bridges to {touched} other communit{'y' if touched == 1 else 'ies'}")
+        if bridged:
+            reasons.append(f"bridges to {bridged} other communit{'y' if bridged == 1 else 'ies'}")
         rows.append(
             {
                 "rank": len(rows) + 1,
-                "key": projection.keys[i],
-                "name": projection.names[i],
-                "labels": list(projection.labels[i]),
+                "key": measures.keys[i],
+                "name": measures.names[i],
+                "labels": list(measures.labels[i]),
                 "score": round(float(score[i]), 4),
                 "degree": int(degree[i]),
                 "pagerank": round(float(pagerank[i]), 6),
                 "betweenness": round(float(betweenness[i]), 6),
-                "communities": touched,
+                "communities": bridged,
                 "reasons": "; ".join(reasons) or "no measure in the top tenth",
             }
         )
-        if len(rows) >= limit:
-            break
+    samples = measures.betweenness_samples
     method = {
         "nodes": n,
-        "edges": projection.edge_count,
+        "edges": measures.edges,
         "betweenness": "exact" if samples is None else f"estimated from {samples} sampled sources",
         "betweenness_samples": samples,
         "seed": seed,

@@ -1,0 +1,516 @@
+"""Analyses run inside Neo4j by Graph Data Science (GDS), when the server has the plugin.
+
+A team's graph can outgrow the laptop: then communities and key players run where the
+graph is. Each run projects the same scope the in-process path streams
+(:class:`~graph.analysis.projection.Scope`: labels, types, window, neighbourhood,
+weights) into GDS's in-memory catalog with one Cypher projection, under a name of its
+own, and drops it afterwards whatever happens. Only the results come back: a community
+per node, three measures per node, never the relationships.
+
+What GDS cannot honour is said in the result's notes: Louvain and label propagation in
+GDS take no seed and no resolution (one thread makes them repeatable), and modularity is
+reported at resolution 1. The graph catalog lives in one server: on a cluster, point
+``NEO4J_URI`` at the member with GDS (``bolt://``), not at the routing address.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+import weakref
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from graph.analysis.communities import CommunityResult, detect
+from graph.analysis.communities import _numbered as numbered_by_size
+from graph.analysis.keyplayers import BETWEENNESS_SAMPLES, EXACT_BETWEENNESS_UP_TO, Measures, key_players, ranked
+from graph.analysis.projection import AROUND_LIMIT, Projection, Scope, _labels_of, _types_of, project
+from graph.model import KEY, quote
+from graph.progress import SILENT, Progress
+from graph.records import GraphPath
+from graph.store.engine import NodeNotFound, QueryError
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+__all__ = [
+    "IN_PROCESS",
+    "Ran",
+    "available",
+    "communities_in_server",
+    "find_communities",
+    "find_key_players",
+    "key_players_in_server",
+    "paths_in_server",
+]
+
+#: Our algorithm names -> the GDS procedure, and the options GDS has for each.
+PROCEDURES = {"louvain": "gds.louvain", "leiden": "gds.leiden", "label_propagation": "gds.labelPropagation"}
+SEEDED = {"leiden"}
+RESOLVED = {"leiden"}
+
+_versions: weakref.WeakKeyDictionary[GraphStore, str | None] = weakref.WeakKeyDictionary()
+
+
+def available(store: GraphStore) -> str | None:
+    """The server's GDS version, or None (no plugin, not allowed, or the embedded store);
+    asked once per store."""
+    from graph.store.neo4j_engine import Neo4jStore
+
+    if not isinstance(store, Neo4jStore):
+        return None
+    if store not in _versions:
+        try:
+            _versions[store] = store.read("RETURN gds.version() AS version")[0]["version"]
+        except QueryError:  # unknown function: the plugin is absent or its procedures are not allowed
+            _versions[store] = None
+    return _versions[store]
+
+
+def _during(variable: str) -> str:
+    """The sighting window on ``variable`` as the in-process projection applies it."""
+    return f"($since IS NULL OR {variable}.last_seen >= $since) AND ($until IS NULL OR {variable}.first_seen <= $until)"
+
+
+def _in_scope(variable: str) -> str:
+    return (
+        f"{variable}.{KEY} IS NOT NULL AND any(label IN labels({variable}) WHERE label IN $labels)"
+        f" AND ($allowed IS NULL OR {variable}.{KEY} IN $allowed) AND {_during(variable)}"
+    )
+
+
+#: One Cypher projection, parameters only: each relationship once (lower key first),
+#: parallel ones added up into one weighted, undirected link; isolated nodes kept.
+PROJECT = (
+    f"MATCH (n) WHERE {_in_scope('n')} "
+    f"OPTIONAL MATCH (n)-[r]-(m) WHERE type(r) IN $types AND n.{KEY} < m.{KEY} AND {_in_scope('m')} "
+    f"AND {_during('r')} "
+    "WITH n, m, sum($weights[type(r)]) AS weight, count(r) AS relationships "
+    "RETURN gds.graph.project($graph, n, m, {relationshipProperties: {weight: weight}}, "
+    "{undirectedRelationshipTypes: ['*']}) AS projected, sum(relationships) AS relationships"
+)
+DROP = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"
+MODULARITY = (
+    "CALL gds.modularity.stats($graph, {communityProperty: 'community', relationshipWeightProperty: 'weight'}) "
+    "YIELD modularity RETURN modularity"
+)
+
+
+@dataclass
+class ServerGraph:
+    """A projection held in the server's GDS catalog under ``name``."""
+
+    store: GraphStore
+    name: str
+    scope: Scope
+    labels: list[str]
+    nodes: int
+    edges: int
+    relationships: int
+
+    def read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
+        """A statement on the projected graph (nothing to run on an empty scope: GDS
+        catalogs no graph without nodes)."""
+        return self.store.read(statement, {"graph": self.name, **params}) if self.nodes else []
+
+    def node_properties(self, *names: str) -> dict[str, list[Any]]:
+        """Each node's key, its labels in scope, its name and the given in-memory properties."""
+        if not self.nodes:
+            return {}
+        model = self.store.model
+        naming = " ".join(
+            f"WHEN n:{quote(label)} THEN {model.display_expression([label])}" for label in sorted(self.labels)
+        )
+        extra = "".join(f", gds.util.nodeProperty($graph, nodeId, '{name}') AS {name}" for name in names[1:])
+        return self.store.read_columns(
+            f"CALL gds.graph.nodeProperty.stream($graph, '{names[0]}') YIELD nodeId, propertyValue "
+            f"WITH nodeId, propertyValue AS {names[0]}, gds.util.asNode(nodeId) AS n "
+            f"RETURN nodeId, n.{KEY} AS key, [label IN labels(n) WHERE label IN $labels] AS labels, "
+            f"CASE {naming} END AS name, {names[0]}{extra}",
+            {"graph": self.name, "labels": self.labels},
+        )
+
+
+@contextmanager
+def projected(store: GraphStore, scope: Scope, progress: Progress = SILENT) -> Iterator[ServerGraph]:
+    """The scope projected into GDS under a name no other run uses, dropped on leaving."""
+    model = store.model
+    labels = _labels_of(store, scope)
+    types = _types_of(model, store, scope)
+    weights = {
+        rel_type: (
+            float(dict(scope.weights or {}).get(rel_type, model.relationships[rel_type].weight))
+            if scope.weighted and rel_type in model.relationships
+            else 1.0
+        )
+        for rel_type in types
+    }
+    allowed = None
+    if scope.around:
+        progress.report(f"reading {scope.hops} hop(s) around {', '.join(scope.around)}")
+        allowed = sorted(store.neighbourhood(scope.around, hops=scope.hops, limit=AROUND_LIMIT).nodes)
+    name = f"kg-{uuid.uuid4().hex}"
+    progress.report("projecting the graph in the server (Graph Data Science)")
+    try:
+        row = store.read(
+            PROJECT,
+            {
+                "graph": name,
+                "labels": labels,
+                "types": types,
+                "weights": weights,
+                "allowed": allowed,
+                "since": scope.since,
+                "until": scope.until,
+            },
+        )[0]
+        summary = row["projected"] or {"nodeCount": 0, "relationshipCount": 0}  # None: nothing in scope
+        yield ServerGraph(
+            store,
+            name,
+            scope,
+            labels,
+            int(summary["nodeCount"]),
+            int(summary["relationshipCount"]) // 2,  # each undirected link is held both ways
+            int(row["relationships"] or 0),
+        )
+    finally:
+        store.read(DROP, {"graph": name})
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A community run, where it ran (said to the user) and the options it could not
+    honour. The projection of a run in the server has no links unless asked for."""
+
+    projection: Projection
+    result: CommunityResult
+    where: str
+    notes: list[str] = field(default_factory=list)
+
+
+IN_PROCESS = "in this process"
+
+
+def _where(store: GraphStore) -> str:
+    return f"in the Neo4j server (Graph Data Science {available(store)})"
+
+
+def _checked(algorithm: str, resolution: float) -> None:
+    """Refuse what the in-process path refuses, before anything is projected."""
+    if algorithm not in PROCEDURES:
+        raise ValueError(f"unknown algorithm {algorithm!r}; use one of {tuple(PROCEDURES)}")
+    if not resolution > 0:
+        raise ValueError(f"resolution must be a positive number, got {resolution}")
+
+
+def _partition(
+    graph: ServerGraph, algorithm: str, seed: int, resolution: float, progress: Progress
+) -> tuple[float, list[str]]:
+    """Run the community algorithm into the in-memory property ``community``; the
+    modularity and the notes."""
+    options: dict[str, Any] = {"mutateProperty": "community", "relationshipWeightProperty": "weight", "concurrency": 1}
+    notes = []
+    if algorithm in SEEDED:
+        options["randomSeed"] = seed
+    else:
+        notes.append(f"GDS {algorithm} takes no seed: seed {seed} not used (one thread makes it repeatable)")
+    if algorithm in RESOLVED:
+        options["gamma"] = resolution
+    elif resolution != 1.0:
+        notes.append(f"GDS {algorithm} has no resolution: {resolution} not used (it ran at 1)")
+    if resolution != 1.0:
+        notes.append("modularity reported at resolution 1")
+    progress.report(f"{algorithm} in the server on {graph.nodes:,} nodes and {graph.edges:,} links")
+    graph.read(
+        f"CALL {PROCEDURES[algorithm]}.mutate($graph, $options) YIELD nodePropertiesWritten RETURN 1", options=options
+    )
+    modularity = graph.read(MODULARITY)[0]["modularity"] if graph.edges else 0.0
+    return float(modularity), notes
+
+
+def _projection(graph: ServerGraph, columns: Mapping[str, list[Any]]) -> tuple[Projection, np.ndarray]:
+    """The nodes in key order as a projection without links, and the order that sorts
+    the server's rows into it."""
+    keys = columns.get("key", [])
+    order = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys else np.zeros(0, dtype=np.int64)
+    projection = Projection(
+        keys=[keys[i] for i in order],
+        labels=[tuple(sorted(columns["labels"][i])) for i in order],
+        names=[columns["name"][i] if isinstance(columns["name"][i], str) else keys[i] for i in order],
+        sources=np.zeros(0, dtype=np.int64),
+        targets=np.zeros(0, dtype=np.int64),
+        weights=np.zeros(0, dtype=np.float64),
+        relationships=graph.relationships,
+        scope=graph.scope,
+    )
+    return projection, order
+
+
+def _renumbered(projection: Projection, communities: list[Any], order: np.ndarray) -> list[int]:
+    """GDS's community ids renumbered as the in-process path numbers them (by size, then
+    smallest key)."""
+    groups: dict[int, list[int]] = {}
+    for index, row in enumerate(order.tolist()):
+        groups.setdefault(int(communities[row]), []).append(index)
+    return numbered_by_size(projection, list(groups.values()))
+
+
+def _links(graph: ServerGraph, projection: Projection, columns: Mapping[str, list[Any]], order: np.ndarray) -> None:
+    """Give the projection its weighted links, read from the catalog as node ids (each
+    once): the in-process projection exactly, for what still needs the links here."""
+    rows = graph.store.read_columns(
+        "CALL gds.graph.relationshipProperty.stream($graph, 'weight') YIELD sourceNodeId, targetNodeId, propertyValue "
+        "WITH sourceNodeId AS a, targetNodeId AS b, propertyValue AS weight WHERE a < b RETURN a, b, weight",
+        {"graph": graph.name},
+    )
+    node_ids = np.asarray(columns.get("nodeId", []), dtype=np.int64)[order]
+    by_id = np.argsort(node_ids)
+    ends = [by_id[np.searchsorted(node_ids, rows.get(end, []), sorter=by_id)] for end in ("a", "b")]
+    projection.sources, projection.targets = (np.asarray(end, dtype=np.int64) for end in ends)
+    projection.weights = np.asarray(rows.get("weight", []), dtype=np.float64)
+    projection._canonicalise()
+
+
+def communities_in_server(
+    store: GraphStore,
+    scope: Scope | None = None,
+    algorithm: str = "louvain",
+    *,
+    seed: int = 42,
+    resolution: float = 1.0,
+    links: bool = True,
+    progress: Progress = SILENT,
+) -> Ran:
+    """Communities found in the server: the same result (numbering, parameters, scope)
+    the in-process :func:`~graph.analysis.communities.detect` gives. With ``links``, the
+    projection also brings the links back (summaries need them), as ids only."""
+    scope = scope or Scope()
+    _checked(algorithm, resolution)
+    started = time.perf_counter()
+    with projected(store, scope, progress) as graph:
+        modularity, notes = _partition(graph, algorithm, seed, resolution, progress)
+        progress.report("reading the communities back")
+        columns = graph.node_properties("community")
+        projection, order = _projection(graph, columns)
+        if links and graph.edges:
+            progress.report(f"reading {graph.edges:,} links back")
+            _links(graph, projection, columns, order)
+    membership = _renumbered(projection, columns.get("community", []), order)
+    result = CommunityResult(
+        membership=dict(zip(projection.keys, membership, strict=True)),
+        algorithm=algorithm,
+        implementation=f"{PROCEDURES[algorithm]} (Neo4j Graph Data Science {available(store)})",
+        seed=int(seed),
+        resolution=float(resolution),
+        modularity=round(modularity, 6),
+        seconds=round(time.perf_counter() - started, 3),
+        nodes=graph.nodes,
+        edges=graph.edges,
+        relationships=graph.relationships,
+        scope=scope.describe(),
+    )
+    return Ran(projection, result, _where(store), notes)
+
+
+def _measure(graph: ServerGraph, seed: int, progress: Progress) -> tuple[dict[str, list[Any]], int | None]:
+    """Degree, PageRank and betweenness into in-memory properties, streamed back with the
+    community; betweenness sampled above the size the in-process path samples at."""
+    progress.report(f"degree and PageRank in the server on {graph.nodes:,} nodes")
+    graph.read("CALL gds.degree.mutate($graph, {mutateProperty: 'degree'}) YIELD nodePropertiesWritten RETURN 1")
+    graph.read(
+        "CALL gds.pageRank.mutate($graph, {mutateProperty: 'pagerank', relationshipWeightProperty: 'weight',"
+        " maxIterations: 100, tolerance: 1e-9}) YIELD nodePropertiesWritten RETURN 1"
+    )
+    samples = None
+    options: dict[str, Any] = {"mutateProperty": "betweenness"}
+    if graph.nodes > EXACT_BETWEENNESS_UP_TO:
+        samples = min(BETWEENNESS_SAMPLES, graph.nodes)
+        options.update(samplingSize=samples, samplingSeed=seed, concurrency=1)
+    progress.report(
+        f"betweenness in the server on {graph.nodes:,} nodes" + (f" ({samples} sources)" if samples else "")
+    )
+    graph.read("CALL gds.betweenness.mutate($graph, $options) YIELD nodePropertiesWritten RETURN 1", options=options)
+    progress.report("reading the measures back")
+    return graph.node_properties("degree", "pagerank", "betweenness", "community"), samples
+
+
+def _bridges(graph: ServerGraph, columns: Mapping[str, list[Any]], order: np.ndarray, membership: list[int]):
+    """For chosen nodes (indices in key order): how many other communities their
+    neighbours in the projection belong to, read from the server's catalog."""
+    by_node_id = {int(columns["nodeId"][row]): index for index, row in enumerate(order.tolist())}
+    node_ids = [int(columns["nodeId"][row]) for row in order.tolist()]
+
+    def bridges(nodes: list[int]) -> list[int]:
+        rows = graph.read(
+            "UNWIND $nodes AS node CALL gds.bfs.stream($graph, {sourceNode: node, maxDepth: 1}) YIELD nodeIds "
+            "RETURN node, nodeIds",
+            nodes=[node_ids[i] for i in nodes],
+        )
+        reached = {row["node"]: row["nodeIds"] for row in rows}
+        counts = []
+        for i in nodes:
+            neighbours = {membership[by_node_id[j]] for j in reached.get(node_ids[i], []) if j != node_ids[i]}
+            counts.append(len(neighbours - {membership[i]}))
+        return counts
+
+    return bridges
+
+
+def key_players_in_server(
+    store: GraphStore,
+    scope: Scope | None = None,
+    *,
+    algorithm: str = "louvain",
+    limit: int = 25,
+    seed: int = 42,
+    progress: Progress = SILENT,
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Key players measured in the server, ranked and explained as in-process
+    (:func:`~graph.analysis.keyplayers.ranked`), with the communities they bridge."""
+    scope = scope or Scope()
+    _checked(algorithm, 1.0)
+    with projected(store, scope, progress) as graph:
+        _, notes = _partition(graph, algorithm, seed, 1.0, progress)
+        columns, samples = _measure(graph, seed, progress)
+        projection, order = _projection(graph, columns)
+        membership = _renumbered(projection, columns.get("community", []), order)
+        n = graph.nodes
+        pagerank = np.asarray(columns.get("pagerank", []), dtype=float)[order]
+        betweenness = np.asarray(columns.get("betweenness", []), dtype=float)[order]
+        if samples:
+            betweenness *= n / samples  # GDS adds up the sampled sources only; scaled to all of them
+        measures = Measures(
+            projection.keys,
+            projection.labels,
+            projection.names,
+            np.asarray(columns.get("degree", []), dtype=float)[order],
+            pagerank / pagerank.sum() if pagerank.sum() > 0 else pagerank,  # as igraph's: they add up to 1
+            betweenness / ((n - 1) * (n - 2) / 2) if n >= 3 else np.zeros(n),
+            samples,
+            graph.edges,
+        )
+        progress.report("ranking")
+        frame, method = ranked(
+            measures, store.model, bridges=_bridges(graph, columns, order, membership), limit=limit, seed=seed
+        )
+    method.update(where=_where(store), notes=notes)
+    return frame, method
+
+
+def _in_process(store: GraphStore, in_process: bool) -> bool:
+    return in_process or available(store) is None
+
+
+def find_communities(
+    store: GraphStore,
+    scope: Scope | None = None,
+    algorithm: str = "louvain",
+    *,
+    seed: int = 42,
+    resolution: float = 1.0,
+    in_process: bool = False,
+    progress: Progress = SILENT,
+) -> Ran:
+    """Communities in the server when it has GDS (unless ``in_process``), else here:
+    the one dispatch of the command line and the app."""
+    if not _in_process(store, in_process):
+        return communities_in_server(store, scope, algorithm, seed=seed, resolution=resolution, progress=progress)
+    progress.report("reading the graph")
+    projection = project(store, scope or Scope())
+    progress.report(f"{algorithm} on {projection.node_count:,} nodes")
+    return Ran(projection, detect(projection, algorithm, seed=seed, resolution=resolution), IN_PROCESS)
+
+
+def find_key_players(
+    store: GraphStore,
+    scope: Scope | None = None,
+    *,
+    limit: int = 25,
+    seed: int = 42,
+    in_process: bool = False,
+    progress: Progress = SILENT,
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Key players measured in the server when it has GDS (unless ``in_process``), else
+    here; ``method`` says where (``where``) and what it could not honour (``notes``)."""
+    if not _in_process(store, in_process):
+        return key_players_in_server(store, scope, limit=limit, seed=seed, progress=progress)
+    progress.report("reading the graph")
+    projection = project(store, scope or Scope())
+    progress.report(f"measuring {projection.node_count:,} nodes")
+    membership = detect(projection, seed=seed).membership
+    frame, method = key_players(projection, store.model, membership=membership, limit=limit, seed=seed)
+    method.update(where=IN_PROCESS, notes=[])
+    return frame, method
+
+
+#: All shortest paths in one server query; the walk's rules as in the store's own search
+#: (types followed, labels and distinct neighbours of the nodes walked through; the ends
+#: exempt). Each hop's relationship told as (points backward, type, key).
+SHORTEST = (
+    "MATCH p = allShortestPaths((a)-[*..{hops}]-(b)) "
+    "WHERE all(r IN relationships(p) WHERE $types IS NULL OR type(r) IN $types) "
+    "AND all(n IN nodes(p) WHERE n = a OR n = b "
+    "OR (($labels IS NULL OR any(label IN labels(n) WHERE label IN $labels)) "
+    "AND ($max_degree IS NULL OR COUNT {{ MATCH (n)-[q]-(o) WHERE $types IS NULL OR type(q) IN $types "
+    "RETURN DISTINCT o }} <= $max_degree))) "
+    f"RETURN [n IN nodes(p) | n.{KEY}] AS nodes, "
+    "[i IN range(0, length(p) - 1) | [startNode(relationships(p)[i]) <> nodes(p)[i], "
+    f"type(relationships(p)[i]), coalesce(relationships(p)[i].{KEY}, '')]] AS links"
+)
+
+
+def paths_in_server(
+    store: GraphStore,
+    start: str,
+    end: str,
+    *,
+    max_hops: int = 6,
+    max_degree: int | None = None,
+    limit: int = 10,
+    labels: Collection[str] | None = None,
+    types: Collection[str] | None = None,
+) -> list[GraphPath]:
+    """All shortest paths (ignoring direction) of at most ``max_hops`` links, found by
+    the server in one query (Cypher's ``allShortestPaths``), as the store's own search
+    gives them: one per chain of nodes (a parallel link told by the least of backward,
+    type, key), in key order, at most ``limit``. ``max_degree``, ``labels`` and
+    ``types`` rule the walk as in :func:`~graph.analysis.paths.find_paths`."""
+    located = store.locate([start, end])
+    for key in (start, end):
+        if key not in located:
+            raise NodeNotFound(key)
+    if start == end:
+        return [GraphPath(nodes=(start,), types=(), forward=())]
+    for name in labels or ():
+        store.model.label(name)
+    ends = f"MATCH (a:{quote(located[start][0])} {{{KEY}: $start}}) MATCH (b:{quote(located[end][0])} {{{KEY}: $end}}) "
+    rows = store.read(
+        ends + SHORTEST.format(hops=int(max_hops)),
+        {
+            "start": start,
+            "end": end,
+            "types": list(types) if types is not None else None,
+            "labels": sorted(labels) if labels is not None else None,
+            "max_degree": max_degree,
+        },
+    )
+    chains: dict[tuple[str, ...], list[tuple[bool, str, str]]] = {}
+    for row in rows:
+        links = [tuple(link) for link in row["links"]]
+        known = chains.setdefault(tuple(row["nodes"]), links)
+        chains[tuple(row["nodes"])] = [min(a, b) for a, b in zip(known, links, strict=True)]
+    return [
+        GraphPath(
+            nodes=nodes,
+            types=tuple(rel_type for _, rel_type, _ in links),
+            forward=tuple(not backward for backward, _, _ in links),
+            keys=tuple(rkey for _, _, rkey in links),
+        )
+        for nodes, links in sorted(chains.items())[:limit]
+    ]
