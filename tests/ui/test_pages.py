@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.analysis.projection import Projection, Scope, project
+from graph.analysis.summaries import COLUMNS
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
@@ -116,7 +117,7 @@ def test_overview_shows_the_last_saved_run_without_computing(
     [run] = workspace.records("analysis_runs")
     shown = table_with(app, "key_members")
     assert projected == [] and shown.to_dict("records") == run["summary"]
-    assert shown["size"].is_monotonic_decreasing and 4 <= len(shown) <= 10
+    assert list(shown.columns) == COLUMNS and shown["size"].is_monotonic_decreasing and 4 <= len(shown) <= 10
     assert any(run["id"] in plain(c.value) and "leiden" in c.value for c in app.caption)
     assert not [b for b in app.button if b.label == "Find and save communities"]
 

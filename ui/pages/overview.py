@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from graph.analysis.summaries import COLUMNS
 from graph.records import Counts
 from graph.store import GraphStore
 from graph.store.factory import Settings
@@ -58,7 +59,8 @@ def _show_run(run: dict[str, Any]) -> None:
         )
         + " · tune and draw them on the Communities page"
     )
-    show_table(pd.DataFrame(run["summary"]), width="stretch")
+    kept = pd.DataFrame(run["summary"])  # the workspace keeps each row's fields by name, not in order
+    show_table(kept[[column for column in COLUMNS if column in kept]], width="stretch")
 
 
 def _offer_run(graph_store: GraphStore, run: dict[str, Any] | None) -> None:
