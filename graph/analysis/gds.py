@@ -415,12 +415,16 @@ def find_communities(
     seed: int = 42,
     resolution: float = 1.0,
     in_process: bool = False,
+    links: bool = True,
     progress: Progress = SILENT,
 ) -> Ran:
     """Communities in the server when it has GDS (unless ``in_process``), else here:
-    the one dispatch of the command line and the app."""
+    the one dispatch of the command line and the app. Without ``links`` a run in the
+    server reads no links back (a projection of nodes only: enough to write them)."""
     if not _in_process(store, in_process):
-        return communities_in_server(store, scope, algorithm, seed=seed, resolution=resolution, progress=progress)
+        return communities_in_server(
+            store, scope, algorithm, seed=seed, resolution=resolution, links=links, progress=progress
+        )
     progress.report("reading the graph")
     projection = project(store, scope or Scope())
     progress.report(f"{algorithm} on {projection.node_count:,} nodes")

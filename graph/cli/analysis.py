@@ -1,8 +1,8 @@
 """The network-analysis commands of ``python -m graph``.
 
     python -m graph communities [--algorithm louvain|leiden|label_propagation] [--seed S]
-                                [--resolution R] [--summary] [--no-write] [SCOPE]
-    python -m graph keyplayers [--limit N] [SCOPE]
+                                [--resolution R] [--summary] [--no-write] [--in-process] [SCOPE]
+    python -m graph keyplayers [--limit N] [--in-process] [SCOPE]
     python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N] [--labels A,B] [--types T,U]
                         [--budget N]
     python -m graph links [--limit N] [SCOPE]
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.analysis.communities import ALGORITHMS, detect, write_back
-from graph.analysis.keyplayers import key_players
+from graph.analysis.communities import ALGORITHMS, write_back
+from graph.analysis.gds import find_communities, find_key_players
 from graph.analysis.links import hidden_links
 from graph.analysis.paths import find_paths, paths_table
 from graph.analysis.projection import Scope, project
@@ -84,9 +84,23 @@ def _scope(store: GraphStore, args: argparse.Namespace) -> Scope:
     )
 
 
+def _said_where(where: str, notes: list[str]) -> None:
+    print(f"ran {where}" + "".join(f"; {note}" for note in notes), file=sys.stderr)
+
+
 def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    projection = project(store, _scope(store, args))
-    result = detect(projection, args.algorithm, seed=args.seed, resolution=args.resolution)
+    ran = find_communities(
+        store,
+        _scope(store, args),
+        args.algorithm,
+        seed=args.seed,
+        resolution=args.resolution,
+        in_process=args.in_process,
+        links=args.summary or args.write,  # the summary needs them
+        progress=ConsoleProgress(),
+    )
+    _said_where(ran.where, ran.notes)
+    projection, result = ran.projection, ran.result
     summary = summarise(store, projection, result, limit=None) if args.summary or args.write else None
     run_id = (  # the run keeps its summary: the app's Overview shows it
         write_back(store, open_workspace(), projection, result, summary) if args.write else "not written (--no-write)"
@@ -109,9 +123,15 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _keyplayers(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    projection = project(store, _scope(store, args))
-    membership = detect(projection, seed=args.seed).membership
-    frame, method = key_players(projection, store.model, membership=membership, limit=args.limit, seed=args.seed)
+    frame, method = find_key_players(
+        store,
+        _scope(store, args),
+        limit=args.limit,
+        seed=args.seed,
+        in_process=args.in_process,
+        progress=ConsoleProgress(),
+    )
+    _said_where(method["where"], method["notes"])
     print(f"betweenness {method['betweenness']}; {method['nodes']} nodes, {method['edges']} edges", file=sys.stderr)
     return frame
 
@@ -214,6 +234,12 @@ def _add_scope(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unweighted", action="store_true", help="every relationship weighs 1")
 
 
+def _add_in_process(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in-process", action="store_true", help="run here even when the Neo4j server has Graph Data Science"
+    )
+
+
 def add_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
     """Register the analysis subcommands; returns their parsers."""
     communities = commands.add_parser("communities", help="detect communities (rings) and store them")
@@ -221,6 +247,7 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     communities.add_argument("--seed", type=int, default=42)
     communities.add_argument("--resolution", type=float, default=1.0, help="higher: smaller communities")
     communities.add_argument("--summary", action="store_true", help="one row per community instead of per node")
+    _add_in_process(communities)
     communities.add_argument("--no-write", dest="write", action="store_false", help="do not store the result")
     _add_scope(communities)
     communities.set_defaults(run=_communities)
@@ -228,6 +255,7 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     players = commands.add_parser("keyplayers", help="rank entities by degree, PageRank and betweenness")
     players.add_argument("--limit", type=row_limit, default=25)
     players.add_argument("--seed", type=int, default=42)
+    _add_in_process(players)
     _add_scope(players)
     players.set_defaults(run=_keyplayers)
 

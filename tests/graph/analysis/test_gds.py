@@ -4,8 +4,9 @@ same graph: a real server with the plugin (the suite's own server installs it)."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from graph.store.embedded_engine import EmbeddedStore
 from graph.store.neo4j_engine import Neo4jStore
 from graph.workspace import Workspace
 from ingest.demo import Demo, generate, load
+from tests.conftest import Ran
 from tests.graph.analysis.test_communities import nmi
 
 pytestmark = pytest.mark.neo4j
@@ -150,3 +152,31 @@ def test_a_path_found_in_the_server_is_the_one_the_store_finds(server: Neo4jStor
             found = find_paths(server, start, end, max_hops=6, max_degree=max_degree, limit=5)
             assert [explain(server, path) for path in mine] == found.paths, (start, end, max_degree)
     assert any(len(mine) > 1 for mine in [gds.paths_in_server(server, a, b) for a, b in pairs])
+
+
+def test_the_commands_say_where_they_ran(
+    server: Neo4jStore, neo4j_settings: Settings, embedded_store: EmbeddedStore, cli: Callable[..., Ran]
+) -> None:
+    env = {
+        "NEO4J_URI": neo4j_settings.neo4j_uri,
+        "NEO4J_USERNAME": neo4j_settings.neo4j_username,
+        "NEO4J_PASSWORD": neo4j_settings.neo4j_password,
+    }
+    there = cli(env, "graph", "communities", "--algorithm", "leiden", "--format", "json")
+    assert there.returncode == 0 and "ran in the Neo4j server (Graph Data Science 2.13." in there.stderr
+    here = cli(env, "graph", "communities", "--algorithm", "leiden", "--format", "json", "--in-process")
+    assert here.returncode == 0 and "ran in this process" in here.stderr
+    assert (
+        nmi(
+            {row["id"]: row["community"] for row in json.loads(here.stdout)},
+            {row["id"]: row["community"] for row in json.loads(there.stdout)},
+        )
+        >= 0.9
+    )
+    players = cli(env, "graph", "keyplayers", "--limit", "5", "--seed", "3", "--format", "csv")
+    assert players.returncode == 0 and "ran in the Neo4j server" in players.stderr
+    assert "GDS louvain takes no seed: seed 3 not used" in players.stderr
+    load(embedded_store, generate(4, seed=1))
+    embedded_store.close()
+    embedded = cli({"GRAPH_DB": str(embedded_store.path)}, "graph", "communities", "--format", "json")
+    assert embedded.returncode == 0 and "ran in this process" in embedded.stderr
