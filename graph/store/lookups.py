@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from graph.model import KEY, SEARCH, ModelError
+from graph.model import KEY, SEARCH, ModelError, quote
 from graph.records import Counts
 from graph.store.engine import Engine
 from graph.store.statements import union_over_labels
@@ -45,15 +45,29 @@ class Lookups(Engine):
         return wanted
 
     def counts(self) -> Counts:
-        """Nodes per label and relationships per type."""
-        labels = self.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS c ORDER BY label")
-        types = self.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c ORDER BY t")
+        """Nodes per label and relationships per type, from the store's statistics: one
+        count per label and per type (Neo4j's count store, KGLite's type index), never a
+        pass over every node, so it answers at once at a million entities."""
+        labels = set(self.labels_in_store()) | set(self.model.labels)
+        types = set(self.types_in_store()) | set(self.model.relationships)
+        by_type = self._counted("MATCH ()-[r:{name}]->() RETURN count(r) AS c", types)
         return Counts(
-            labels={row["label"]: row["c"] for row in labels},
-            types={row["t"]: row["c"] for row in types},
+            labels=self._counted("MATCH (n:{name}) RETURN count(n) AS c", labels),
+            types=by_type,
             nodes=self.read("MATCH (n) RETURN count(n) AS c")[0]["c"],
-            relationships=sum(row["c"] for row in types),
+            relationships=sum(by_type.values()),
         )
+
+    def _counted(self, branch: str, names: Iterable[str]) -> dict[str, int]:
+        """One count per label or type (``branch`` with its quoted ``{name}``); names with
+        no members are left out. A bare count each: KGLite answers it from its type index
+        but scans for a ``UNION ALL`` of counts or a count beside another column."""
+        counted = {}
+        for name in sorted(names):
+            count = self.read(branch.format(name=quote(name)))[0]["c"]
+            if count:
+                counted[name] = count
+        return counted
 
     def locate(self, keys: Iterable[str]) -> dict[str, list[str]]:
         """The labels of the nodes with these keys (sorted); unknown keys are left out."""
