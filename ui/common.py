@@ -23,8 +23,9 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from graph.analysis.communities import detect, write_back
-from graph.analysis.projection import Scope, project
+from graph.analysis.communities import write_back
+from graph.analysis.gds import find_communities
+from graph.analysis.projection import Scope
 from graph.analysis.summaries import summarise
 from graph.attribution import utc_now
 from graph.model import Model
@@ -202,13 +203,12 @@ def say_if_cancelled(key: str) -> bool:
 def run_communities(
     graph_store: GraphStore, progress: Progress, *, scope: Scope | None = None, save: bool = False, **options: Any
 ) -> dict[str, Any]:
-    """Detect communities (``options`` go to :func:`detect`), summarise them and, with
+    """Detect communities (``options`` go to :func:`~graph.analysis.gds.find_communities`:
+    in the Neo4j server when it has Graph Data Science), summarise them and, with
     ``save``, write them to the graph and the run with its summary to the workspace:
     the writes come after the last report, so a cancel leaves the graph as it was."""
-    progress.report("reading the graph")
-    projection = project(graph_store, scope or Scope())
-    progress.report(f"finding communities among {projection.node_count:,} nodes")
-    result = detect(projection, **options)
+    ran = find_communities(graph_store, scope or Scope(), progress=progress, **options)
+    projection, result = ran.projection, ran.result
     progress.report(f"summarising {len(set(result.membership.values())):,} communities")
     summary = summarise(graph_store, projection, result, limit=None)
     run_id = None
@@ -216,7 +216,7 @@ def run_communities(
         progress.report(f"saving the community of each of {projection.node_count:,} nodes")
         run_id = write_back(graph_store, workspace(), projection, result, summary)
         changed()
-    return {"projection": projection, "result": result, "summary": summary, "run": run_id}
+    return {"projection": projection, "result": result, "summary": summary, "run": run_id, "notes": ran.notes}
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=FRESH_FOR)

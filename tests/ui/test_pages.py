@@ -77,7 +77,7 @@ def test_overview_counts_communities_cases_and_sources(demo_db: Path) -> None:
 @pytest.fixture
 def projected(monkeypatch: pytest.MonkeyPatch) -> list[Scope]:
     """The scopes the app projects from here on (community detection starts there)."""
-    import ui.common
+    import graph.analysis.gds
 
     scopes: list[Scope] = []
 
@@ -85,7 +85,7 @@ def projected(monkeypatch: pytest.MonkeyPatch) -> list[Scope]:
         scopes.append(scope)
         return project(store, scope, **options)
 
-    monkeypatch.setattr(ui.common, "project", projecting)
+    monkeypatch.setattr(graph.analysis.gds, "project", projecting)  # the app's dispatch projects here
     return scopes
 
 
@@ -113,6 +113,7 @@ def test_overview_shows_the_last_saved_run_without_computing(
 ) -> None:
     env = {"GRAPH_DB": str(demo_db), "KG_WORKSPACE": str(workspace.path), "NEO4J_URI": ""}
     assert cli(env, "graph", "communities", "--algorithm", "leiden", "--seed", "7").returncode == 0
+    projected.clear()  # the command's own projection: the app's dispatch is the same
     app = page("overview")
     [run] = workspace.records("analysis_runs")
     shown = table_with(app, "key_members")
@@ -347,6 +348,8 @@ def test_pages_on_neo4j(
     queries.text_input(key="param_entity_neighbourhood_entity").input("CASE-001")
     [b for b in queries.button if b.label == "Run"][0].click().run()
     assert not queries.error and len(drawn_nodes(queries)) > 4
+    communities = click(page("communities"), "Run detection")  # in the server: it has Graph Data Science
+    assert any("(Neo4j Graph Data Science 2.13." in plain(caption.value) for caption in communities.caption)
 
 
 def test_unreachable_store_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:

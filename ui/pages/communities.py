@@ -108,6 +108,7 @@ def main() -> None:
             f"{result.algorithm} ({result.implementation}): {len(summary)} communities over {result.nodes} nodes, "
             f"modularity {result.modularity:.3f}, {result.seconds:.2f} s"
             + (f" · saved as {done['run']}" if done["run"] else " · not saved")
+            + "".join(f" · {note}" for note in done.get("notes", []))
         )
     )
     show_table(summary, width="stretch")
