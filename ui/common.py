@@ -410,10 +410,11 @@ def briefing_panel(
             key=f"{key}_redact",
             help="never written to the HTML, PDF or PNG (a test buyer's persona, an informant)",
         )
-        stamp = utc_now().strftime("%Y%m%d-%H%M")
+        asked = (heading, author, question, notes, tuple(redact), _as_drawn(graph, drawing), graph.number_of_edges())
 
-        def page() -> str:
-            return briefing_html(
+        def make(progress: Progress) -> dict[str, bytes]:
+            progress.report("writing the briefing (HTML)")
+            page = briefing_html(
                 graph,
                 model,
                 title=heading,
@@ -426,45 +427,73 @@ def briefing_panel(
                 scope=scope or [],
                 **drawing,
             )
+            progress.report("printing the briefing to PDF in Chromium")
+            document = _printed(lambda out: _pdf_of(page, out), "briefing.pdf")
+            progress.report("drawing the graph to PNG in Chromium")
+            picture = _printed(
+                lambda out: _png_of(picture_html(graph, model, redact=redact, **drawing), out), "view.png"
+            )
+            return {"html": page.encode("utf-8"), "pdf": document, "png": picture}
 
-        def printed(make: Callable[[Path], Path], name: str) -> bytes:
-            from tempfile import TemporaryDirectory
+        if st.button("Make the briefing", key=f"{key}_make", help="the HTML page, the same as a PDF, and a PNG"):
+            with long_work(f"{key}_work", "making the briefing") as progress:
+                files = report_errors(lambda: make(progress))
+                if files:
+                    st.session_state[f"{key}_files"] = (asked, utc_now(), files)
+        _briefing_downloads(key, st.session_state.get(f"{key}_files"), asked)
 
-            with TemporaryDirectory() as folder:
-                return make(Path(folder) / name).read_bytes()
 
-        def document() -> bytes:
-            from graph.views.png import pdf_of
+def _briefing_downloads(key: str, made: tuple | None, asked: tuple) -> None:
+    """The files made for this view, to download; none once the view or the fields changed."""
+    if made is None:
+        return
+    made_for, at, files = made
+    if made_for != asked:
+        st.caption("The view or the fields changed since the briefing was made: make it again.")
+        return
+    stamp = at.strftime("%Y%m%d-%H%M")
+    for column, (label, kind, name, mime) in zip(
+        st.columns(3),
+        [
+            ("Briefing (HTML)", "html", f"briefing-{stamp}.html", "text/html"),
+            ("Briefing (PDF)", "pdf", f"briefing-{stamp}.pdf", "application/pdf"),
+            ("Graph image (PNG)", "png", f"graph-{stamp}.png", "image/png"),
+        ],
+        strict=True,
+    ):
+        column.download_button(label, files[kind], file_name=name, mime=mime, key=f"{key}_{kind}", on_click="ignore")
 
-            return printed(lambda out: pdf_of(page(), out), "briefing.pdf")
 
-        def picture() -> bytes:
-            from graph.views.png import png_of
+def _as_drawn(graph: nx.MultiDiGraph, drawing: Mapping[str, Any]) -> tuple:
+    """The view's nodes and how each is drawn, comparable between runs (a membership of
+    the whole graph counts only for the view's nodes)."""
+    nodes = sorted(graph.nodes)
 
-            return printed(lambda out: png_of(picture_html(graph, model, redact=redact, **drawing), out), "view.png")
+    def for_view(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return tuple((node, value[node]) for node in nodes if node in value)
+        if isinstance(value, (set, frozenset)):
+            return tuple(sorted(value))
+        return value
 
-        left, middle, right = st.columns(3)
-        left.download_button(
-            "Briefing (HTML)",
-            page,
-            file_name=f"briefing-{stamp}.html",
-            mime="text/html",
-            key=f"{key}_html",
-            on_click="ignore",
-        )
-        middle.download_button(
-            "Briefing (PDF)",
-            document,
-            file_name=f"briefing-{stamp}.pdf",
-            mime="application/pdf",
-            key=f"{key}_pdf",
-            on_click="ignore",
-        )
-        right.download_button(
-            "Graph image (PNG)",
-            picture,
-            file_name=f"graph-{stamp}.png",
-            mime="image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-        )
+    return (tuple(nodes), *((name, for_view(value)) for name, value in sorted(drawing.items())))
+
+
+def _printed(make: Callable[[Path], Path], name: str) -> bytes:
+    """The bytes of a file ``make`` writes (in a folder of its own, removed afterwards)."""
+    from tempfile import TemporaryDirectory
+
+    with TemporaryDirectory() as folder:
+        return make(Path(folder) / name).read_bytes()
+
+
+def _pdf_of(page: str, out: Path) -> Path:
+    from graph.views.png import pdf_of  # Playwright is imported only when a PDF is made
+
+    return pdf_of(page, out)
+
+
+def _png_of(view: str, out: Path) -> Path:
+    from graph.views.png import png_of
+
+    return png_of(view, out)

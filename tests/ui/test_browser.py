@@ -168,10 +168,10 @@ def test_injected_names_stay_text_in_app(page: Any, app: RunningApp) -> None:
     tooltips = network_frame(page).evaluate("network.body.data.nodes.get().map(n => n.title)")
     assert all(any(name in tip for tip in tooltips) for name in EVIL_NAMES)  # whole, as text
     choose(page, "Selected node", "(EVIL-0)")
-    page.wait_for_timeout(1000)
+    settled(page)  # until then the rerun can show the box twice (the one it replaces, faded)
     assert page.get_by_role("combobox", name="Selected node").input_value() == f"{EVIL_NAMES[0]} (EVIL-0)"
     choose(page, "Selected node", "(EVIL-1)")
-    page.wait_for_timeout(1000)
+    settled(page)
     assert page.get_by_role("combobox", name="Selected node").input_value() == f"{EVIL_NAMES[1]} (EVIL-1)"
     for frame in page.frames:
         assert frame.locator("img[src=x], svg[onload], img[src*='127.0.0.1:9']").count() == 0
@@ -206,6 +206,11 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     redact.press("Enter")
     redact.press("Escape")
     settled(page)
+    page.get_by_role("button", name="Make the briefing").click()
+    page.get_by_test_id("stProgress").filter(has_text="printing the briefing to PDF in Chromium").wait_for(
+        timeout=60_000
+    )
+    settled(page, timeout=120)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Briefing (HTML)").click()
     briefing = tmp_path / "briefing.html"

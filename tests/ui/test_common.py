@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devserver.neo4j_server import free_port
+from graph.views import png
 from tests.ui.conftest import ROOT
 
 
@@ -42,11 +43,28 @@ def test_the_briefing_panel_asks_for_author_question_and_redaction_and_offers_a_
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GRAPH_DB", str(tmp_path / "graph.kgl"))
+    printed: list[str] = []
+
+    def in_chromium(page: str, out: Path) -> Path:  # the browser tests print for real
+        printed.append(page)
+        out.write_bytes(b"%PDF-1.7")
+        return out
+
+    monkeypatch.setattr(png, "pdf_of", in_chromium)
+    monkeypatch.setattr(png, "png_of", in_chromium)
     app = AppTest.from_function(_briefing_panel_of_a_small_view, default_timeout=60).run()
     assert not app.exception, app.exception
     assert [field.label for field in app.text_input] == ["Title", "Author", "Question"]
     [redact] = app.multiselect
     assert redact.label == "Redact properties"
     assert redact.options == ["buyer_persona", "informant", "name", "since"]  # what the view's entities and links hold
+    assert not app.get("download_button") and printed == []  # made when asked, with a progress bar
+    app.text_input(key="b_author").input("A. Analyst").run()
+    [make] = app.button
+    make.click().run()
+    assert not app.exception, app.exception
     buttons = [button.proto.label for button in app.get("download_button")]
     assert buttons == ["Briefing (HTML)", "Briefing (PDF)", "Graph image (PNG)"]
+    assert len(printed) == 2 and "A. Analyst" in printed[0]
+    app.text_input(key="b_author").input("B. Analyst").run()  # the files made no longer match: not offered
+    assert not app.get("download_button") and any("make it again" in c.value for c in app.caption)
