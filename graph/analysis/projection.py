@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from graph.model import KEY, Model, quote
+from graph.progress import SILENT, Progress
 
 if TYPE_CHECKING:
     import igraph
@@ -211,57 +213,88 @@ def _types_of(model: Model, store: GraphStore, scope: Scope) -> list[str]:
     return sorted(model.relationship(t).name for t in scope.types if t in present)
 
 
-def project(store: GraphStore, scope: Scope | None = None) -> Projection:
-    """Stream the part of the graph ``scope`` names out of ``store``."""
+def _nodes(
+    store: GraphStore, scope: Scope, allowed: set[str] | None, counts: Mapping[str, int], progress: Progress
+) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
+    """Keys in key order, each node's labels (sorted) and display name: one read per
+    label, gathered in numpy (a node of two labels comes once per label)."""
+    model = store.model
+    where, params = _window("n", scope)
+    labels = _labels_of(store, scope)
+    total = sum(counts.get(label, 0) for label in labels)
+    found_keys: list[Any] = []
+    found_names: list[Any] = []
+    found_labels = []
+    for number, label in enumerate(labels):
+        progress.report(f"reading nodes ({label})", len(found_keys), total)
+        naming = model.display_expression([label])
+        columns = store.read_columns(f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {naming} AS name", params)
+        found_keys.extend(columns.get("key", []))
+        found_names.extend(columns.get("name", []))
+        found_labels.append(np.full(len(columns.get("key", [])), number, dtype=np.int64))
+    rows = np.asarray(found_keys, dtype=object)
+    keep = np.fromiter((key is not None and (allowed is None or key in allowed) for key in found_keys), bool, len(rows))
+    codes, keys = pd.factorize(rows[keep], sort=True)
+    label_of = np.concatenate(found_labels)[keep] if found_labels else np.zeros(0, dtype=np.int64)
+    names = np.asarray(found_names, dtype=object)[keep]
+    order = np.lexsort((label_of, codes))  # each node's rows in label order
+    codes, label_of, names = codes[order], label_of[order], names[order]
+    first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    singles = [(label,) for label in labels]
+    node_labels = [singles[number] for number in label_of[first].tolist()]
+    for row in np.flatnonzero(np.r_[False, codes[1:] == codes[:-1]]).tolist():  # a second or third label
+        node = int(codes[row])
+        node_labels[node] = (*node_labels[node], labels[label_of[row]])
+    named = np.fromiter((isinstance(name, str) for name in names), bool, len(names))
+    node_names = np.array(keys, dtype=object)  # a copy: keys stay keys
+    taken, at = np.unique(codes[named], return_index=True)  # the first label that names it
+    node_names[taken] = names[named][at]
+    return list(keys), node_labels, node_names.tolist()
+
+
+def project(store: GraphStore, scope: Scope | None = None, *, progress: Progress = SILENT) -> Projection:
+    """Stream the part of the graph ``scope`` names out of ``store``, saying so to
+    ``progress`` label by label and type by type."""
     scope = scope or Scope()
     model = store.model
     allowed: set[str] | None = None
     if scope.around:
+        progress.report(f"reading {scope.hops} hop(s) around {', '.join(scope.around)}")
         around = store.neighbourhood(scope.around, hops=scope.hops, limit=AROUND_LIMIT)
         allowed = set(around.nodes)
-    node_labels: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
-    where, params = _window("n", scope)
-    for label in _labels_of(store, scope):
-        naming = model.display_expression([label])
-        columns = store.read_columns(f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {naming} AS name", params)
-        for key, name in zip(columns.get("key", []), columns.get("name", []), strict=True):
-            if key is None or (allowed is not None and key not in allowed):
-                continue
-            node_labels.setdefault(key, []).append(label)
-            if isinstance(name, str) and key not in names:
-                names[key] = name
-    keys = sorted(node_labels)
-    index = {key: i for i, key in enumerate(keys)}
+    counts = store.counts()  # from the store's statistics: totals for the progress
+    keys, labels, names = _nodes(store, scope, allowed, counts.labels, progress)
+    lookup = pd.Index(keys)
     weights = dict(scope.weights or {})
+    types = _types_of(model, store, scope)
+    total = sum(counts.types.get(rel_type, 0) for rel_type in types)
     sources, targets, edge_weights = [], [], []
-    relationships = 0
+    read = 0
     where, params = _window("r", scope)
-    for rel_type in _types_of(model, store, scope):
+    for rel_type in types:
+        progress.report(f"reading relationships ({rel_type})", read, total)
         known = model.relationships.get(rel_type)
         weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
-        columns = store.read_columns(
-            f"MATCH (a)-[r:{quote(rel_type)}]->(b){where} RETURN a.{KEY} AS a, b.{KEY} AS b", params
+        columns = store.read_columns(  # by type, not by node: KGLite then scans the type's links only
+            f"MATCH ()-[r:{quote(rel_type)}]->(){where} RETURN startNode(r).{KEY} AS a, endNode(r).{KEY} AS b",
+            params,
         )
-        ends = [
-            (index[a], index[b])
-            for a, b in zip(columns.get("a", []), columns.get("b", []), strict=True)
-            if a in index and b in index
-        ]
-        relationships += len(ends)
-        sources.extend(a for a, _ in ends)
-        targets.extend(b for _, b in ends)
-        edge_weights.extend([weight] * len(ends))
+        ends = [lookup.get_indexer(columns.get(end, [])) for end in ("a", "b")]
+        read += len(ends[0])
+        inside = (ends[0] >= 0) & (ends[1] >= 0)
+        sources.append(ends[0][inside])
+        targets.append(ends[1][inside])
+        edge_weights.append(np.full(int(inside.sum()), weight, dtype=np.float64))
+    progress.report(f"read {read:,} relationships", read, read)
     projection = Projection(
         keys=keys,
-        labels=[tuple(sorted(node_labels[k])) for k in keys],
-        names=[names.get(k, k) for k in keys],
-        sources=np.asarray(sources, dtype=np.int64),
-        targets=np.asarray(targets, dtype=np.int64),
-        weights=np.asarray(edge_weights, dtype=np.float64),
-        relationships=relationships,
+        labels=labels,
+        names=names,
+        sources=np.concatenate(sources).astype(np.int64) if sources else np.zeros(0, dtype=np.int64),
+        targets=np.concatenate(targets).astype(np.int64) if targets else np.zeros(0, dtype=np.int64),
+        weights=np.concatenate(edge_weights) if edge_weights else np.zeros(0, dtype=np.float64),
+        relationships=sum(len(part) for part in sources),
         scope=scope,
-        _index=index,
     )
     projection._canonicalise()
     return projection

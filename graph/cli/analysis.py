@@ -1,6 +1,6 @@
 """The network-analysis commands of ``python -m graph``.
 
-    python -m graph communities [--algorithm louvain|leiden|label_propagation] [--seed S]
+    python -m graph communities [--algorithm leiden|louvain|label_propagation] [--seed S]
                                 [--resolution R] [--summary] [--no-write] [--in-process] [SCOPE]
     python -m graph keyplayers [--limit N] [--in-process] [SCOPE]
     python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N] [--labels A,B] [--types T,U]
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.analysis.communities import ALGORITHMS, write_back
+from graph.analysis.communities import ALGORITHMS, DEFAULT_ALGORITHM, write_back
 from graph.analysis.gds import find_communities, find_key_players
 from graph.analysis.links import hidden_links
 from graph.analysis.paths import find_paths, paths_table
@@ -89,6 +89,7 @@ def _said_where(where: str, notes: list[str]) -> None:
 
 
 def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    progress = ConsoleProgress()
     ran = find_communities(
         store,
         _scope(store, args),
@@ -97,27 +98,33 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
         resolution=args.resolution,
         in_process=args.in_process,
         links=args.summary or args.write,  # the summary needs them
-        progress=ConsoleProgress(),
+        progress=progress,
     )
     _said_where(ran.where, ran.notes)
     projection, result = ran.projection, ran.result
-    summary = summarise(store, projection, result, limit=None) if args.summary or args.write else None
-    run_id = (  # the run keeps its summary: the app's Overview shows it
-        write_back(store, open_workspace(), projection, result, summary) if args.write else "not written (--no-write)"
+    summary = (
+        summarise(store, projection, result, limit=None, progress=progress) if args.summary or args.write else None
     )
+    run_id = "not written (--no-write)"
+    if args.write:  # the last report comes before the writes: a cancel leaves the graph as it was
+        progress.report(f"saving the community of each of {projection.node_count:,} nodes")
+        run_id = write_back(store, open_workspace(), projection, result, summary)  # it keeps the summary
     print(
         f"{result.algorithm} ({result.implementation}): {len(set(result.membership.values()))} communities "
         f"over {result.nodes} nodes and {result.edges} edges, modularity {result.modularity:.4f}, "
-        f"{result.seconds:.2f} s, seed {result.seed}, resolution {result.resolution}; run {run_id}",
+        f"{result.seconds:.2f} s, seed {result.seed}, resolution {result.resolution:g}"
+        f"{f' (chosen from the data: {result.resolution_rule})' if result.resolution_rule else ''}; run {run_id}",
         file=sys.stderr,
     )
     if args.summary:
         return summary
     return pd.DataFrame(
-        [
-            {"id": key, "community": result.membership[key], "labels": list(labels), "name": name}
-            for key, labels, name in zip(projection.keys, projection.labels, projection.names, strict=True)
-        ],
+        {
+            "id": projection.keys,
+            "community": [result.membership[key] for key in projection.keys],
+            "labels": [list(labels) for labels in projection.labels],
+            "name": projection.names,
+        },
         columns=["id", "community", "labels", "name"],
     )
 
@@ -243,9 +250,11 @@ def _add_in_process(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
     """Register the analysis subcommands; returns their parsers."""
     communities = commands.add_parser("communities", help="detect communities (rings) and store them")
-    communities.add_argument("--algorithm", choices=ALGORITHMS, default="louvain")
+    communities.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM)
     communities.add_argument("--seed", type=int, default=42)
-    communities.add_argument("--resolution", type=float, default=1.0, help="higher: smaller communities")
+    communities.add_argument(
+        "--resolution", type=float, default=None, help="higher: smaller communities (default: chosen from the data)"
+    )
     communities.add_argument("--summary", action="store_true", help="one row per community instead of per node")
     _add_in_process(communities)
     communities.add_argument("--no-write", dest="write", action="store_false", help="do not store the result")

@@ -201,7 +201,7 @@ def view_membership(graph: nx.MultiDiGraph, known: Mapping[str, int] | None = No
         return stored, "the communities saved in the graph"
     if graph.number_of_nodes() == 0:
         return {}, "nothing to group"
-    return detect(_projection(graph)).membership, "Louvain on this view (no saved run)"
+    return detect(_projection(graph), "louvain", resolution=1.0).membership, "Louvain on this view (no saved run)"
 
 
 def view_scores(graph: nx.MultiDiGraph, model: Any) -> dict[str, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter
 
@@ -10,25 +9,24 @@ import networkx as nx
 import pytest
 
 from graph.analysis import communities
-from graph.analysis.communities import ALGORITHMS, detect, write_back
+from graph.analysis.communities import (
+    ALGORITHMS,
+    RESOLUTION_RULE,
+    chosen_resolution,
+    detect,
+    nmi,
+    numbered,
+    write_back,
+)
 from graph.analysis.projection import Projection, Scope, project
 from graph.model import load_model
+from graph.progress import Cancelled
 from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.store.neo4j_engine import Neo4jStore
 from graph.workspace import Workspace
 from ingest.demo import Demo, generate, load
-
-
-def nmi(truth: dict[str, int], found: dict[str, int]) -> float:
-    """Normalized mutual information (arithmetic mean normalisation) over truth's keys."""
-    keys = [key for key in truth if key in found]
-    n = len(keys)
-    a, b = Counter(truth[k] for k in keys), Counter(found[k] for k in keys)
-    joint = Counter((truth[k], found[k]) for k in keys)
-    mutual = sum(c / n * math.log(c * n / (a[x] * b[y])) for (x, y), c in joint.items())
-    entropy = -sum(c / n * math.log(c / n) for c in a.values()) - sum(c / n * math.log(c / n) for c in b.values())
-    return 2 * mutual / entropy if entropy else 1.0
+from tests.graph.analysis.conftest import RecordingProgress
 
 
 def lfr() -> tuple[Projection, dict[str, int]]:
@@ -70,7 +68,7 @@ def test_demo_rings_are_recovered_and_stored(store: GraphStore, workspace: Works
     load(store, demo)
     projection = project(store)
     result = detect(projection)
-    assert result.implementation.startswith("networkx")
+    assert result.implementation.startswith("igraph.community_leiden")
     assert nmi(demo.ring_of, result.membership) >= 0.85
     assert len(result.membership) == store.counts().nodes  # every node, hubs and isolated ones too
     counts = store.counts()
@@ -81,7 +79,9 @@ def test_demo_rings_are_recovered_and_stored(store: GraphStore, workspace: Works
     }
     assert set(stored["run"]) == {run}
     record = workspace.record("analysis_runs", run)
-    assert (record["algorithm"], record["seed"], record["modularity"]) == ("louvain", 42, result.modularity)
+    assert (record["algorithm"], record["seed"], record["modularity"]) == ("leiden", 42, result.modularity)
+    assert record["resolution"] == result.resolution == chosen_resolution(projection)
+    assert record["parameters"]["resolution_chosen"] == RESOLUTION_RULE
     assert store.counts() == counts  # the run is the tool's record: no node in the user's graph
 
 
@@ -146,3 +146,52 @@ def test_modularity_matches_networkx_with_weights_and_resolution() -> None:
         expected = nx.community.modularity(projection.to_networkx(), groups, weight="weight", resolution=resolution)
         membership = [result.membership[key] for key in projection.keys]
         assert communities.modularity(projection, membership, resolution) == pytest.approx(expected, abs=1e-12)
+
+
+def test_nmi_is_one_for_the_same_partition_and_zero_for_an_unrelated_one() -> None:
+    truth = {f"n{i}": i // 4 for i in range(16)}
+    assert nmi(truth, {key: 10 - ring for key, ring in truth.items()}) == pytest.approx(1.0)  # names do not matter
+    assert nmi(truth, {f"n{i}": i % 4 for i in range(16)}) == pytest.approx(0.0, abs=1e-12)  # across every ring
+    assert 0 < nmi(truth, {f"n{i}": i // 8 for i in range(16)}) < 1  # rings merged in pairs
+
+
+def _cases_per_community(demo: Demo, membership: dict[str, int]) -> Counter[int]:
+    """How many distinct rings have cases in each community."""
+    rings = {(membership[key], ring) for key, ring in demo.ring_of.items() if key.startswith("CASE-")}
+    return Counter(community for community, _ in rings)
+
+
+def test_rings_stay_rings_at_ten_thousand_nodes() -> None:
+    """The default (Leiden, resolution chosen from the data) against the generator's truth."""
+    demo = generate(294, seed=7)  # what `python -m ingest demo --scale 10000` writes
+    projection = _in_memory(demo)
+    result = detect(projection)
+    assert result.algorithm == "leiden" and result.resolution_rule == RESOLUTION_RULE
+    assert nmi(demo.ring_of, result.membership) >= 0.85
+    assert max(_cases_per_community(demo, result.membership).values()) <= 3
+
+
+def test_the_chosen_resolution_grows_with_the_graph_and_is_never_below_one() -> None:
+    small, large = _in_memory(generate(30, seed=7)), _in_memory(generate(300, seed=7))
+    assert chosen_resolution(small) >= 1.0
+    ratio = chosen_resolution(large) / chosen_resolution(_in_memory(generate(150, seed=7)))
+    assert ratio == pytest.approx(2.0, rel=0.15)  # ten times the rings: ten times 2m, same neighbourhoods
+    assert chosen_resolution(Projection.from_edges([], nodes=["a", "b"])) == 1.0
+    given = detect(large, "louvain", resolution=2.5)
+    assert (given.resolution, given.resolution_rule, given.parameters()["resolution_chosen"]) == (2.5, None, "given")
+
+
+def test_communities_are_numbered_by_size_then_smallest_member() -> None:
+    assert numbered([7, 7, 3, 5, 5, 5, 3, 9]).tolist() == [1, 1, 2, 0, 0, 0, 2, 3]
+
+
+def test_detection_says_what_it_is_doing_and_stops_when_cancelled(store: GraphStore) -> None:
+    load(store, generate(10, seed=1))
+    progress = RecordingProgress()
+    projection = project(store, progress=progress)
+    detect(projection, progress=progress)
+    assert any(what.startswith("reading relationships (SELLS)") for what in progress.seen)
+    assert f"Leiden on {projection.node_count:,} nodes" in " ".join(progress.seen)
+    stopping = RecordingProgress(stop_at="Leiden")
+    with pytest.raises(Cancelled, match="numbering"):  # the report after the one that cancelled
+        detect(projection, progress=stopping)

@@ -7,10 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
+from graph.cli import analysis
+from graph.cli.main import _parser
+from graph.progress import Cancelled
 from graph.records import NodeRecord
-from graph.store import GraphStore
+from graph.store import GraphStore, open_workspace
 from ingest.demo import generate, load
 from tests.conftest import Ran
+from tests.graph.analysis.conftest import RecordingProgress
 
 
 def test_commands_on_the_configured_store(
@@ -59,3 +63,29 @@ def test_analysis_bounds_that_would_show_nothing_or_everything_are_named(
     done = cli({}, "graph", *command, bound, value)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"error: argument {bound}: {value!r} is not a number of" in done.stderr
+
+
+def test_communities_say_what_they_do_and_a_cancel_writes_nothing(
+    store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(store, generate(8, seed=9))
+    done = cli(store_env, "graph", "communities", "--no-write", "--format", "csv", "--in-process")
+    assert done.returncode == 0, done.stderr
+    for step in ("reading nodes (SalesChannel)", "reading relationships (SELLS)", "Leiden on ", "resolution "):
+        assert step in done.stderr
+    assert "chosen from the data" in done.stderr
+    monkeypatch.setattr(analysis, "ConsoleProgress", lambda: RecordingProgress(stop_at="summarising"))
+    with pytest.raises(Cancelled):  # the last report before the writes
+        analysis._communities(store, _parser().parse_args(["communities", "--in-process"]))
+    assert store.query("MATCH (n) WHERE n.community IS NOT NULL RETURN count(n) AS n")["n"][0] == 0
+    assert open_workspace().records("analysis_runs") == []
+
+
+def test_key_players_say_whether_betweenness_was_sampled(
+    store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran]
+) -> None:
+    load(store, generate(8, seed=9))
+    done = cli(store_env, "graph", "keyplayers", "--limit", "3", "--format", "json", "--in-process")
+    assert done.returncode == 0, done.stderr
+    assert [row["betweenness_samples"] for row in json.loads(done.stdout)] == [None] * 3  # exact
+    assert "betweenness exact" in done.stderr and "PageRank on " in done.stderr
