@@ -4,13 +4,16 @@ A team's graph can outgrow the laptop: then communities and key players run wher
 graph is. Each run projects the same scope the in-process path streams
 (:class:`~graph.analysis.projection.Scope`: labels, types, window, neighbourhood,
 weights) into GDS's in-memory catalog with one Cypher projection, under a name of its
-own, and drops it afterwards whatever happens. Only the results come back: a community
-per node, three measures per node, never the relationships.
+own, and drops it afterwards whatever happens. What comes back: a community per node,
+three measures per node, and the links as pairs of ids when something here needs them
+(a summary, or the resolution chosen from the data:
+:func:`~graph.analysis.communities.chosen_resolution` is computed here, on the same
+links, so GDS's Leiden runs the same objective as the in-process one).
 
 What GDS cannot honour is said in the result's notes: Louvain and label propagation in
-GDS take no seed and no resolution (one thread makes them repeatable), and modularity is
-reported at resolution 1. The graph catalog lives in one server: on a cluster, point
-``NEO4J_URI`` at the member with GDS (``bolt://``), not at the routing address.
+GDS take no seed and no resolution (one thread makes them repeatable). The graph catalog
+lives in one server: on a cluster, point ``NEO4J_URI`` at the member with GDS
+(``bolt://``), not at the routing address.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import time
 import uuid
 import weakref
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,9 +29,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from graph.analysis.communities import CommunityResult, detect
-from graph.analysis.communities import _numbered as numbered_by_size
-from graph.analysis.keyplayers import BETWEENNESS_SAMPLES, EXACT_BETWEENNESS_UP_TO, Measures, key_players, ranked
+from graph.analysis.communities import (
+    DEFAULT_ALGORITHM,
+    RESOLUTION_RULE,
+    CommunityResult,
+    chosen_resolution,
+    detect,
+    numbered,
+)
+from graph.analysis.keyplayers import Measures, betweenness_samples, key_players, ranked
 from graph.analysis.projection import AROUND_LIMIT, Projection, Scope, _labels_of, _types_of, project
 from graph.model import KEY, quote
 from graph.progress import SILENT, Progress
@@ -53,6 +62,8 @@ __all__ = [
 PROCEDURES = {"louvain": "gds.louvain", "leiden": "gds.leiden", "label_propagation": "gds.labelPropagation"}
 SEEDED = {"leiden"}
 RESOLVED = {"leiden"}
+#: Algorithms that take a resolution in process, and not in GDS.
+UNRESOLVED = {"louvain"}
 
 _versions: weakref.WeakKeyDictionary[GraphStore, str | None] = weakref.WeakKeyDictionary()
 
@@ -95,6 +106,9 @@ PROJECT = (
     "{undirectedRelationshipTypes: ['*']}) AS projected, sum(relationships) AS relationships"
 )
 DROP = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"
+STREAM = (
+    "CALL gds.graph.nodeProperty.stream($graph, $property) YIELD nodeId, propertyValue RETURN nodeId, propertyValue"
+)
 MODULARITY = (
     "CALL gds.modularity.stats($graph, {communityProperty: 'community', relationshipWeightProperty: 'weight'}) "
     "YIELD modularity RETURN modularity"
@@ -118,22 +132,66 @@ class ServerGraph:
         catalogs no graph without nodes)."""
         return self.store.read(statement, {"graph": self.name, **params}) if self.nodes else []
 
-    def node_properties(self, *names: str) -> dict[str, list[Any]]:
-        """Each node's key, its labels in scope, its name and the given in-memory properties."""
-        if not self.nodes:
-            return {}
-        model = self.store.model
-        naming = " ".join(
-            f"WHEN n:{quote(label)} THEN {model.display_expression([label])}" for label in sorted(self.labels)
+    def members(self) -> tuple[Projection, np.ndarray]:
+        """The nodes in key order (their labels in scope and names) as a projection
+        without links, and their GDS node ids in the same order; measures each node's
+        degree (``degree``) on the way, the property the nodes are streamed by."""
+        empty = np.zeros(0, dtype=np.int64)
+        columns: dict[str, list[Any]] = {}
+        if self.nodes:
+            self.read("CALL gds.degree.mutate($graph, {mutateProperty: 'degree'}) YIELD nodePropertiesWritten RETURN 1")
+            model = self.store.model
+            naming = " ".join(
+                f"WHEN n:{quote(label)} THEN {model.display_expression([label])}" for label in sorted(self.labels)
+            )
+            columns = self.store.read_columns(
+                "CALL gds.graph.nodeProperty.stream($graph, 'degree') YIELD nodeId "
+                f"WITH nodeId, gds.util.asNode(nodeId) AS n RETURN nodeId, n.{KEY} AS key, "
+                f"[label IN labels(n) WHERE label IN $labels] AS labels, CASE {naming} END AS name",
+                {"graph": self.name, "labels": self.labels},
+            )
+        keys = columns.get("key", [])
+        order = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys else empty
+        projection = Projection(
+            keys=[keys[i] for i in order],
+            labels=[tuple(sorted(columns["labels"][i])) for i in order],
+            names=[columns["name"][i] if isinstance(columns["name"][i], str) else keys[i] for i in order],
+            sources=empty,
+            targets=empty,
+            weights=np.zeros(0, dtype=np.float64),
+            relationships=self.relationships,
+            scope=self.scope,
         )
-        extra = "".join(f", gds.util.nodeProperty($graph, nodeId, '{name}') AS {name}" for name in names[1:])
-        return self.store.read_columns(
-            f"CALL gds.graph.nodeProperty.stream($graph, '{names[0]}') YIELD nodeId, propertyValue "
-            f"WITH nodeId, propertyValue AS {names[0]}, gds.util.asNode(nodeId) AS n "
-            f"RETURN nodeId, n.{KEY} AS key, [label IN labels(n) WHERE label IN $labels] AS labels, "
-            f"CASE {naming} END AS name, {names[0]}{extra}",
-            {"graph": self.name, "labels": self.labels},
+        return projection, np.asarray(columns.get("nodeId", []), dtype=np.int64)[order]
+
+    def values(self, node_ids: np.ndarray, name: str) -> np.ndarray:
+        """An in-memory node property, in the order of ``node_ids``."""
+        values = np.zeros(len(node_ids), dtype=np.float64)
+        if self.nodes:
+            rows = self.store.read_columns(STREAM, {"graph": self.name, "property": name})
+            values[_positions(node_ids, rows["nodeId"])] = rows["propertyValue"]
+        return values
+
+    def links(self, projection: Projection, node_ids: np.ndarray) -> None:
+        """Give the projection its weighted links, read as pairs of node ids (each link
+        once): then it is the in-process projection exactly."""
+        if not self.edges:
+            return
+        rows = self.store.read_columns(
+            "CALL gds.graph.relationshipProperty.stream($graph, 'weight') "
+            "YIELD sourceNodeId AS a, targetNodeId AS b, propertyValue AS weight WHERE a < b RETURN a, b, weight",
+            {"graph": self.name},
         )
+        projection.sources = _positions(node_ids, rows["a"])
+        projection.targets = _positions(node_ids, rows["b"])
+        projection.weights = np.asarray(rows["weight"], dtype=np.float64)
+        projection._canonicalise()
+
+
+def _positions(node_ids: np.ndarray, wanted: list[Any]) -> np.ndarray:
+    """Where each of ``wanted`` (GDS node ids) sits in ``node_ids``."""
+    by_id = np.argsort(node_ids)
+    return by_id[np.searchsorted(node_ids, np.asarray(wanted, dtype=np.int64), sorter=by_id)]
 
 
 @contextmanager
@@ -201,162 +259,146 @@ def _where(store: GraphStore) -> str:
     return f"in the Neo4j server (Graph Data Science {available(store)})"
 
 
-def _checked(algorithm: str, resolution: float) -> None:
+def _checked(algorithm: str, resolution: float | None) -> None:
     """Refuse what the in-process path refuses, before anything is projected."""
     if algorithm not in PROCEDURES:
         raise ValueError(f"unknown algorithm {algorithm!r}; use one of {tuple(PROCEDURES)}")
-    if not resolution > 0:
+    if resolution is not None and not resolution > 0:
         raise ValueError(f"resolution must be a positive number, got {resolution}")
 
 
+@dataclass(frozen=True)
+class _Partition:
+    membership: np.ndarray  # community of each node, in key order, numbered as in process
+    resolution: float
+    rule: str | None
+    modularity: float
+    notes: list[str]
+
+
 def _partition(
-    graph: ServerGraph, algorithm: str, seed: int, resolution: float, progress: Progress
-) -> tuple[float, list[str]]:
-    """Run the community algorithm into the in-memory property ``community``; the
-    modularity and the notes."""
+    graph: ServerGraph,
+    projection: Projection,
+    node_ids: np.ndarray,
+    algorithm: str,
+    seed: int,
+    resolution: float | None,
+    progress: Progress,
+) -> _Partition:
+    """Run the community algorithm in the server (into the in-memory ``community``) with
+    what GDS can honour of the in-process options; the resolution chosen from the data
+    needs the projection's links (see :meth:`ServerGraph.links`)."""
     options: dict[str, Any] = {"mutateProperty": "community", "relationshipWeightProperty": "weight", "concurrency": 1}
-    notes = []
+    notes, rule = [], None
     if algorithm in SEEDED:
         options["randomSeed"] = seed
     else:
         notes.append(f"GDS {algorithm} takes no seed: seed {seed} not used (one thread makes it repeatable)")
+    if algorithm in RESOLVED | UNRESOLVED and resolution is None:
+        progress.report(f"choosing the resolution from {projection.edge_count:,} links")
+        resolution, rule = chosen_resolution(projection), RESOLUTION_RULE
     if algorithm in RESOLVED:
         options["gamma"] = resolution
-    elif resolution != 1.0:
-        notes.append(f"GDS {algorithm} has no resolution: {resolution} not used (it ran at 1)")
-    if resolution != 1.0:
-        notes.append("modularity reported at resolution 1")
-    progress.report(f"{algorithm} in the server on {graph.nodes:,} nodes and {graph.edges:,} links")
+    elif algorithm in UNRESOLVED and resolution != 1.0:
+        notes.append(f"GDS {algorithm} has no resolution: {resolution:g} not used (it ran at 1)")
+    resolution = float(options.get("gamma", 1.0))
+    progress.report(
+        f"{algorithm.replace('_', ' ').capitalize()} in the server on {graph.nodes:,} nodes and {graph.edges:,} links"
+        f" (resolution {resolution:g})"
+    )
     graph.read(
         f"CALL {PROCEDURES[algorithm]}.mutate($graph, $options) YIELD nodePropertiesWritten RETURN 1", options=options
     )
     modularity = graph.read(MODULARITY)[0]["modularity"] if graph.edges else 0.0
-    return float(modularity), notes
-
-
-def _projection(graph: ServerGraph, columns: Mapping[str, list[Any]]) -> tuple[Projection, np.ndarray]:
-    """The nodes in key order as a projection without links, and the order that sorts
-    the server's rows into it."""
-    keys = columns.get("key", [])
-    order = np.argsort(np.asarray(keys, dtype=object), kind="stable") if keys else np.zeros(0, dtype=np.int64)
-    projection = Projection(
-        keys=[keys[i] for i in order],
-        labels=[tuple(sorted(columns["labels"][i])) for i in order],
-        names=[columns["name"][i] if isinstance(columns["name"][i], str) else keys[i] for i in order],
-        sources=np.zeros(0, dtype=np.int64),
-        targets=np.zeros(0, dtype=np.int64),
-        weights=np.zeros(0, dtype=np.float64),
-        relationships=graph.relationships,
-        scope=graph.scope,
-    )
-    return projection, order
-
-
-def _renumbered(projection: Projection, communities: list[Any], order: np.ndarray) -> list[int]:
-    """GDS's community ids renumbered as the in-process path numbers them (by size, then
-    smallest key)."""
-    groups: dict[int, list[int]] = {}
-    for index, row in enumerate(order.tolist()):
-        groups.setdefault(int(communities[row]), []).append(index)
-    return numbered_by_size(projection, list(groups.values()))
-
-
-def _links(graph: ServerGraph, projection: Projection, columns: Mapping[str, list[Any]], order: np.ndarray) -> None:
-    """Give the projection its weighted links, read from the catalog as node ids (each
-    once): the in-process projection exactly, for what still needs the links here."""
-    rows = graph.store.read_columns(
-        "CALL gds.graph.relationshipProperty.stream($graph, 'weight') YIELD sourceNodeId, targetNodeId, propertyValue "
-        "WITH sourceNodeId AS a, targetNodeId AS b, propertyValue AS weight WHERE a < b RETURN a, b, weight",
-        {"graph": graph.name},
-    )
-    node_ids = np.asarray(columns.get("nodeId", []), dtype=np.int64)[order]
-    by_id = np.argsort(node_ids)
-    ends = [by_id[np.searchsorted(node_ids, rows.get(end, []), sorter=by_id)] for end in ("a", "b")]
-    projection.sources, projection.targets = (np.asarray(end, dtype=np.int64) for end in ends)
-    projection.weights = np.asarray(rows.get("weight", []), dtype=np.float64)
-    projection._canonicalise()
+    progress.report("reading the communities back")
+    membership = numbered(graph.values(node_ids, "community").astype(np.int64))
+    return _Partition(membership, resolution, rule if algorithm in RESOLVED else None, float(modularity), notes)
 
 
 def communities_in_server(
     store: GraphStore,
     scope: Scope | None = None,
-    algorithm: str = "louvain",
+    algorithm: str = DEFAULT_ALGORITHM,
     *,
     seed: int = 42,
-    resolution: float = 1.0,
+    resolution: float | None = None,
     links: bool = True,
     progress: Progress = SILENT,
 ) -> Ran:
     """Communities found in the server: the same result (numbering, parameters, scope)
-    the in-process :func:`~graph.analysis.communities.detect` gives. With ``links``, the
-    projection also brings the links back (summaries need them), as ids only."""
+    the in-process :func:`~graph.analysis.communities.detect` gives (``resolution``
+    None: chosen from the data, as there). With ``links``, the projection also brings
+    the links back (summaries need them), as pairs of ids."""
     scope = scope or Scope()
     _checked(algorithm, resolution)
     started = time.perf_counter()
     with projected(store, scope, progress) as graph:
-        modularity, notes = _partition(graph, algorithm, seed, resolution, progress)
-        progress.report("reading the communities back")
-        columns = graph.node_properties("community")
-        projection, order = _projection(graph, columns)
-        if links and graph.edges:
+        projection, node_ids = graph.members()
+        if links or (resolution is None and algorithm in RESOLVED | UNRESOLVED):
             progress.report(f"reading {graph.edges:,} links back")
-            _links(graph, projection, columns, order)
-    membership = _renumbered(projection, columns.get("community", []), order)
+            graph.links(projection, node_ids)
+        found = _partition(graph, projection, node_ids, algorithm, seed, resolution, progress)
     result = CommunityResult(
-        membership=dict(zip(projection.keys, membership, strict=True)),
+        membership=dict(zip(projection.keys, found.membership.tolist(), strict=True)),
         algorithm=algorithm,
         implementation=f"{PROCEDURES[algorithm]} (Neo4j Graph Data Science {available(store)})",
         seed=int(seed),
-        resolution=float(resolution),
-        modularity=round(modularity, 6),
+        resolution=found.resolution,
+        modularity=round(found.modularity, 6),
         seconds=round(time.perf_counter() - started, 3),
         nodes=graph.nodes,
         edges=graph.edges,
         relationships=graph.relationships,
         scope=scope.describe(),
+        resolution_rule=found.rule,
     )
-    return Ran(projection, result, _where(store), notes)
+    return Ran(projection, result, _where(store), found.notes)
 
 
-def _measure(graph: ServerGraph, seed: int, progress: Progress) -> tuple[dict[str, list[Any]], int | None]:
-    """Degree, PageRank and betweenness into in-memory properties, streamed back with the
-    community; betweenness sampled above the size the in-process path samples at."""
-    progress.report(f"degree and PageRank in the server on {graph.nodes:,} nodes")
-    graph.read("CALL gds.degree.mutate($graph, {mutateProperty: 'degree'}) YIELD nodePropertiesWritten RETURN 1")
+def _measure(graph: ServerGraph, node_ids: np.ndarray, seed: int, progress: Progress) -> tuple[Measures, int | None]:
+    """PageRank and betweenness in the server (the degree is there already), scaled as
+    the in-process measures are; betweenness sampled as in-process
+    (:func:`~graph.analysis.keyplayers.betweenness_samples`)."""
+    n = graph.nodes
+    progress.report(f"PageRank in the server on {n:,} nodes")
     graph.read(
         "CALL gds.pageRank.mutate($graph, {mutateProperty: 'pagerank', relationshipWeightProperty: 'weight',"
         " maxIterations: 100, tolerance: 1e-9}) YIELD nodePropertiesWritten RETURN 1"
     )
-    samples = None
+    samples = betweenness_samples(n, graph.edges)
     options: dict[str, Any] = {"mutateProperty": "betweenness"}
-    if graph.nodes > EXACT_BETWEENNESS_UP_TO:
-        samples = min(BETWEENNESS_SAMPLES, graph.nodes)
+    if samples is not None:
         options.update(samplingSize=samples, samplingSeed=seed, concurrency=1)
-    progress.report(
-        f"betweenness in the server on {graph.nodes:,} nodes" + (f" ({samples} sources)" if samples else "")
-    )
+    progress.report(f"betweenness in the server on {n:,} nodes" + (f" ({samples} sources)" if samples else ""))
     graph.read("CALL gds.betweenness.mutate($graph, $options) YIELD nodePropertiesWritten RETURN 1", options=options)
     progress.report("reading the measures back")
-    return graph.node_properties("degree", "pagerank", "betweenness", "community"), samples
+    pagerank = graph.values(node_ids, "pagerank")
+    betweenness = graph.values(node_ids, "betweenness")
+    if samples:
+        betweenness *= n / samples  # GDS adds up the sampled sources only; scaled to all of them
+    return (
+        pagerank / pagerank.sum() if pagerank.sum() > 0 else pagerank,
+        (betweenness / ((n - 1) * (n - 2) / 2) if n >= 3 else np.zeros(n)),
+        samples,
+    )
 
 
-def _bridges(graph: ServerGraph, columns: Mapping[str, list[Any]], order: np.ndarray, membership: list[int]):
+def _bridges(graph: ServerGraph, node_ids: np.ndarray, membership: np.ndarray):
     """For chosen nodes (indices in key order): how many other communities their
     neighbours in the projection belong to, read from the server's catalog."""
-    by_node_id = {int(columns["nodeId"][row]): index for index, row in enumerate(order.tolist())}
-    node_ids = [int(columns["nodeId"][row]) for row in order.tolist()]
 
     def bridges(nodes: list[int]) -> list[int]:
         rows = graph.read(
             "UNWIND $nodes AS node CALL gds.bfs.stream($graph, {sourceNode: node, maxDepth: 1}) YIELD nodeIds "
             "RETURN node, nodeIds",
-            nodes=[node_ids[i] for i in nodes],
+            nodes=[int(node_ids[i]) for i in nodes],
         )
         reached = {row["node"]: row["nodeIds"] for row in rows}
         counts = []
         for i in nodes:
-            neighbours = {membership[by_node_id[j]] for j in reached.get(node_ids[i], []) if j != node_ids[i]}
-            counts.append(len(neighbours - {membership[i]}))
+            around = [j for j in reached.get(int(node_ids[i]), []) if j != node_ids[i]]
+            communities = set(membership[_positions(node_ids, around)].tolist()) if around else set()
+            counts.append(len(communities - {int(membership[i])}))
         return counts
 
     return bridges
@@ -366,40 +408,35 @@ def key_players_in_server(
     store: GraphStore,
     scope: Scope | None = None,
     *,
-    algorithm: str = "louvain",
     limit: int = 25,
     seed: int = 42,
     progress: Progress = SILENT,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Key players measured in the server, ranked and explained as in-process
-    (:func:`~graph.analysis.keyplayers.ranked`), with the communities they bridge."""
+    (:func:`~graph.analysis.keyplayers.ranked`), with the communities they bridge (found
+    as the in-process path finds them: the default algorithm at the chosen resolution)."""
     scope = scope or Scope()
-    _checked(algorithm, 1.0)
     with projected(store, scope, progress) as graph:
-        _, notes = _partition(graph, algorithm, seed, 1.0, progress)
-        columns, samples = _measure(graph, seed, progress)
-        projection, order = _projection(graph, columns)
-        membership = _renumbered(projection, columns.get("community", []), order)
-        n = graph.nodes
-        pagerank = np.asarray(columns.get("pagerank", []), dtype=float)[order]
-        betweenness = np.asarray(columns.get("betweenness", []), dtype=float)[order]
-        if samples:
-            betweenness *= n / samples  # GDS adds up the sampled sources only; scaled to all of them
+        projection, node_ids = graph.members()
+        progress.report(f"reading {graph.edges:,} links back")
+        graph.links(projection, node_ids)  # the resolution is chosen from them
+        found = _partition(graph, projection, node_ids, DEFAULT_ALGORITHM, seed, None, progress)
+        pagerank, betweenness, samples = _measure(graph, node_ids, seed, progress)
         measures = Measures(
             projection.keys,
             projection.labels,
             projection.names,
-            np.asarray(columns.get("degree", []), dtype=float)[order],
-            pagerank / pagerank.sum() if pagerank.sum() > 0 else pagerank,  # as igraph's: they add up to 1
-            betweenness / ((n - 1) * (n - 2) / 2) if n >= 3 else np.zeros(n),
+            graph.values(node_ids, "degree"),
+            pagerank,
+            betweenness,
             samples,
             graph.edges,
         )
         progress.report("ranking")
         frame, method = ranked(
-            measures, store.model, bridges=_bridges(graph, columns, order, membership), limit=limit, seed=seed
+            measures, store.model, bridges=_bridges(graph, node_ids, found.membership), limit=limit, seed=seed
         )
-    method.update(where=_where(store), notes=notes)
+    method.update(where=_where(store), notes=found.notes)
     return frame, method
 
 
@@ -410,10 +447,10 @@ def _in_process(store: GraphStore, in_process: bool) -> bool:
 def find_communities(
     store: GraphStore,
     scope: Scope | None = None,
-    algorithm: str = "louvain",
+    algorithm: str = DEFAULT_ALGORITHM,
     *,
     seed: int = 42,
-    resolution: float = 1.0,
+    resolution: float | None = None,
     in_process: bool = False,
     links: bool = True,
     progress: Progress = SILENT,
@@ -425,10 +462,10 @@ def find_communities(
         return communities_in_server(
             store, scope, algorithm, seed=seed, resolution=resolution, links=links, progress=progress
         )
-    progress.report("reading the graph")
-    projection = project(store, scope or Scope())
-    progress.report(f"{algorithm} on {projection.node_count:,} nodes")
-    return Ran(projection, detect(projection, algorithm, seed=seed, resolution=resolution), IN_PROCESS)
+    projection = project(store, scope or Scope(), progress=progress)
+    return Ran(
+        projection, detect(projection, algorithm, seed=seed, resolution=resolution, progress=progress), IN_PROCESS
+    )
 
 
 def find_key_players(
@@ -444,11 +481,11 @@ def find_key_players(
     here; ``method`` says where (``where``) and what it could not honour (``notes``)."""
     if not _in_process(store, in_process):
         return key_players_in_server(store, scope, limit=limit, seed=seed, progress=progress)
-    progress.report("reading the graph")
-    projection = project(store, scope or Scope())
-    progress.report(f"measuring {projection.node_count:,} nodes")
-    membership = detect(projection, seed=seed).membership
-    frame, method = key_players(projection, store.model, membership=membership, limit=limit, seed=seed)
+    projection = project(store, scope or Scope(), progress=progress)
+    membership = detect(projection, seed=seed, progress=progress).membership
+    frame, method = key_players(
+        projection, store.model, membership=membership, limit=limit, seed=seed, progress=progress
+    )
     method.update(where=IN_PROCESS, notes=[])
     return frame, method
 
