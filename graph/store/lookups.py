@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from graph.model import KEY, SEARCH, ModelError, quote
+from graph.progress import SILENT, Progress
 from graph.records import Counts
 from graph.store.engine import Engine
 from graph.store.statements import union_over_labels
@@ -88,16 +89,38 @@ class Lookups(Engine):
         wanted = self._whitelisted(labels) if labels else self.labels_in_store()
         if not needle or not wanted:
             return pd.DataFrame(columns=columns)
-        query = (
-            union_over_labels(wanted, f"n.{SEARCH} CONTAINS $q")
-            + f" WITH n, CASE WHEN n.{SEARCH} = $q THEN 0 WHEN n.{SEARCH} STARTS WITH $q THEN 1 ELSE 2 END AS rank"
-            + f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props, rank"
-            + f" ORDER BY rank, size(n.{SEARCH}), key LIMIT $limit"
-        )
+        hits = self._search_keys(needle, wanted, int(limit))
+        found = {row["key"]: row for row in self._node_properties(hit for hit, _ in hits)}
         rows = []
-        for row in self.read(query, {"q": needle, "limit": int(limit)}):
-            node_labels = sorted(row["labels"])
-            props = self._visible_properties(node_labels, row["props"])
-            name = self.model.display_name(node_labels, props, row["key"])
-            rows.append({"key": row["key"], "labels": node_labels, "name": name, "rank": row["rank"]})
+        for key, rank in hits:
+            node_labels = sorted(found[key]["labels"])
+            props = self._visible_properties(node_labels, found[key]["props"])
+            name = self.model.display_name(node_labels, props, key)
+            rows.append({"key": key, "labels": node_labels, "name": name, "rank": rank})
         return pd.DataFrame(rows, columns=columns)
+
+    def prepare_search(self, progress: Progress = SILENT) -> None:
+        """Bring the search index up to date after a load; a server's own indexes need
+        nothing from us."""
+
+    def _search_keys(self, needle: str, labels: list[str], limit: int) -> list[tuple[str, int]]:
+        """Keys of nodes under ``labels`` whose folded name contains ``needle``, with their
+        rank (0 exact, 1 prefix, 2 substring), best first; engines with a search index
+        of their own override it."""
+        query = (
+            union_over_labels(labels, f"n.{SEARCH} CONTAINS $q")
+            + f" WITH n, CASE WHEN n.{SEARCH} = $q THEN 0 WHEN n.{SEARCH} STARTS WITH $q THEN 1 ELSE 2 END AS rank"
+            + f" RETURN n.{KEY} AS key, rank ORDER BY rank, size(n.{SEARCH}), key LIMIT $limit"
+        )
+        return [(row["key"], row["rank"]) for row in self.read(query, {"q": needle, "limit": limit})]
+
+    def _node_properties(self, keys: Iterable[str]) -> list[dict]:
+        """Key, labels and stored properties of the nodes with these keys."""
+        keys = sorted(set(keys))
+        labels = self.labels_in_store()
+        if not keys or not labels:
+            return []
+        query = union_over_labels(labels, f"n.{KEY} IN $keys") + (
+            f" RETURN n.{KEY} AS key, labels(n) AS labels, properties(n) AS props"
+        )
+        return self.read(query, {"keys": keys})
