@@ -5,23 +5,30 @@
     python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json] [--apply]
     python -m ingest unmerge JUDGEMENT_ID
 
-Exit status: 1 when nothing could be loaded, or when anything was rejected under
-``--strict``; 2 for an error the user can fix (a bad mapping, an unknown label or
-judgement), named in one line; 0 otherwise (rejected rows are in the rejects file).
-Each file loaded is recorded in the workspace, never in the graph.
+Exit status: 1 when nothing could be loaded, when anything was rejected under
+``--strict``, or when Ctrl-C stopped the load; 2 for an error the user can fix (a bad
+mapping, an unknown label or judgement), named in one line; 0 otherwise (rejected rows
+are in the rejects file). Each file loaded is recorded in the workspace, never in the
+graph. A load shows its progress on stderr; the first Ctrl-C stops it after the rows
+being written, and the summary says, file by file, what is in the graph.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from graph.cli.errors import reported
+from graph.progress import ConsoleProgress, Progress
 from graph.store import open_store, open_workspace
 from ingest import demo, resolve
 from ingest.history import LoadJournal
-from ingest.loader import load_mapped, load_paths, write_rejects
+from ingest.loader import FileReport, LoadCancelled, load_mapped, load_paths, write_rejects
 from ingest.merge import unmerge
 
 
@@ -75,12 +82,17 @@ def _load(argv: list[str]) -> int:
         print(f"error: --rejects {args.rejects}: {problem}; name another file", file=sys.stderr)
         return 2
     workspace = open_workspace()
-    with open_store() as store:
+    progress = ConsoleProgress()
+    stopped = False
+    with open_store() as store, _stopped_by_ctrl_c(progress):
         journal = LoadJournal(workspace, store)
-        if args.mapping:
-            reports = load_mapped(store, args.mapping, args.paths, strict=args.strict, journal=journal)
-        else:
-            reports = load_paths(store, args.paths, strict=args.strict, journal=journal)
+        try:
+            if args.mapping:
+                reports = load_mapped(store, args.mapping, args.paths, strict=args.strict, journal=journal)
+            else:
+                reports = load_paths(store, args.paths, strict=args.strict, journal=journal, progress=progress)
+        except LoadCancelled as stop:
+            reports, stopped = stop.reports, True
         workspace.remember_vocabulary(store.model)
     for report in reports:
         print(report.summary())
@@ -88,10 +100,41 @@ def _load(argv: list[str]) -> int:
     if rejected:
         write_rejects(reports, args.rejects)
         print(f"{rejected} rejected rows, with their reasons, are in {args.rejects}", file=sys.stderr)
+    if stopped:
+        print(_what_holds(reports), file=sys.stderr)
     loaded = sum(report.loaded for report in reports)
-    if loaded == 0 or (args.strict and rejected):
+    if stopped or loaded == 0 or (args.strict and rejected):
         return 1
     return 0
+
+
+@contextmanager
+def _stopped_by_ctrl_c(progress: Progress) -> Iterator[None]:
+    """The first Ctrl-C asks the load to stop after the rows being written (so it can
+    say what is in the graph); a second one ends the command at once."""
+    previous = signal.getsignal(signal.SIGINT)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        progress.cancel()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _what_holds(reports: list[FileReport]) -> str:
+    """One line after a stopped load: what is in the graph, and how to complete it."""
+    whole = sum(report.finished and not report.problem for report in reports)
+    cut = [report.path.name for report in reports if report.stopped and report.started]
+    untouched = sum(report.stopped and not report.started for report in reports)
+    parts = [f"{whole} file(s) loaded whole"]
+    if cut:
+        parts.append(f"{', '.join(cut)} cut short (the rows said above are in the graph)")
+    parts.append(f"{untouched} file(s) not loaded")
+    return f"stopped by Ctrl-C: {'; '.join(parts)}. Run the same command again to complete the load."
 
 
 def main(argv: list[str] | None = None) -> int:

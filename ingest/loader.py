@@ -13,17 +13,18 @@ import errno
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph.model import DISPLAY_CANDIDATES, ModelError, check_identifier
-from graph.records import NodeRecord, RelationshipRecord
+from graph.progress import SILENT, Cancelled, Progress
+from graph.records import NodeRecord, RelationshipRecord, WriteResult
 from graph.store import GraphStore
 from graph.views.tables import neutralize_formula
-from ingest.admin_csv import FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
+from ingest.admin_csv import Column, FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
 from ingest.mapping import MappingError, TableMapping, apply_mapping, check_data_name, load_mapping, table_rows
 from ingest.normalize import CleaningError
 from ingest.textfile import BadRow, NotText
@@ -31,7 +32,11 @@ from ingest.textfile import BadRow, NotText
 if TYPE_CHECKING:
     from ingest.history import LoadJournal
 
-__all__ = ["FileReport", "Reject", "load_mapped", "load_paths", "write_rejects"]
+__all__ = ["CHUNK_ROWS", "FileReport", "LoadCancelled", "Reject", "load_mapped", "load_paths", "write_rejects"]
+
+#: Rows of a file parsed and written at a time: what a load holds, whatever the file's size.
+CHUNK_ROWS = 20_000
+_SAMPLE = 2**16  # bytes read to estimate a file's rows
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,10 @@ class FileReport:
     updated: int = 0
     rejects: list[Reject] = field(default_factory=list)
     problem: str | None = None  # a whole-file problem with no rows to reject (unreadable, no header)
+    started: bool = False  # its first write began
+    finished: bool = False  # all of it was handed to the store
+    written: int = 0  # rows whose writes the store has done
+    stopped: bool = False  # the user stopped the load before the file was whole
 
     @property
     def rejected(self) -> int:
@@ -70,7 +79,7 @@ class FileReport:
 
     def summary(self) -> str:
         if self.problem:
-            return f"{self.path}: not loaded: {self.problem}"
+            return f"{self.path}: {'' if self.stopped else 'not loaded: '}{self.problem}"
         what = {FileKind.RELATIONSHIPS: "relationships", FileKind.NODES: "nodes"}.get(
             self.kind, "nodes and relationships"
         )
@@ -119,12 +128,50 @@ def _plain(name: str) -> bool:
 
 
 def load_paths(
-    store: GraphStore, paths: Iterable[str | Path], *, strict: bool = False, journal: LoadJournal | None = None
+    store: GraphStore,
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    journal: LoadJournal | None = None,
+    progress: Progress = SILENT,
 ) -> list[FileReport]:
     """Load files and folders; under ``strict`` a file with any bad row loads nothing.
 
-    Node files are written before relationship files; each file is written in a thread
-    of its own while the next is parsed. ``journal`` records each file as it goes."""
+    Node files are written before relationship files. Each file is streamed in chunks of
+    :data:`CHUNK_ROWS` rows, parsed while the previous chunk is written, so memory
+    stays bounded whatever the files' size. ``journal`` records each file as it goes;
+    ``progress`` hears which file and how many of its rows are done, and a cancel stops
+    the load between chunks: :class:`LoadCancelled` then carries the reports, each
+    saying what of its file is in the graph."""
+    reports, opened = _opened(paths)
+    key_labels: dict[str, str] = {}
+    try:
+        with _Writer(store, journal) as writer:
+            for kind in (FileKind.NODES, FileKind.RELATIONSHIPS):
+                for report, columns, rows in opened:
+                    if report.kind == kind:
+                        _stream(writer, _FileLoad(store, report, columns, key_labels), rows, strict, progress)
+    except Cancelled as stop:
+        _say_what_holds(reports)
+        if journal is not None:
+            journal.record_unwritten(reports)
+        raise LoadCancelled(str(stop), reports) from None
+    if journal is not None:
+        journal.record_unwritten(reports)
+    return reports
+
+
+class LoadCancelled(Cancelled):
+    """A load the user stopped; ``reports`` say, file by file, what is in the graph."""
+
+    def __init__(self, message: str, reports: list[FileReport]):
+        super().__init__(message)
+        self.reports = reports
+
+
+def _opened(paths: Iterable[str | Path]) -> tuple[list[FileReport], list[tuple[FileReport, list, Iterator]]]:
+    """A report for every file, and the files whose header could be read, each with its
+    columns and its remaining rows (read lazily)."""
     reports = []
     opened = []
     for path, problem in _files(Path(p) for p in paths):
@@ -148,40 +195,114 @@ def load_paths(
             report.problem = f"cannot read the file: {error.strerror or error}"
             continue
         opened.append((report, columns, rows))
-    key_labels: dict[str, str] = {}
-    with _Writer(store, journal) as writer:
-        for report, columns, rows in opened:
-            if report.kind == FileKind.NODES:
-                good = _parsed(report, columns, rows)
-                writer.submit(report, _load_nodes, store, report, columns, good, strict, key_labels)
-        for report, columns, rows in opened:
-            if report.kind == FileKind.RELATIONSHIPS:
-                good = _parsed(report, columns, rows)
-                writer.submit(report, _load_relationships, store, report, good, strict, key_labels)
-    if journal is not None:
-        journal.record_unwritten(reports)
-    return reports
+    return reports, opened
 
 
-def _parsed(report: FileReport, columns: list, rows: Iterable) -> list[tuple[ParsedRow, list[str]]]:
-    """The rows that parse; the others are rejected with their reason."""
-    good = []
+def _expected_rows(path: Path) -> int | None:
+    """About how many rows a file holds, from its size and its first lines (cheap: a
+    progress bar's total, never a count that matters)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(_SAMPLE)
+    except OSError:
+        return None
+    lines = head.count(b"\n")
+    if len(head) < _SAMPLE:
+        return max(lines - 1, 0) + (not head.endswith(b"\n"))
+    return max(round(size * lines / len(head)) - 1, 1) if lines else None
+
+
+def _stream(writer: _Writer, load: _FileLoad, rows: Iterator, strict: bool, progress: Progress) -> None:
+    """Parse one file chunk by chunk and hand each chunk to the writer. Under ``strict``
+    the file is first read through without writing, and written only if no row is bad."""
+    report = load.report
+    what = f"loading {report.path.name}"
+    expected = _expected_rows(report.path)
+    progress.report(what, 0, expected)
+    counted = True
+    if strict:  # checked where the store can be read, once the node files before it are in
+        writer.call(partial(_check, load, rows, progress, expected))
+        rows = read_rows(report.path)[2]
+        counted = False
+        if report.rejects:
+            _reject_all(report, load.columns, rows)
+            return
+    writer.start(report)
+    submitted = 0
+    for chunk in _chunks(report, load.columns, rows, counted=counted):
+        submitted += len(chunk)
+        done = report.read if counted else submitted
+        progress.report(what, done, max(expected or 0, done))
+        writer.submit(report, partial(load.write, chunk), len(chunk))
+    writer.finish(report)
+
+
+def _check(load: _FileLoad, rows: Iterator, progress: Progress, expected: int | None) -> None:
+    """Read a whole file and reject the rows that could not be written, writing nothing."""
+    report = load.report
+    for chunk in _chunks(report, load.columns, rows, counted=True):
+        load.check(chunk)
+        progress.report(f"checking {report.path.name}", report.read, max(expected or 0, report.read))
+
+
+def _chunks(
+    report: FileReport, columns: list[Column], rows: Iterator, *, counted: bool
+) -> Iterator[list[tuple[ParsedRow, list[str]]]]:
+    """The rows that parse, :data:`CHUNK_ROWS` at a time; when ``counted`` each row is
+    counted as read and the others are rejected with their reason."""
+    chunk: list[tuple[ParsedRow, list[str]]] = []
     for number, fields in rows:
-        report.read += 1
+        if counted:
+            report.read += 1
         if isinstance(fields, BadRow):
-            report.reject(number, str(fields))
+            if counted:
+                report.reject(number, str(fields))
             continue
         try:
-            good.append((parse_row(columns, number, fields), fields))
+            chunk.append((parse_row(columns, number, fields), fields))
         except RowError as error:
-            report.reject(number, str(error), fields)
-    return good
+            if counted:
+                report.reject(number, str(error), fields)
+            continue
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _reject_all(report: FileReport, columns: list[Column], rows: Iterator) -> None:
+    """Under ``strict``, a file with bad rows rejects its good rows too, and loads nothing."""
+    bad = {reject.row for reject in report.rejects}
+    good = ((row.number, fields) for chunk in _chunks(report, columns, rows, counted=False) for row, fields in chunk)
+    _strict_stop(report, [(number, fields) for number, fields in good if number not in bad], True)
+
+
+def _say_what_holds(reports: list[FileReport]) -> None:
+    """After a cancel, each report says what of its file is in the graph."""
+    for report in reports:
+        if report.problem or report.finished:
+            continue
+        if report.started:
+            report.problem = (
+                f"stopped by the user: {report.written:,} of its rows are in the graph, the rest are not; "
+                "loading the file again completes it"
+            )
+        else:
+            report.problem = "stopped by the user before this file: none of it is in the graph"
+            report.read = report.created = report.updated = 0
+            report.rejects.clear()
+        report.stopped = True
 
 
 class _Writer:
     """Runs write jobs, in order, in one thread that holds the store's write access,
-    so parsing the next file overlaps with the store's own work (network or engine
-    time, during which Python's lock is free). The first error is raised on exit."""
+    so parsing the next chunk overlaps with the store's own work (network or engine
+    time, during which Python's lock is free). At most two chunks wait, so memory
+    stays bounded; a cancel stops the parsing, and the chunks already handed over are
+    written, so a report can say exactly what is in the graph. The first error is
+    raised on exit."""
 
     def __init__(self, store: GraphStore, journal: LoadJournal | None):
         self._store = store
@@ -191,23 +312,65 @@ class _Writer:
         self._thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
 
     def _run(self) -> None:
+        ended = False  # the end of the jobs was taken from the queue
         try:
             with self._store.writing():
                 for job in iter(self._jobs.get, None):
-                    if self._error is None:
-                        try:
+                    try:
+                        if self._error is None:
                             job()
-                        except BaseException as error:  # kept for the caller, which re-raises it
-                            self._error = error
+                    except BaseException as error:  # kept for the caller, which re-raises it
+                        self._error = error
+                    finally:
+                        self._jobs.task_done()
+                ended = True
         except BaseException as error:
             self._error = self._error or error
+        if not ended:
             for _ in iter(self._jobs.get, None):
-                pass
+                self._jobs.task_done()
+        self._jobs.task_done()
 
-    def submit(self, report: FileReport, job: Callable[..., None], *args: object) -> None:
-        """Queue one file's job; if the store fails on it, the file's report says so and
-        the next file is written."""
-        self._jobs.put(partial(_file_job, report, partial(job, *args), self._journal))
+    def start(self, report: FileReport) -> None:
+        """Record the file before its first write."""
+        self._jobs.put(partial(self._started, report))
+
+    def _started(self, report: FileReport) -> None:
+        report.started = True
+        if self._journal is not None:
+            self._journal.started(report)
+
+    def submit(self, report: FileReport, job: Callable[[], None], rows: int) -> None:
+        """Queue one chunk of a file; if the store fails on it, the file's report says
+        so, its later chunks are skipped, and the next file is written."""
+        self._jobs.put(partial(self._chunk, report, job, rows))
+
+    def _chunk(self, report: FileReport, job: Callable[[], None], rows: int) -> None:
+        if report.problem:
+            return
+        try:
+            job()
+        except Exception as error:  # any store or driver error: the report names it
+            _store_failed(report, error)
+            return
+        report.written += rows
+
+    def finish(self, report: FileReport) -> None:
+        """Record the file as done once its writes are durable."""
+        self._jobs.put(partial(self._finished, report))
+
+    def _finished(self, report: FileReport) -> None:
+        report.finished = True
+        if self._journal is not None:
+            self._journal.finished(report)
+
+    def call(self, job: Callable[[], None]) -> None:
+        """Run ``job`` in the writing thread, which holds the store, and wait for it."""
+        self._jobs.put(job)
+        self._jobs.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def __enter__(self) -> _Writer:
         self._thread.start()
@@ -233,15 +396,8 @@ def _file_job(report: FileReport, job: Callable[[], None], journal: LoadJournal 
         journal.finished(report)
 
 
-def _store_failed(report: FileReport, error: Exception) -> None:
-    """Mark a file the store failed on: nothing of it counts as loaded."""
-    report.problem = f"the store failed on this file ({type(error).__name__}: {str(error)[:300]})"
-    report.read = report.created = report.updated = 0
-    report.rejects.clear()
-
-
 def _strict_stop(report: FileReport, good: list[tuple[int, list[str]]], strict: bool) -> bool:
-    """Under ``strict``, a file with bad rows rejects its good rows too, and loads nothing."""
+    """Under ``strict``, a table with bad rows rejects its good rows too, and loads nothing."""
     if not (strict and report.rejects):
         return False
     reason = f"not loaded: the file has {report.rejected} bad row(s) and --strict loads none of it"
@@ -250,81 +406,139 @@ def _strict_stop(report: FileReport, good: list[tuple[int, list[str]]], strict: 
     return True
 
 
-def _load_nodes(store, report: FileReport, columns, good, strict: bool, key_labels: dict[str, str]) -> None:
-    properties = [c.name for c in columns if c.role in ("property", "id") and c.name]
-    records: dict[str, NodeRecord] = {}
-    rows_of: dict[str, list[tuple[ParsedRow, list[str]]]] = {}
-    kept = []
-    for row, fields in good:
-        if not row.labels:
-            report.reject(row.number, "column ':LABEL': the node has no label", fields)
-            continue
-        earlier = records.get(row.key)
-        if earlier is not None:
-            if earlier.labels != row.labels or earlier.properties != row.properties:
-                report.reject(row.number, f"id {row.key!r} appears earlier in the file with other values", fields)
-            else:
-                rows_of[row.key].append((row, fields))
-            continue
-        try:
-            for label in row.labels:
-                store.model.declare_label(check_data_name(label, "label"), display=_display(properties))
-        except ModelError as error:
-            report.reject(row.number, f"column ':LABEL': {error}", fields)
-            continue
-        records[row.key] = NodeRecord(row.labels, row.key, row.properties, source=f"{report.path.name}:{row.number}")
-        rows_of[row.key] = [(row, fields)]
-        kept.append((row, fields))
-    if _strict_stop(report, [(row.number, fields) for row, fields in kept], strict):
-        return
-    result = store.upsert_nodes(records.values())
-    report.created, report.updated = result.created, result.updated
-    for record, reason in result.rejected:
-        for row, fields in rows_of[record.key]:
-            report.reject(row.number, reason, fields)
-    rejected = {record.key for record, _ in result.rejected}
-    key_labels.update((key, record.labels[0]) for key, record in records.items() if key not in rejected)
+def _store_failed(report: FileReport, error: Exception) -> None:
+    """Mark a file the store failed on: nothing of it counts as loaded."""
+    report.problem = f"the store failed on this file ({type(error).__name__}: {str(error)[:300]})"
+    report.read = report.created = report.updated = 0
+    report.rejects.clear()
 
 
-def _load_relationships(store, report: FileReport, good, strict: bool, key_labels: dict[str, str]) -> None:
-    occurrences: Counter[tuple[str, str, str]] = Counter()
-    records = []
-    rows_of: dict[int, tuple[ParsedRow, list[str]]] = {}
-    for row, fields in good:
-        try:
-            store.model.declare_relationship(check_data_name(row.type, "relationship type"))
-        except ModelError as error:
-            report.reject(row.number, f"column ':TYPE': {error}", fields)
-            continue
-        # neo4j-admin makes one relationship per row: number parallel ones so re-loads match them
-        occurrences[(row.start, row.type, row.end)] += 1
-        nth = occurrences[(row.start, row.type, row.end)]
-        record = RelationshipRecord(
-            row.type,
-            row.start,
-            row.end,
-            row.properties,
-            key="" if nth == 1 else str(nth),
-            start_label=key_labels.get(row.start),
-            end_label=key_labels.get(row.end),
-            source=f"{report.path.name}:{row.number}",
-        )
-        rows_of[id(record)] = (row, fields)
-        records.append(record)
-    if strict:
-        located = store.locate({k for r in records for k in (r.start, r.end) if k not in key_labels})
-        missing = {id(r) for r in records if not all(k in key_labels or k in located for k in (r.start, r.end))}
-        for record_id in missing:
-            row, fields = rows_of[record_id]
-            report.reject(row.number, "start or end node does not exist", fields)
-        remaining = [rows_of[id(r)] for r in records if id(r) not in missing]
-        if _strict_stop(report, [(row.number, fields) for row, fields in remaining], strict):
+class _FileLoad:
+    """One neo4j-admin file's rows turned into records and written, chunk by chunk; what
+    must be known across chunks (keys seen, parallel relationships) is kept compact."""
+
+    def __init__(self, store: GraphStore, report: FileReport, columns: list[Column], key_labels: dict[str, str]):
+        self.store = store
+        self.report = report
+        self.columns = columns
+        self.key_labels = key_labels
+        self.properties = [c.name for c in columns if c.role in ("property", "id") and c.name]
+        self.name = report.path.name
+        self.names: dict[str, str | None] = {}  # label or type -> why it is refused, None if fine
+        self.seen: dict[str, int] = {}  # node key -> a digest of its labels and properties
+        self.pairs: set[int] = set()  # digests of (start, type, end) met so far
+        self.repeats: Counter[tuple[str, str, str]] = Counter()
+
+    def check(self, chunk: list[tuple[ParsedRow, list[str]]]) -> None:
+        """Reject the rows of ``chunk`` that could not be written, writing nothing."""
+        if self.report.kind == FileKind.NODES:
+            self._nodes(chunk)
             return
-    result = store.upsert_relationships(records)
-    report.created, report.updated = result.created, result.updated
-    for record, reason in result.rejected:
-        row, fields = rows_of[id(record)]
-        report.reject(row.number, reason, fields)
+        records, rows_of = self._relationships(chunk)
+        keys = {k for r in records for k in (r.start, r.end) if k not in self.key_labels}
+        located = self.store.locate(keys) if keys else {}
+        for record in records:
+            if not all(k in self.key_labels or k in located for k in (record.start, record.end)):
+                row, fields = rows_of[id(record)]
+                self.report.reject(row.number, "start or end node does not exist", fields)
+
+    def write(self, chunk: list[tuple[ParsedRow, list[str]]]) -> None:
+        """Write ``chunk``; rows the store refuses are rejected with its reason."""
+        if self.report.kind == FileKind.NODES:
+            self._write_nodes(*self._nodes(chunk))
+        else:
+            self._write_relationships(*self._relationships(chunk))
+
+    def _name_problem(self, name: str, what: str, declare: Callable[[str], object]) -> str | None:
+        if name not in self.names:
+            try:
+                declare(check_data_name(name, what))
+                self.names[name] = None
+            except ModelError as error:
+                self.names[name] = str(error)
+        return self.names[name]
+
+    def _nodes(self, chunk: list[tuple[ParsedRow, list[str]]]) -> tuple[dict[str, NodeRecord], dict[str, list]]:
+        report, model = self.report, self.store.model
+        declare = partial(model.declare_label, display=_display(self.properties))
+        records: dict[str, NodeRecord] = {}
+        rows_of: dict[str, list[tuple[ParsedRow, list[str]]]] = {}
+        for row, fields in chunk:
+            if not row.labels:
+                report.reject(row.number, "column ':LABEL': the node has no label", fields)
+                continue
+            digest = hash(repr((row.labels, row.properties)))
+            earlier = self.seen.setdefault(row.key, digest)
+            if earlier != digest:
+                report.reject(row.number, f"id {row.key!r} appears earlier in the file with other values", fields)
+                continue
+            if row.key in records:
+                rows_of[row.key].append((row, fields))
+                continue
+            problem = next((p for label in row.labels if (p := self._name_problem(label, "label", declare))), None)
+            if problem:
+                del self.seen[row.key]
+                report.reject(row.number, f"column ':LABEL': {problem}", fields)
+                continue
+            source = f"{self.name}:{row.number}"
+            records[row.key] = NodeRecord(row.labels, row.key, row.properties, source=source)
+            rows_of[row.key] = [(row, fields)]
+        return records, rows_of
+
+    def _write_nodes(self, records: dict[str, NodeRecord], rows_of: dict[str, list]) -> None:
+        result = self.store.upsert_nodes(records.values())
+        self._count(result)
+        for record, reason in result.rejected:
+            for row, fields in rows_of.pop(record.key):
+                self.report.reject(row.number, reason, fields)
+            del records[record.key]
+        self.key_labels.update((key, record.labels[0]) for key, record in records.items())
+
+    def _relationships(self, chunk: list[tuple[ParsedRow, list[str]]]) -> tuple[list[RelationshipRecord], dict]:
+        report = self.report
+        records = []
+        rows_of: dict[int, tuple[ParsedRow, list[str]]] = {}
+        for row, fields in chunk:
+            problem = self._name_problem(row.type, "relationship type", self.store.model.declare_relationship)
+            if problem:
+                report.reject(row.number, f"column ':TYPE': {problem}", fields)
+                continue
+            record = RelationshipRecord(
+                row.type,
+                row.start,
+                row.end,
+                row.properties,
+                key=self._parallel_key(row.start, row.type, row.end),
+                start_label=self.key_labels.get(row.start),
+                end_label=self.key_labels.get(row.end),
+                source=f"{self.name}:{row.number}",
+            )
+            rows_of[id(record)] = (row, fields)
+            records.append(record)
+        return records, rows_of
+
+    def _parallel_key(self, start: str, rel_type: str, end: str) -> str:
+        """neo4j-admin makes one relationship per row: parallel ones are numbered so that
+        re-loads match them. Only a digest of each first occurrence is kept (a file's
+        pairs would not fit in memory otherwise); a digest met again is counted exactly."""
+        identity = (start, rel_type, end)
+        digest = hash(identity)
+        if digest not in self.pairs:
+            self.pairs.add(digest)
+            return ""
+        self.repeats[identity] += 1
+        return str(self.repeats[identity] + 1)
+
+    def _write_relationships(self, records: list[RelationshipRecord], rows_of: dict) -> None:
+        result = self.store.upsert_relationships(records)
+        self._count(result)
+        for record, reason in result.rejected:
+            row, fields = rows_of[id(record)]
+            self.report.reject(row.number, reason, fields)
+
+    def _count(self, result: WriteResult) -> None:
+        self.report.created += result.created
+        self.report.updated += result.updated
 
 
 def write_rejects(reports: Iterable[FileReport], path: Path) -> int:

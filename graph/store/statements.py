@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from graph.model import KEY, SEARCH, quote
 
-__all__ = ["EDGE_ROWS", "NODE_SET", "RELATIONSHIP_SET", "union_over_labels"]
+__all__ = ["EDGE_ROWS", "NEW_NODE_SET", "NODE_SET", "RELATIONSHIP_SET", "union_over_labels"]
 
 #: The columns of a relationship read from node ``a`` over ``r`` to ``b``: the shape
 #: :meth:`graph.store.traversal.Traversal._add_edge` takes.
@@ -26,10 +26,19 @@ _PROVENANCE_SET = """
                           THEN $first ELSE {v}.first_seen END,
     {v}.last_seen = CASE WHEN {v}.last_seen IS NULL OR $last > {v}.last_seen
                          THEN $last ELSE {v}.last_seen END,
-    {v}.sources = coalesce({v}.sources, []) + [s IN row.sources WHERE NOT s IN coalesce({v}.sources, [])]"""
+    {v}.sources = [s IN coalesce({v}.sources, []) WHERE s IN row.sources OR NONE(f IN row.files WHERE s STARTS WITH f)]
+                  + [s IN row.sources WHERE NOT s IN coalesce({v}.sources, [])]"""
 #: Upserted node ``n`` from ``row``: properties merged, search name kept, provenance widened.
+#: ``sources`` keeps one row per file (``row.files``: the ``file:`` of each new source that
+#: names a row), so re-loading a file whose rows moved leaves it as long as it was.
 NODE_SET = f"SET n += row.props, n.{SEARCH} = coalesce(row.props.{SEARCH}, n.{SEARCH}, row.search)," + (
     _PROVENANCE_SET.format(v="n")
+)
+#: A node ``n`` just created from ``row``: what :data:`NODE_SET` gives a new node, without
+#: reading what it does not have.
+NEW_NODE_SET = (
+    f"SET n += row.props, n.{SEARCH} = coalesce(row.props.{SEARCH}, row.search), "
+    "n.first_seen = $first, n.last_seen = $last, n.sources = row.sources"
 )
 #: Upserted relationship ``r`` from ``row``.
 RELATIONSHIP_SET = "SET r += row.props," + _PROVENANCE_SET.format(v="r")

@@ -37,7 +37,7 @@ def test_customs_sheet_yields_linked_seizures(store: GraphStore) -> None:
     }
     assert rows[1]["value"] == 86400.0 and rows[1]["hs"] == "4202.21"
     sources = store.query("MATCH (a:Address {id: 'ADR-ste-804-wan-chai'}) RETURN a.sources AS s").iloc[0]["s"]
-    assert sources == ["customs_seizures.csv:2", "customs_seizures.csv:3"]  # one address spelt two ways, two rows
+    assert sources == ["customs_seizures.csv:3"]  # one address spelt two ways: one row per file, the last
 
 
 def test_storefront_scrape_cleans_identifiers(store: GraphStore) -> None:
