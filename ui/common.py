@@ -209,8 +209,7 @@ def run_communities(
     the writes come after the last report, so a cancel leaves the graph as it was."""
     ran = find_communities(graph_store, scope or Scope(), progress=progress, **options)
     projection, result = ran.projection, ran.result
-    progress.report(f"summarising {len(set(result.membership.values())):,} communities")
-    summary = summarise(graph_store, projection, result, limit=None)
+    summary = summarise(graph_store, projection, result, limit=None, progress=progress)
     run_id = None
     if save:
         progress.report(f"saving the community of each of {projection.node_count:,} nodes")

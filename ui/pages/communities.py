@@ -8,7 +8,7 @@ import uuid
 import pandas as pd
 import streamlit as st
 
-from graph.analysis.communities import ALGORITHMS
+from graph.analysis.communities import ALGORITHMS, DEFAULT_ALGORITHM
 from graph.analysis.keyplayers import key_players
 from graph.analysis.projection import Scope
 from graph.progress import Progress
@@ -35,9 +35,19 @@ HIGHLIGHTED = 5
 def _settings(graph_store: GraphStore) -> None:
     model = graph_store.model
     one, two, three = st.columns(3)
-    algorithm = one.selectbox("Algorithm", ALGORITHMS, key="communities_algorithm")
+    algorithm = one.selectbox(
+        "Algorithm", ALGORITHMS, index=ALGORITHMS.index(DEFAULT_ALGORITHM), key="communities_algorithm"
+    )
     resolution = two.number_input(
-        "Resolution", 0.05, 10.0, 1.0, step=0.1, key="communities_resolution", help="Higher: more, smaller rings"
+        "Resolution",
+        0.05,
+        100.0,
+        None,
+        step=0.1,
+        key="communities_resolution",
+        placeholder="chosen from the data",
+        help="Higher: more, smaller rings. Empty: the scale of a node's neighbourhood, so rings stay rings "
+        "however large the graph",
     )
     seed = three.number_input("Seed", 0, 2**31 - 1, 42, key="communities_seed", help="Same seed, same communities")
     labels = one.multiselect("Only these labels", sorted(model.labels), key="communities_labels")
@@ -48,7 +58,7 @@ def _settings(graph_store: GraphStore) -> None:
     say_if_cancelled(DETECTION)
     if st.button("Run detection", type="primary"):
         scope = Scope(labels=tuple(labels) or None, types=tuple(types) or None)
-        options = {"algorithm": algorithm, "resolution": float(resolution), "seed": int(seed)}
+        options = {"algorithm": algorithm, "resolution": resolution, "seed": int(seed)}
         with long_work(DETECTION, f"{algorithm} community detection") as progress:
             done = report_errors(lambda: run_communities(graph_store, progress, scope=scope, save=save, **options))
             if done:  # kept before the block ends: no Streamlit call may come between the save and this
@@ -58,8 +68,9 @@ def _settings(graph_store: GraphStore) -> None:
 
 
 def _players(graph_store: GraphStore, done: dict, members: list[int], progress: Progress) -> pd.DataFrame:
-    progress.report(f"ranking the key players among {len(members):,} members")
-    players, _ = key_players(done["projection"].subset(members), graph_store.model, limit=len(members))
+    players, _ = key_players(
+        done["projection"].subset(members), graph_store.model, limit=len(members), progress=progress
+    )
     return players
 
 
@@ -106,7 +117,9 @@ def main() -> None:
     st.caption(
         md(
             f"{result.algorithm} ({result.implementation}): {len(summary)} communities over {result.nodes} nodes, "
-            f"modularity {result.modularity:.3f}, {result.seconds:.2f} s"
+            f"resolution {result.resolution:g}"
+            + (" (chosen from the data)" if result.resolution_rule else "")
+            + f", modularity {result.modularity:.3f}, {result.seconds:.2f} s"
             + (f" · saved as {done['run']}" if done["run"] else " · not saved")
             + "".join(f" · {note}" for note in done.get("notes", []))
         )
