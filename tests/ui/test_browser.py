@@ -493,7 +493,7 @@ def test_a_community_run_shows_its_progress_and_a_cancel_writes_nothing(page: An
     page.goto(app.url)
     page.get_by_role("button", name="Find and save communities").click()
     bar = page.get_by_test_id("stProgress")
-    bar.filter(has_text="reading the graph").wait_for(timeout=30_000)
+    bar.filter(has_text="reading nodes").wait_for(timeout=30_000)
     page.screenshot(path=str(app.database.parent / "progress.png"))
     page.get_by_role("button", name="Cancel").click()
     page.get_by_text("Cancelled: finding communities was stopped before it finished").wait_for(timeout=30_000)
