@@ -3,6 +3,7 @@ investigator types and clicks, and what the page then shows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -109,7 +110,7 @@ def test_overview_first_visit_computes_nothing_and_offers_a_run(
 
 
 def test_overview_shows_the_last_saved_run_without_computing(
-    demo_db: Path, workspace: Workspace, cli: Callable[..., Ran], projected: list[Scope]
+    demo_db: Path, workspace: Workspace, cli: Callable[..., Ran], projected: list[Scope], tmp_path: Path
 ) -> None:
     env = {"GRAPH_DB": str(demo_db), "KG_WORKSPACE": str(workspace.path), "NEO4J_URI": ""}
     assert cli(env, "graph", "communities", "--algorithm", "leiden", "--seed", "7").returncode == 0
@@ -121,6 +122,14 @@ def test_overview_shows_the_last_saved_run_without_computing(
     assert list(shown.columns) == COLUMNS and shown["size"].is_monotonic_decreasing and 4 <= len(shown) <= 10
     assert any(run["id"] in plain(c.value) and "leiden" in c.value for c in app.caption)
     assert not [b for b in app.button if b.label == "Find and save communities"]
+    workspace.update("analysis_runs", run["id"], at=run["at"] - dt.timedelta(minutes=1))  # records keep seconds
+    late = tmp_path / "nodes.Person.csv"  # a file loaded after the run: the run leaves it out, and says so
+    late.write_text(":ID,name,:LABEL\nPER-LATE,Late Comer,Person\n", encoding="utf-8")
+    assert cli(env, "ingest", str(late)).returncode == 0
+    again = page("overview")
+    assert any("Files were loaded after this run" in c.value for c in again.caption)
+    assert [b for b in again.button if b.label == "Find and save communities"] and projected == []
+    assert table_with(again, "key_members").equals(shown)
 
 
 def test_explore_search_with_typo_show_and_expand(demo_db: Path) -> None:
