@@ -236,6 +236,8 @@ def _stream(writer: _Writer, load: _FileLoad, rows: Iterator, strict: bool, prog
         progress.report(what, done, max(expected or 0, done))
         writer.submit(report, partial(load.write, chunk), len(chunk))
     writer.finish(report)
+    done = report.read if counted else submitted
+    progress.report(what, done, done)  # the file's line ends at 100%
 
 
 def _check(load: _FileLoad, rows: Iterator, progress: Progress, expected: int | None) -> None:

@@ -37,7 +37,7 @@ import kglite
 import numpy as np
 import pandas as pd
 
-from graph.model import KEY, Model, quote
+from graph.model import KEY, SEARCH, Model, quote
 from graph.store.divergences import review
 from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
@@ -188,7 +188,8 @@ class EmbeddedStore(GraphStore):
         existing: AbstractSet[str],
     ) -> int:
         """KGLite takes a node's ``id`` only at creation, so new and known keys go apart:
-        new nodes are CREATEd with their id, known ones updated without it."""
+        new nodes are CREATEd with their id, known ones updated without it; most new
+        ones through KGLite's bulk loader, at several times Cypher's speed."""
         primary = quote(labels[0])
         new, known = [], []
         for row in rows:
@@ -196,6 +197,9 @@ class EmbeddedStore(GraphStore):
             identity = props.pop("id", None)
             (known if row["key"] in existing else new).append(dict(row, props=props, id=identity))
         self._keyed[labels[0]].update(row["key"] for row in new if row["id"] == row["key"])
+        bulk = [row for row in new if _bulk_ready(row)]
+        if bulk and self._bulk_create(labels, bulk, window):
+            new = [row for row in new if not _bulk_ready(row)]
         if new:
             all_labels = ":".join(quote(label) for label in labels)
             create = f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key, id: row.id, name: null}}) "
@@ -207,7 +211,23 @@ class EmbeddedStore(GraphStore):
                 f"UNWIND $rows AS row MATCH (n:{primary} {{{KEY}: row.key}}){extra} {NODE_SET}",
                 {"rows": known, **window},
             )
-        return len(new)
+        return len(rows) - len(known)
+
+    def _bulk_create(self, labels: tuple[str, ...], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]) -> bool:
+        """Create new nodes with KGLite's bulk loader; False when it cannot take them
+        (values Cypher must write, a label whose nodes it keys otherwise)."""
+        search = [row["props"].get(SEARCH, row["search"]) for row in rows]
+        keys = [row["key"] for row in rows]
+        table = _table(rows, window, {"id": keys, KEY: keys, SEARCH: search})
+        if table is None:
+            return False
+        frame, types = table
+        with self.writing() as graph, _translated_errors():
+            try:
+                graph.add_nodes(frame, labels[0], "id", "name", labels=list(labels[1:]), column_types=types)
+            except kglite.ArgumentError:  # nothing was written
+                return False
+        return True
 
     def _upsert_relationship_batch(
         self, kind: tuple[str, str, str], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]
@@ -225,7 +245,8 @@ class EmbeddedStore(GraphStore):
                 parallel.add(pair)
             new = not row["key"] and row["src"] in starts and row["dst"] in ends and pair not in parallel
             (bulk if new else rest).append(row)
-        table = _relationship_table(bulk, window) if bulk else None
+        base = {_SRC: [row["src"] for row in bulk], _DST: [row["dst"] for row in bulk], KEY: [""] * len(bulk)}
+        table = _table(bulk, window, base) if bulk else None
         if table is None:
             return super()._upsert_relationship_batch(kind, rows, window)
         frame, types = table
@@ -331,18 +352,25 @@ _SRC, _DST = "_kg_src", "_kg_dst"  # a relationship table's endpoint columns
 _COLUMN_TYPES = {str: object, bool: "boolean", int: "Int64", float: "Float64", dt.date: object}
 
 
-def _relationship_table(rows: Sequence[dict[str, Any]], window: Mapping[str, Any]) -> tuple[pd.DataFrame, dict] | None:
-    """New relationships as a table for KGLite's loader, with the column types that
-    keep each value as Cypher would; ``None`` when a property's values are not all of
-    one plain type (dates and times, lists, mixed), which Cypher then writes."""
+def _bulk_ready(row: Mapping[str, Any]) -> bool:
+    """A new node KGLite's bulk loader creates as Cypher would: its id is its key, and it
+    has a name (without one, KGLite would read its id as its name)."""
+    return row["id"] == row["key"] and row["props"].get("name") is not None
+
+
+def _table(
+    rows: Sequence[dict[str, Any]], window: Mapping[str, Any], columns: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """New nodes or relationships as a table for KGLite's loader: ``columns`` plus their
+    provenance and properties, with the column types that keep each value as Cypher
+    would; ``None`` when a property's values are not all of one plain type (times,
+    lists, mixed), which Cypher then writes."""
     count = len(rows)
     first, last = window["first"], window["last"]
     if first.tzinfo or last.tzinfo or first.microsecond or last.microsecond:  # as Cypher keeps them
         return None
-    columns: dict[str, Any] = {
-        _SRC: [row["src"] for row in rows],
-        _DST: [row["dst"] for row in rows],
-        KEY: [""] * count,
+    columns = {
+        **columns,
         "sources": [row["sources"] for row in rows],
         # as text, which KGLite reads without a Python object per cell
         "first_seen": np.full(count, first.isoformat(sep=" ")),
@@ -352,7 +380,7 @@ def _relationship_table(rows: Sequence[dict[str, Any]], window: Mapping[str, Any
     for name in {name for row in rows for name in row["props"]}:
         values = [row["props"].get(name) for row in rows]
         kinds = {type(value) for value in values if value is not None}
-        if not kinds:  # removing a property a new relationship does not have
+        if not kinds or name == SEARCH:  # removing a property a new one does not have; search is set
             continue
         if name in columns or name in _SYNTHETIC or len(kinds) != 1 or next(iter(kinds)) not in _COLUMN_TYPES:
             return None
