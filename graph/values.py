@@ -64,7 +64,10 @@ def clean_properties(properties: dict[str, Any]) -> dict[str, Any]:
 
 def fold(text: Any) -> str:
     """Fold text for search: no case, no accents, single spaces ("Café  Ltd" -> "cafe ltd")."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    text = str(text)
+    if text.isascii():  # most names; the same fold, at a tenth of the cost
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
 
