@@ -19,12 +19,12 @@ import argparse
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
 from graph.cli.errors import reported
-from graph.progress import ConsoleProgress, Progress
+from graph.progress import Cancelled, ConsoleProgress, Progress
 from graph.store import open_store, open_workspace
 from ingest import demo, resolve
 from ingest.history import LoadJournal
@@ -94,6 +94,9 @@ def _load(argv: list[str]) -> int:
         except LoadCancelled as stop:
             reports, stopped = stop.reports, True
         workspace.remember_vocabulary(store.model)
+        if not stopped:
+            with suppress(Cancelled):  # else the first search builds it
+                store.prepare_search(progress)
     for report in reports:
         print(report.summary())
     rejected = sum(report.rejected for report in reports)

@@ -38,10 +38,13 @@ import numpy as np
 import pandas as pd
 
 from graph.model import KEY, SEARCH, Model, quote
+from graph.progress import SILENT, Progress
+from graph.records import NodeRecord, WriteResult
 from graph.store.divergences import review
 from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
+from graph.store.search_index import SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
@@ -75,6 +78,7 @@ class EmbeddedStore(GraphStore):
         self._snapshot_stamp: tuple[int, int] | None = None
         self._stored: dict[str, set[str]] | None = None  # stored title/type per label or type
         self._constrained: set[str] = set()
+        self._names = SearchIndex(self.path.with_name(self.path.name + ".search"))
         #: Per label, the keys of nodes this writing session created with their key as their
         #: KGLite identity (the nodes KGLite's bulk loader finds by key); forgotten when the
         #: session ends or nodes are deleted.
@@ -291,9 +295,46 @@ class EmbeddedStore(GraphStore):
             graph.cypher("MATCH (n) DETACH DELETE n")
             self._constrained.clear()
             self._keyed.clear()
+            self.after_commit(self._names_changed)
+
+    # -- search -----------------------------------------------------------------------
+
+    def upsert_nodes(self, nodes: Iterable[NodeRecord], *, seen: dt.datetime | None = None) -> WriteResult:
+        with self.writing():
+            result = super().upsert_nodes(nodes, seen=seen)
+            self.after_commit(self._names_changed)
+        return result
+
+    def _names_changed(self) -> None:
+        """Names may have changed: the search index is rebuilt before its next use."""
+        self._names.path.unlink(missing_ok=True)
+
+    def prepare_search(self, progress: Progress = SILENT) -> None:
+        """Rebuild the search index if it does not match the graph (after a load, so the
+        first search does not wait for it)."""
+        labels = self.labels_in_store()
+        signature = signature_of(self.counts().labels)
+        if self._names.signature() == signature:
+            return
+        total = self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+        self._names.rebuild(self._name_entries(labels), signature, total=total, progress=progress)
+
+    def _name_entries(self, labels: Sequence[str]) -> Iterator[tuple[str, list[str], str]]:
+        """Every node once (under the first label KGLite lists it by) with its labels and
+        folded name, a label's columns at a time."""
+        for label in labels:
+            columns = self.read_columns(
+                f"MATCH (n:{quote(label)}) RETURN n.{KEY} AS key, labels(n) AS labels, n.{SEARCH} AS search"
+            )
+            yield from zip(columns["key"], columns["labels"], columns["search"], strict=True)
+
+    def _search_keys(self, needle: str, labels: list[str], limit: int) -> list[tuple[str, int]]:
+        self.prepare_search()
+        return self._names.find(needle, labels=labels, limit=limit)
 
     def delete_nodes(self, keys: Iterable[str]) -> int:
         self._keyed.clear()  # the bulk loader must not look for a deleted node
+        self.after_commit(self._names_changed)
         return super().delete_nodes(keys)
 
     # -- KGLite's synthesised properties ----------------------------------------------
