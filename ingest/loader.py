@@ -223,6 +223,8 @@ def _stream(writer: _Writer, load: _FileLoad, rows: Iterator, strict: bool, prog
     counted = True
     if strict:  # checked where the store can be read, once the node files before it are in
         writer.call(partial(_check, load, rows, progress, expected))
+        load.pairs.clear()  # the write pass numbers parallel relationships afresh
+        load.repeats.clear()
         rows = read_rows(report.path)[2]
         counted = False
         if report.rejects:

@@ -129,3 +129,12 @@ def test_reloading_a_file_whose_rows_moved_keeps_one_source_per_file(store: Grap
     assert list(ann["s"]) == ["people.csv:7", "more.csv:2"]  # another file's row is added
     assert int(store.query("MATCH (n:Person) RETURN count(n) AS n").iloc[0]["n"]) == 7
     assert _relationships(store) == 6
+
+
+def test_a_strict_load_writes_each_relationship_once(store: GraphStore, files: list[Path]) -> None:
+    assert reconciled(load_paths(store, files, strict=True))
+    assert _relationships(store) == KNOWS
+    assert reconciled(load_paths(store, files))  # the same relationships, found again
+    assert _relationships(store) == KNOWS
+    keys = store.query("MATCH ()-[r:KNOWS]->() RETURN r._kg_key AS key")["key"].value_counts().to_dict()
+    assert keys == {"": KNOWS // 2, "2": KNOWS // 2}  # each pair twice in the file: parallel, numbered once
