@@ -390,7 +390,7 @@ class EmbeddedStore(GraphStore):
 _PARALLEL = "\x00parallel"  # the relationships with a key (parallel ones), by type, start and end
 _SRC, _DST = "_kg_src", "_kg_dst"  # a relationship table's endpoint columns
 #: The pandas types KGLite's loader reads exactly as Cypher would store the value.
-_COLUMN_TYPES = {str: object, bool: "boolean", int: "Int64", float: "Float64", dt.date: object}
+_PANDAS_DTYPE_OF = {str: object, bool: "boolean", int: "Int64", float: "Float64", dt.date: object}
 
 
 def _bulk_ready(row: Mapping[str, Any]) -> bool:
@@ -423,10 +423,10 @@ def _table(
         kinds = {type(value) for value in values if value is not None}
         if not kinds or name == SEARCH:  # removing a property a new one does not have; search is set
             continue
-        if name in columns or name in _SYNTHETIC or len(kinds) != 1 or next(iter(kinds)) not in _COLUMN_TYPES:
+        if name in columns or name in _SYNTHETIC or len(kinds) != 1 or next(iter(kinds)) not in _PANDAS_DTYPE_OF:
             return None
         kind = next(iter(kinds))
-        columns[name] = pd.array(values, dtype=_COLUMN_TYPES[kind])
+        columns[name] = pd.array(values, dtype=_PANDAS_DTYPE_OF[kind])
         if kind is dt.date:
             types[name] = "datetime"  # date only
     return pd.DataFrame(columns), types
