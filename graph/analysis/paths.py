@@ -81,7 +81,9 @@ def find_paths(
 ) -> FoundPaths:
     """All shortest paths (ignoring direction) of at most ``max_hops`` links; at most
     ``limit``, in key order, searched in the store from both ends (never a projection
-    of the graph). The one entry point of the app, the command line and briefings.
+    of the graph). The one entry point of the app, the command line and briefings: a
+    server-side search (Neo4j GDS) dispatches here, taking the same
+    :class:`~graph.store.path_search.PathRequest` and answering a ``PathsFound``.
 
     ``max_degree``: nodes with more neighbours are not walked through (named in the
     answer). ``avoid``: these nodes are never walked through (going around a group; the

@@ -35,6 +35,9 @@ __all__ = ["DEFAULT_BUDGET", "MAX_PATH_HOPS", "PathBudgetExceeded", "PathRequest
 MAX_PATH_HOPS = 15
 #: Neighbours a search may read by default: a few seconds on the embedded store.
 DEFAULT_BUDGET = 200_000
+#: Frontiers of at most this many nodes together are both counted before a step, to
+#: expand the one with fewer relationships.
+COMPARED = 2_000
 #: Shortest ways to and from each ``via`` node combined; beyond this many per half the
 #: rest are not tried (a dense ring has thousands of equally short ways).
 HALVES = 200
@@ -190,20 +193,33 @@ class _Search:
         wanted = self.request.labels
         return key not in self.request.avoid and (wanted is None or not wanted.isdisjoint(labels))
 
-    def _expand(self, side: _Side, cost: int) -> dict[str, list[str]]:
-        """Read the side's frontier and make the new level its frontier (returned)."""
+    def _over_budget(self, more: str) -> PathBudgetExceeded:
         request = self.request
-        if self.visited + cost > request.budget:
-            raise PathBudgetExceeded(
-                f"the path search between {request.start} and {request.end} stopped after reading "
-                f"{self.visited:,} neighbours: the next step would read {cost:,} more, over its budget of "
-                f"{request.budget:,}, before finding a path (they are at least "
-                f"{self.start.level + self.end.level + 1} links apart). Set a hub threshold (max degree), "
-                "fewer links or a larger budget"
-            )
+        return PathBudgetExceeded(
+            f"the path search between {request.start} and {request.end} stopped after reading "
+            f"{self.visited:,} neighbours: the next step would read {more}, over its budget of {request.budget:,}, "
+            f"before finding a path (they are at least {self.start.level + self.end.level + 1} links apart). "
+            "Set a hub threshold (max degree), fewer links or a larger budget"
+        )
+
+    def _links(self, side: _Side, cost: int | None, toward: Collection[str] | None) -> dict[str, list]:
+        """The relationships of the side's frontier (only those reaching ``toward`` when
+        given), never more than the budget leaves."""
+        room = self.request.budget - self.visited
+        if cost is not None and cost > room:
+            raise self._over_budget(f"{cost:,} more")
+        columns, cut = self.store.path_links(side.frontier, self.request.types, within=toward, limit=room)
+        if cut:
+            raise self._over_budget("more")
+        return columns
+
+    def _expand(self, side: _Side, cost: int | None, toward: Collection[str] | None = None) -> dict[str, list[str]]:
+        """Read the side's frontier (its links to ``toward`` only, when given: the last
+        step can only meet the other side's frontier) and make the new level its
+        frontier (returned)."""
         ahead = "from" if side.outward else "to"
         self.progress.report(f"searching paths: {side.level + 1} link(s) {ahead} {side.root}", self.visited)
-        columns = self.store.path_links(side.frontier, request.types)
+        columns = self._links(side, cost, toward)
         self.visited += len(columns.get("node", []))
         level = side.level + 1
         new: dict[str, list[str]] = {}
@@ -226,27 +242,39 @@ class _Search:
         side.frontier, side.level = new, level
         return new
 
-    def _step(self) -> dict[str, list[str]] | None:
-        """Expand the side with fewer relationships to read; None when both are exhausted."""
-        costs = {side.outward: self._ready(side) for side in (self.start, self.end)}
+    def _step(self, last: bool = False) -> dict[str, list[str]] | None:
+        """Expand one side; None when no path is left to find. Small frontiers are both
+        counted and the one with fewer relationships goes; otherwise the one with fewer
+        nodes (counting a large frontier costs about as much as reading it). ``last``:
+        the step can only meet the other side's frontier, so it reads only the links
+        to it, and without a hub threshold needs no counts."""
+        compared = len(self.start.frontier) + len(self.end.frontier) <= COMPARED
+        costs = {side.outward: self._ready(side) for side in (self.start, self.end) if compared}
         open_sides = [side for side in (self.start, self.end) if side.frontier]
         if not open_sides:
             return None
-        side = min(open_sides, key=lambda s: (costs[s.outward], not s.outward))
-        return self._expand(side, costs[side.outward])
+        side = min(open_sides, key=lambda s: (costs[s.outward] if compared else len(s.frontier), not s.outward))
+        other = self.end if side is self.start else self.start
+        if last and not other.frontier:
+            return None  # the other side has nothing left to meet
+        if last and self.request.max_degree is None:
+            return self._expand(side, None, other.frontier)
+        cost = costs[side.outward] if compared else self._ready(side)
+        return self._expand(side, cost, other.frontier if last else None)
 
     # -- the two searches ----------------------------------------------------------------
 
     def meet(self) -> list[tuple[tuple[str, ...], int]]:
         """The shortest paths between the ends, as (nodes, where the start's side ends)."""
         while self.start.level + self.end.level < self.request.max_hops:
-            new = self._step()
+            new = self._step(last=self.start.level + self.end.level + 1 == self.request.max_hops)
             if new is None:
                 return []
             other = self.end if self.start.frontier is new else self.start
             met = {key: labels for key, labels in new.items() if key in other.depth}
-            self._measure(met)
-            met = {key: labels for key, labels in met.items() if key not in self.hubs}
+            if self.request.max_degree is not None:  # a hub met is no meeting point
+                self._measure(met)
+                met = {key: labels for key, labels in met.items() if key not in self.hubs}
             if met:
                 return self._joined(met)
         return []

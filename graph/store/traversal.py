@@ -4,7 +4,8 @@ shortest paths and whole-graph exports."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from itertools import compress
 from typing import Any
 
 import networkx as nx
@@ -21,6 +22,7 @@ __all__ = ["Traversal", "MAX_PATH_HOPS"]
 
 _LIGHT = 200  # nodes with at most this many relationships are read together, not one by one
 _CHUNK = 10_000  # keys per query when a path search reads a wide frontier
+_FILTERED = 100  # keys from which a path search's last step filters their links in the query
 
 
 class Traversal(Lookups):
@@ -122,23 +124,47 @@ class Traversal(Lookups):
         (key -> labels) over these types, the nodes without any left out."""
         return self._sizes(_by_label(located), self._relationship_pattern(types))
 
-    def path_links(self, located: Mapping[str, list[str]], types: Iterable[str] | None = None) -> dict[str, list[Any]]:
-        """For a path search: every relationship of located nodes over these types, as
-        columns ``node``, ``start`` (its start node), ``type``, ``rkey``, ``other`` and
-        the other end's ``labels``; a few queries per label, no properties."""
+    def path_links(
+        self,
+        located: Mapping[str, list[str]],
+        types: Iterable[str] | None = None,
+        *,
+        within: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> tuple[dict[str, list[Any]], bool]:
+        """For a path search: the relationships of located nodes over these types (to
+        nodes ``within`` only, when given), as columns ``node``, ``start`` (its start
+        node), ``type``, ``rkey``, ``other`` and the other end's ``labels``; a few
+        queries per label, no properties. Reads at most ``limit`` rows, and says
+        whether it stopped there."""
         rel = self._relationship_pattern(types)
+        toward = sorted(within) if within is not None else None
+        wanted = set(toward or ())
         columns: dict[str, list[Any]] = defaultdict(list)
+        read = 0
         for label, keys in sorted(_by_label(located).items()):
             for chunk in _chunks(sorted(keys)):
+                if limit is not None and read >= limit:
+                    return columns, True
+                # a few keys' links are read whole and filtered here: sending a long list costs more
+                filtered = toward is not None and len(chunk) >= _FILTERED
+                params: dict[str, Any] = {"keys": chunk}
+                if filtered:
+                    params["within"] = toward
+                if limit is not None:
+                    params["limit"] = limit - read
                 found = self.read_columns(
-                    f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys "
-                    f"RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
-                    f"b.{KEY} AS other, labels(b) AS labels",
-                    {"keys": chunk},
+                    f"MATCH (a:{quote(label)})-{rel}-(b) WHERE a.{KEY} IN $keys"
+                    + (f" AND b.{KEY} IN $within" if filtered else "")
+                    + f" RETURN a.{KEY} AS node, startNode(r).{KEY} AS start, type(r) AS type, r.{KEY} AS rkey, "
+                    f"b.{KEY} AS other, labels(b) AS labels" + (" LIMIT $limit" if limit is not None else ""),
+                    params,
                 )
+                read += len(found.get("node", []))
+                keep = None if filtered or toward is None else [other in wanted for other in found.get("other", [])]
                 for name, values in found.items():
-                    columns[name].extend(values)
-        return columns
+                    columns[name].extend(values if keep is None else compress(values, keep))
+        return columns, limit is not None and read >= limit
 
     def subgraph(self, keys: Iterable[str]) -> nx.MultiDiGraph:
         """The nodes with these keys and every relationship among them."""

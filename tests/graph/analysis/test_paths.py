@@ -12,7 +12,7 @@ import pytest
 from graph.analysis.paths import find_paths
 from graph.analysis.projection import Projection, project
 from graph.records import NodeRecord, RelationshipRecord
-from graph.store import GraphStore, NodeNotFound
+from graph.store import GraphStore, NodeNotFound, path_search, traversal
 from tests.conftest import Ran
 
 
@@ -46,7 +46,13 @@ def _projected(projection: Projection, start: str, end: str, max_hops: int, max_
     return sorted(found)[:10]
 
 
-def test_the_store_finds_the_paths_the_projection_found(demo_store: GraphStore) -> None:
+@pytest.mark.parametrize("small", [False, True], ids=["as configured", "sides by nodes, last links filtered in Cypher"])
+def test_the_store_finds_the_paths_the_projection_found(
+    demo_store: GraphStore, small: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if small:  # the choices a large graph makes, on the small one
+        monkeypatch.setattr(path_search, "COMPARED", 0)
+        monkeypatch.setattr(traversal, "_FILTERED", 1)
     projection = project(demo_store)
     rng = random.Random(3)
     pairs = [tuple(rng.sample(projection.keys, 2)) for _ in range(12)] + [("SC-000-0", "SC-001-0")]
