@@ -2,8 +2,9 @@
 the middle, never a projection of the whole graph.
 
 Each step reads one side's whole frontier (a level) in a few queries per label, after
-counting its nodes' relationships in one more; the side with fewer relationships to read
-goes next, so a search between two small entities stays small however large the graph.
+counting its nodes' relationships in one more; the smaller side goes next, so a search
+between two small entities stays small however large the graph. The last step the hop
+bound allows reads only the links that reach the other side's frontier.
 Nodes with more neighbours than ``max_degree`` (a marketplace everyone sells on) are met
 but not walked through and are named in the answer; ``avoid`` nodes are never walked
 through; a ``via`` group must be passed. The search refuses to read more than ``budget``

@@ -107,7 +107,7 @@ def main() -> None:
     if not result:
         return
     paths: list[ExplainedPath] = result["paths"]
-    if result["hubs"]:
+    if result.get("hubs"):
         named = ", ".join(f"{key} ({neighbours:,})" for key, neighbours in result["hubs"][:10])
         st.caption(md(f"Not walked through, as hubs: {named}" + (" and more." if len(result["hubs"]) > 10 else ".")))
     if not paths:
