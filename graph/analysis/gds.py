@@ -5,10 +5,11 @@ graph is. Each run projects the same scope the in-process path streams
 (:class:`~graph.analysis.projection.Scope`: labels, types, window, neighbourhood,
 weights) into GDS's in-memory catalog with one Cypher projection, under a name of its
 own, and drops it afterwards whatever happens. What comes back: a community per node,
-three measures per node, and the links as pairs of ids when something here needs them
-(a summary, or the resolution chosen from the data:
-:func:`~graph.analysis.communities.chosen_resolution` is computed here, on the same
-links, so GDS's Leiden runs the same objective as the in-process one).
+three measures per node, and the links as pairs of ids: the summaries need them, the
+resolution chosen from the data (:func:`~graph.analysis.communities.chosen_resolution`)
+is computed here on them, so GDS's Leiden runs the same objective as the in-process one,
+and so is the modularity, as in-process (GDS 2.13's ``gds.modularity.stats`` failed on
+Leiden's community ids at 100,000 nodes).
 
 What GDS cannot honour is said in the result's notes: Louvain and label propagation in
 GDS take no seed and no resolution (one thread makes them repeatable). The graph catalog
@@ -35,6 +36,7 @@ from graph.analysis.communities import (
     CommunityResult,
     chosen_resolution,
     detect,
+    modularity,
     numbered,
 )
 from graph.analysis.keyplayers import Measures, betweenness_samples, key_players, ranked
@@ -108,10 +110,6 @@ PROJECT = (
 DROP = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"
 STREAM = (
     "CALL gds.graph.nodeProperty.stream($graph, $property) YIELD nodeId, propertyValue RETURN nodeId, propertyValue"
-)
-MODULARITY = (
-    "CALL gds.modularity.stats($graph, {communityProperty: 'community', relationshipWeightProperty: 'weight'}) "
-    "YIELD modularity RETURN modularity"
 )
 
 
@@ -244,7 +242,7 @@ def projected(store: GraphStore, scope: Scope, progress: Progress = SILENT) -> I
 @dataclass(frozen=True)
 class Ran:
     """A community run, where it ran (said to the user) and the options it could not
-    honour. The projection of a run in the server has no links unless asked for."""
+    honour."""
 
     projection: Projection
     result: CommunityResult
@@ -286,8 +284,7 @@ def _partition(
     progress: Progress,
 ) -> _Partition:
     """Run the community algorithm in the server (into the in-memory ``community``) with
-    what GDS can honour of the in-process options; the resolution chosen from the data
-    needs the projection's links (see :meth:`ServerGraph.links`)."""
+    what GDS can honour of the in-process options, on the projection with its links."""
     options: dict[str, Any] = {"mutateProperty": "community", "relationshipWeightProperty": "weight", "concurrency": 1}
     notes, rule = [], None
     if algorithm in SEEDED:
@@ -309,10 +306,10 @@ def _partition(
     graph.read(
         f"CALL {PROCEDURES[algorithm]}.mutate($graph, $options) YIELD nodePropertiesWritten RETURN 1", options=options
     )
-    modularity = graph.read(MODULARITY)[0]["modularity"] if graph.edges else 0.0
     progress.report("reading the communities back")
     membership = numbered(graph.values(node_ids, "community").astype(np.int64))
-    return _Partition(membership, resolution, rule if algorithm in RESOLVED else None, float(modularity), notes)
+    quality = modularity(projection, membership)  # at resolution 1, as in-process
+    return _Partition(membership, resolution, rule if algorithm in RESOLVED else None, quality, notes)
 
 
 def communities_in_server(
@@ -322,21 +319,18 @@ def communities_in_server(
     *,
     seed: int = 42,
     resolution: float | None = None,
-    links: bool = True,
     progress: Progress = SILENT,
 ) -> Ran:
-    """Communities found in the server: the same result (numbering, parameters, scope)
-    the in-process :func:`~graph.analysis.communities.detect` gives (``resolution``
-    None: chosen from the data, as there). With ``links``, the projection also brings
-    the links back (summaries need them), as pairs of ids."""
+    """Communities found in the server: the same result (numbering, parameters, scope,
+    modularity) the in-process :func:`~graph.analysis.communities.detect` gives
+    (``resolution`` None: chosen from the data, as there)."""
     scope = scope or Scope()
     _checked(algorithm, resolution)
     started = time.perf_counter()
     with projected(store, scope, progress) as graph:
         projection, node_ids = graph.members()
-        if links or (resolution is None and algorithm in RESOLVED | UNRESOLVED):
-            progress.report(f"reading {graph.edges:,} links back")
-            graph.links(projection, node_ids)
+        progress.report(f"reading {graph.edges:,} links back")
+        graph.links(projection, node_ids)
         found = _partition(graph, projection, node_ids, algorithm, seed, resolution, progress)
     result = CommunityResult(
         membership=dict(zip(projection.keys, found.membership.tolist(), strict=True)),
@@ -452,16 +446,12 @@ def find_communities(
     seed: int = 42,
     resolution: float | None = None,
     in_process: bool = False,
-    links: bool = True,
     progress: Progress = SILENT,
 ) -> Ran:
     """Communities in the server when it has GDS (unless ``in_process``), else here:
-    the one dispatch of the command line and the app. Without ``links`` a run in the
-    server reads no links back (a projection of nodes only: enough to write them)."""
+    the one dispatch of the command line and the app."""
     if not _in_process(store, in_process):
-        return communities_in_server(
-            store, scope, algorithm, seed=seed, resolution=resolution, links=links, progress=progress
-        )
+        return communities_in_server(store, scope, algorithm, seed=seed, resolution=resolution, progress=progress)
     projection = project(store, scope or Scope(), progress=progress)
     return Ran(
         projection, detect(projection, algorithm, seed=seed, resolution=resolution, progress=progress), IN_PROCESS

@@ -97,7 +97,6 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
         seed=args.seed,
         resolution=args.resolution,
         in_process=args.in_process,
-        links=args.summary or args.write,  # the summary needs them
         progress=progress,
     )
     _said_where(ran.where, ran.notes)
