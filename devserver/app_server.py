@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +28,17 @@ class ServedApp:
 
 
 @contextmanager
-def serving_app(database: Path, folder: Path, *, timeout: float = 90.0) -> Iterator[ServedApp]:
-    """Yield the app once it answers its health check; stop it afterwards."""
+def serving_app(
+    database: Path,
+    folder: Path,
+    *,
+    timeout: float = 90.0,
+    root: Path = ROOT,
+    store_env: Mapping[str, str] | None = None,
+) -> Iterator[ServedApp]:
+    """Yield the app once it answers its health check; stop it afterwards. ``root`` is
+    the checkout whose app runs (the scale bench also runs an older one); ``store_env``
+    points it at another store (a Neo4j server's ``NEO4J_*``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(
         GRAPH_DB=str(database),
@@ -38,12 +47,13 @@ def serving_app(database: Path, folder: Path, *, timeout: float = 90.0) -> Itera
         KG_USER_QUERIES=str(folder / "queries"),
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
+    env.update(store_env or {})
     port = free_port()
     log = open(folder / "app.log", "w+b")  # noqa: SIM115 (read back if it fails to start)
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
