@@ -67,6 +67,7 @@ bench: venv neo4j-jars chromium
 	$(PY) bench/views.py  # the case views measured, then bench/render.py timing
 	$(PY) bench/concurrency.py
 	$(PY) bench/app_sessions.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) devserver/target .pytest_cache .ruff_cache
