@@ -2,7 +2,7 @@
 as it was before (commit 3066756), in the same run on the same files.
 
     python bench/scale.py [--scale 100000 ...] [--stores embedded,neo4j] [--rows ingest,lookup,...]
-                          [--no-baseline] [--keep DIR] [--json FILE]
+                          [--no-baseline | --no-ours] [--keep DIR] [--json FILE]
 
 For each ``--scale`` (the demo generator's ``python -m ingest demo --scale N``) and each
 store (the embedded file; a fresh local Neo4j server from ``devserver`` with Graph Data
@@ -27,7 +27,9 @@ client's on Neo4j; the app server's for the Overview). Beside the 1,000,000-node
 rows it prints the issue's targets and whether each is met. A row the baseline cannot do
 prints "—". ``--keep DIR`` keeps the demo files and loaded stores in DIR and reuses them
 (a store already there is not loaded again unless ``ingest`` is among the rows; a
-``DIR/N/csv`` may be a link to a demo folder made before).
+``DIR/N/csv`` may be a link to a demo folder made before), and the figures of each run, so a
+long run can be made in pieces (``--rows``, ``--no-ours``) and the last piece prints the
+whole table.
 """
 
 from __future__ import annotations
@@ -370,8 +372,8 @@ def table(scale: int, store: str, ours: dict[str, Figure], baseline: dict[str, F
     header = f"{'row':<26} {'ours s':>9} {'baseline s':>11} {'ratio':>7} {'ours MB':>8} {'base MB':>8}"
     print(header + ("   target" if targets else ""))
     records = []
-    for row, figure in ours.items():
-        before = baseline.get(row, Figure(None, None))
+    for row in sorted(ours.keys() | baseline.keys(), key=_order):
+        figure, before = ours.get(row, Figure(None, None)), baseline.get(row, Figure(None, None))
         record = {"scale": scale, "store": store, "row": row, "ours": asdict(figure), "baseline": asdict(before)}
         line = (
             f"{row:<26} {_number(figure.seconds, 9, 2)} {_number(before.seconds, 11, 2)} "
@@ -420,8 +422,29 @@ def measure(work: Path, scale: int, store: str, checkouts: list[Checkout], rows:
     for checkout in checkouts:
         print(f"{scale:,} nodes, {store}, {checkout.name}:", file=sys.stderr, flush=True)
         with store_place(work, scale, store, checkout, fresh="ingest" in rows) as place:
-            figures[checkout.name] = measure_checkout(checkout, place, rows, csv_folder, store)
-    return table(scale, store, figures["ours"], figures.get("baseline", {}))
+            figures[checkout.name] = kept_figures(place, measure_checkout(checkout, place, rows, csv_folder, store))
+    for name in ("ours", "baseline"):  # a checkout not run this time: its figures from a kept run, if any
+        figures.setdefault(name, kept_figures(Place(work / str(scale) / f"{store}-{name}", {}), {}))
+    return table(scale, store, figures["ours"], figures["baseline"])
+
+
+def kept_figures(place: Place, new: dict[str, Figure]) -> dict[str, Figure]:
+    """``new`` over the figures an earlier run left in the store's folder, saved back: a run
+    in pieces (``--rows``) ends with the whole table."""
+    saved = place.folder / "figures.json"
+    figures = {row: Figure(**kept) for row, kept in json.loads(saved.read_text()).items()} if saved.exists() else {}
+    figures.update(new)
+    if place.folder.is_dir():
+        saved.write_text(json.dumps({row: asdict(figure) for row, figure in figures.items()}, indent=2))
+    return dict(sorted(figures.items(), key=lambda item: _order(item[0])))
+
+
+def _order(row: str) -> tuple[int, str]:
+    """Tables in the order of ``ROWS``; a store's opening just before its row."""
+    base = row.split(" (")[0]
+    if base == "open store":
+        base = row[len("open store (") : -1]
+    return ROWS.index(base), row
 
 
 def _names(text: str, allowed: tuple[str, ...], parameter: str) -> list[str]:
@@ -438,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", default="embedded,neo4j", help="embedded,neo4j (default both)")
     parser.add_argument("--rows", default=",".join(ROWS), help=f"some of {','.join(ROWS)} (default all)")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="measure our code only")
+    parser.add_argument(
+        "--no-ours", dest="ours", action="store_false", help="measure the baseline only (a piece of a kept run)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the demo files and loaded stores here and reuse them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -445,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = _names(args.rows, ROWS, "--rows")
     records: list[dict] = []
     with _work_folder(args.keep) as work, baseline_checkout(work, args.baseline) as baseline:
-        checkouts = [Checkout("ours", ROOT)] + ([baseline] if baseline else [])
+        checkouts = ([Checkout("ours", ROOT)] if args.ours else []) + ([baseline] if baseline else [])
         for scale in args.scale or [100_000]:
             for store in stores:
                 records.extend(measure(work, scale, store, checkouts, rows))
