@@ -21,11 +21,17 @@ __all__ = ["FORMATS", "format_frame", "cell_text", "neutralize_formula"]
 
 FORMATS = ("table", "csv", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def cell_text(value: Any) -> str:
     """One cell as text: nothing for null, ISO dates, JSON for lists and maps,
     direction controls visible."""
+    kind = type(value)
+    if kind is int:  # most cells of a long result: keys, counts, community numbers
+        return str(value)
+    if kind is str:
+        return visible(value) if BIDI_CONTROLS.search(value) else value
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, (dict, list, tuple)):
@@ -48,6 +54,18 @@ def _csv_line(cells: list[str]) -> str:
     return buffer.getvalue().removesuffix("\r\n")
 
 
+def _table_cell(text: str) -> str:
+    """A cell on one line of a terminal table, as pandas prints it."""
+    return text.translate(_ESCAPED)
+
+
+def _aligned(rows: list[list[str]]) -> str:
+    """Columns right-aligned to their widest cell, one space apart (pandas'
+    ``to_string(index=False)`` layout, in a tenth of its time for a million rows)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(" ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows)
+
+
 def _json_text(value: Any) -> str:
     text = json.dumps(to_json_value(value), ensure_ascii=False)
     return BIDI_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
@@ -55,19 +73,18 @@ def _json_text(value: Any) -> str:
 
 def format_frame(frame: pd.DataFrame, fmt: str) -> str:
     """``frame`` in one of :data:`FORMATS`."""
-    records = [
-        {column: row[i] for i, column in enumerate(frame.columns)} for row in frame.itertuples(index=False, name=None)
-    ]
+    # a column at a time: iterating rows of Arrow-backed columns costs ten times more
+    rows = list(zip(*(frame.iloc[:, i].tolist() for i in range(len(frame.columns))), strict=True))
     if fmt == "json":
-        return _json_text(records)
+        return _json_text([dict(zip(frame.columns, row, strict=True)) for row in rows])
     if fmt == "csv":
         lines = [_csv_line([neutralize_formula(visible(column)) for column in frame.columns])]
-        lines += [_csv_line([neutralize_formula(cell_text(value)) for value in record.values()]) for record in records]
+        lines += [_csv_line([neutralize_formula(cell_text(value)) for value in row]) for row in rows]
         return "\n".join(lines)
     if fmt == "table":
         if frame.empty:
             return "(no rows)" if len(frame.columns) else "(no columns)"
-        cells = [[cell_text(value) for value in record.values()] for record in records]
-        text = pd.DataFrame(cells, columns=[visible(column) for column in frame.columns])
-        return text.to_string(index=False)
+        header = [_table_cell(visible(column)) for column in frame.columns]
+        cells = [[_table_cell(cell_text(value)) for value in row] for row in rows]
+        return _aligned([header, *cells])
     raise ValueError(f"unknown format {fmt!r}; use one of {FORMATS}")
