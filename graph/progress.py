@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
-__all__ = ["Cancelled", "ConsoleProgress", "Progress", "SILENT"]
+__all__ = ["Cancelled", "ConsoleProgress", "Progress", "SILENT", "step_text"]
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ class ConsoleProgress(Progress):
         finished = total is not None and done is not None and done >= total
         if what == self._last_what and not finished and now - self._last_time < self.interval:
             return
-        line = _line(what, done, total)
+        line = step_text(what, done, total)
         if line == self._last_line:
             return
         self._last_what, self._last_line, self._last_time = what, line, now
@@ -92,7 +92,8 @@ class ConsoleProgress(Progress):
         self.stream.flush()
 
 
-def _line(what: str, done: float | None, total: float | None) -> str:
+def step_text(what: str, done: float | None, total: float | None) -> str:
+    """One report as a line: the step, and how far it got when known."""
     if done is None:
         return what
     if total:

@@ -29,7 +29,7 @@ from graph.analysis.projection import Scope
 from graph.analysis.summaries import summarise
 from graph.attribution import utc_now
 from graph.model import Model
-from graph.progress import Cancelled, Progress, _line
+from graph.progress import Cancelled, Progress, step_text
 from graph.store import GraphStore, Settings, open_store, open_workspace
 from graph.views.briefing import briefing_html, picture_html, property_names
 from graph.views.drawing import legend_html, network_html
@@ -161,7 +161,7 @@ class ProgressBar(Progress):
         self._what, self._drawn = what, now
         if done is not None and total:
             self._fraction = min(1.0, done / total)
-        self._bar.progress(self._fraction, text=md(_line(what, done, total)))
+        self._bar.progress(self._fraction, text=md(step_text(what, done, total)))
 
 
 @contextmanager
