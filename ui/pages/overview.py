@@ -110,10 +110,16 @@ def main() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Nodes by label")
-        show_table(pd.DataFrame(list(counts.labels.items()), columns=["label", "nodes"]))
+        show_table(
+            pd.DataFrame(list(counts.labels.items()), columns=["label", "nodes"]),
+            column_config={"nodes": st.column_config.NumberColumn(format="localized")},
+        )
     with right:
         st.subheader("Relationships by type")
-        show_table(pd.DataFrame(list(counts.types.items()), columns=["type", "relationships"]))
+        show_table(
+            pd.DataFrame(list(counts.types.items()), columns=["type", "relationships"]),
+            column_config={"relationships": st.column_config.NumberColumn(format="localized")},
+        )
 
     _largest_communities(graph_store, counts)
 
