@@ -202,11 +202,12 @@ def timed_call(checkout: Checkout, place: Place, *what: str) -> tuple[Figure, Fi
     return Figure(answer["open"], figure.peak_mb), Figure(answer["seconds"], figure.peak_mb, found)
 
 
-def analysis(checkout: Checkout, place: Place, row: str, in_process: bool) -> Figure:
-    if checkout.name == "baseline" and not in_process:
+def analysis(checkout: Checkout, place: Place, row: str, variant: str = "") -> Figure:
+    """An analysis command; on Neo4j its ``variant`` is "GDS" or "in process"."""
+    if checkout.name == "baseline" and variant == "GDS":
         return Figure(None, None, "no Graph Data Science before issue 14")
     argv = [sys.executable, "-m", "graph", *ANALYSES[row]]
-    if in_process and checkout.name == "ours":  # the baseline's only way, without the option
+    if variant == "in process" and checkout.name == "ours":  # the baseline's only way, without the option
         argv.append("--in-process")
     figure, _ = measured(argv, checkout, place.env)
     return figure
@@ -352,11 +353,8 @@ def one_row(checkout: Checkout, place: Place, row: str, found: Probe, store: str
         opened, searched = timed_call(checkout, place, "path", found.storefront, found.path_end)
         return {"open store (path)": opened, row: searched}
     if store == "neo4j":
-        return {
-            f"{row} (GDS)": analysis(checkout, place, row, in_process=False),
-            f"{row} (in process)": analysis(checkout, place, row, in_process=True),
-        }
-    return {row: analysis(checkout, place, row, in_process=False)}
+        return {f"{row} ({variant})": analysis(checkout, place, row, variant) for variant in ("GDS", "in process")}
+    return {row: analysis(checkout, place, row)}
 
 
 def _said(checkout: Checkout, row: str, figure: Figure) -> None:
