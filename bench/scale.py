@@ -39,6 +39,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -465,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the demo files and loaded stores here and reuse them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout`: stop the app and servers on the way out
     stores = _names(args.stores, ("embedded", "neo4j"), "--stores")
     rows = _names(args.rows, ROWS, "--rows")
     records: list[dict] = []
