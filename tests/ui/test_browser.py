@@ -420,7 +420,7 @@ def tick_row(tab: Any, row: int) -> None:
     while that node is not ticked: a key press landing while a rerun replaces the table is
     lost (a tick that took is never repeated, so it cannot be undone here)."""
     node = table_rows(tab)[row + 1][1]
-    for _attempt in range(3):
+    for _attempt in range(5):  # a busy machine reruns slowly: each try waits up to 5 s
         grid = tab.get_by_test_id("stDataFrame").first
         grid.scroll_into_view_if_needed()
         tab.wait_for_timeout(300)
@@ -428,10 +428,13 @@ def tick_row(tab: Any, row: int) -> None:
         tab.mouse.click(box["x"] + box["width"] / 3, box["y"] + 35 * (row + 1) + 17)
         tab.keyboard.press("ArrowLeft")
         tab.keyboard.press(" ")
-        settled(tab)
-        tab.wait_for_timeout(500)
-        if ["true", node] in table_rows(tab):
-            return
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            settled(tab)
+            if ["true", node] in table_rows(tab):
+                return
+            tab.wait_for_timeout(250)
+    raise AssertionError(f"the table's box for {node} could not be ticked: {table_rows(tab)[:4]}")
 
 
 def test_saved_view_reopens_and_a_link_reopens_the_view_in_another_browser(
