@@ -7,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from graph.progress import Cancelled
 from graph.store import NodeNotFound, QueryError, Settings
 
 __all__ = ["reported"]
@@ -30,6 +31,9 @@ def reported(action: Callable[[], int]) -> int:
     except STORE_ERRORS as error:
         _say(f"error: {error}")
         return 1
+    except (KeyboardInterrupt, Cancelled):
+        _say("stopped before it finished (Ctrl-C); run it again to complete it")
+        return 130
     except Exception:
         _say(traceback.format_exc().rstrip())
         return 1
