@@ -68,7 +68,8 @@ def hover_every_node(tab: Any, frame: Any) -> list[str]:
     """Hover each node of the view drawn in ``frame`` (a frame of ``tab``), fitted to its
     canvas; the tooltip text shown at each (once it reads as the node's title, or after
     a few seconds: a node under another, or a tooltip shown as HTML, never does)."""
-    box = frame.frame_element().bounding_box()
+    frame.wait_for_function("typeof network !== 'undefined' && window.viewFitted === true", timeout=30_000)
+    box = frame.frame_element().bounding_box()  # where the nodes are once the drawing is fitted (slow when busy)
     shown = []
     for x, y, title in frame.evaluate(_NODE_SPOTS):
         tab.mouse.move(box["x"] + x, box["y"] + y)
