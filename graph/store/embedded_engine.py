@@ -312,12 +312,12 @@ class EmbeddedStore(GraphStore):
     def prepare_search(self, progress: Progress = SILENT) -> None:
         """Rebuild the search index if it does not match the graph (after a load, so the
         first search does not wait for it)."""
-        labels = self.labels_in_store()
-        signature = signature_of(self.counts().labels)
+        counts = self.counts()
+        signature = signature_of(counts.labels)
         if self._names.signature() == signature:
             return
-        total = self.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
-        self._names.rebuild(self._name_entries(labels), signature, total=total, progress=progress)
+        entries = self._name_entries(self.labels_in_store())
+        self._names.rebuild(entries, signature, total=counts.nodes, progress=progress)
 
     def _name_entries(self, labels: Sequence[str]) -> Iterator[tuple[str, list[str], str]]:
         """Every node once (under the first label KGLite lists it by) with its labels and

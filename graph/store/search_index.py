@@ -114,6 +114,6 @@ def _phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def signature_of(counts: dict[str, int], loaded: str | None = None) -> str:
-    """What the index must match: nodes per label, and the latest load it saw."""
-    return json.dumps({"labels": counts, "loaded": loaded}, sort_keys=True)
+def signature_of(counts: dict[str, int]) -> str:
+    """What the index must match: nodes per label (a load rebuilds it whatever they are)."""
+    return json.dumps({"labels": counts}, sort_keys=True)
