@@ -125,12 +125,22 @@ def open_expander(tab: Any, title: str) -> None:
     tab.locator("details").filter(has=summary).and_(tab.locator("details[open]")).wait_for(timeout=10_000)
 
 
-def choose(tab: Any, label: str, option_text: str) -> None:
-    """Pick an option of a Streamlit select box by (part of) its text."""
-    box = tab.get_by_role("combobox", name=label)
-    box.scroll_into_view_if_needed()  # a click that scrolled by itself can miss (the page reflows)
-    box.click()
-    tab.get_by_role("option").filter(has_text=option_text).first.click()
+def choose(tab: Any, label: str, option_text: str, *, attempts: int = 5) -> None:
+    """Pick an option of a Streamlit select box by (part of) its text. A rerun that was
+    still finishing can replace the box under the pointer (detached from the page): the
+    pick is tried again once the app is idle, and the last failure is raised."""
+    for attempt in range(attempts):
+        try:
+            settled(tab)
+            box = tab.get_by_role("combobox", name=label)
+            box.scroll_into_view_if_needed(timeout=10_000)  # a click that scrolled by itself can miss
+            box.click(timeout=10_000)
+            tab.get_by_role("option").filter(has_text=option_text).first.click(timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            tab.keyboard.press("Escape")  # a list left open would take the next click
 
 
 def centres(tab: Any) -> list[str]:
