@@ -84,7 +84,7 @@ def _load(argv: list[str]) -> int:
     workspace = open_workspace()
     progress = ConsoleProgress()
     stopped = False
-    with open_store() as store, _stopped_by_ctrl_c(progress):
+    with open_store(reader=True) as store, _stopped_by_ctrl_c(progress):
         journal = LoadJournal(workspace, store)
         try:
             if args.mapping:

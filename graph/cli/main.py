@@ -158,7 +158,7 @@ def _command(args: argparse.Namespace) -> int:
     else:
         if run is _query and not args.name:
             raise LibraryError("name a saved query (python -m graph queries lists them) or use --save")
-        with open_store() as store:
+        with open_store(reader=True) as store:
             frame = run(store, args)
     print(format_frame(frame, args.format))
     return 0

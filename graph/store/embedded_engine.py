@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from graph.store.divergences import review
 from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
+from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, running_reader, start_reader
+from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
 
@@ -54,6 +57,8 @@ _log = logging.getLogger(__name__)
 kglite.set_query_warning_policy("silent")  # its warnings reach the analyst as notes instead
 _PLANNED = re.compile(r"^\s*(?:EXPLAIN|PROFILE)\b", re.IGNORECASE)  # KGLite takes one EXPLAIN per query
 _SYNTHETIC = frozenset({"title", "type"})
+#: An open that took longer than this (seconds) leaves a reader process for the next commands.
+READER_AFTER = 2.0
 
 
 class StoreBusy(QueryError):
@@ -66,9 +71,19 @@ class EmbeddedStore(GraphStore):
     #: No transaction to bound here: bigger batches spare KGLite's per-call work.
     batch_size = 20_000
 
-    def __init__(self, path: str | os.PathLike[str], *, model: Model | None = None, lock_timeout: float = 120.0):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        model: Model | None = None,
+        lock_timeout: float = 120.0,
+        reader: bool = False,
+    ):
+        """``reader``: read through a reader process that keeps the file open between
+        commands (for short-lived commands; a long-lived app holds its own copy)."""
         super().__init__(model)
         self.path = Path(path)
+        self.reader = reader
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._writer: kglite.KnowledgeGraph | None = None
@@ -144,17 +159,28 @@ class EmbeddedStore(GraphStore):
         """The writer while we hold it, else a read-only snapshot of the file's last save."""
         if self._writer is not None:
             return self._writer
-        try:
-            stat = self.path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-        except FileNotFoundError:
-            stamp = None
+        stamp = file_stamp(self.path)
         if self._snapshot is None or stamp != self._snapshot_stamp:
-            self._snapshot = kglite.load(str(self.path)) if stamp else kglite.KnowledgeGraph()
-            self._snapshot.read_only(True)
+            self._snapshot = self._open_snapshot(stamp)
             self._snapshot_stamp = stamp
             self._stored = None
         return self._snapshot
+
+    def _open_snapshot(self, stamp: tuple[int, int] | None) -> Any:
+        """The file's last save: from the reader process that holds it open, if one does
+        and this store may use it; else loaded here, and when that took long a reader
+        is left for the commands that follow (:mod:`graph.store.reader`)."""
+        local = partial(load_snapshot, self.path, stamp)
+        if not (self.reader and stamp and reader_enabled()):
+            return local()
+        address = running_reader(self.path)
+        if address is not None:
+            return RemoteGraph(address, local)
+        started = time.monotonic()
+        graph = local()
+        if time.monotonic() - started > READER_AFTER:
+            start_reader(self.path)
+        return graph
 
     def close(self) -> None:
         with self._lock:

@@ -112,14 +112,16 @@ def open_workspace(settings: Settings | None = None) -> Workspace:
     return Workspace((settings or Settings.from_env()).workspace_path)
 
 
-def open_store(settings: Settings | None = None, *, model: Model | None = None) -> GraphStore:
-    """The configured store: Neo4j when ``NEO4J_URI`` is set, else the embedded file.
+def open_store(settings: Settings | None = None, *, model: Model | None = None, reader: bool = False) -> GraphStore:
+    """The configured store: Neo4j when ``NEO4J_URI`` is set, else the embedded file
+    (read through a reader process that keeps it open between commands if ``reader``:
+    :mod:`graph.store.reader`).
 
     It is checked (a server's address and credentials), and its model knows every
     label and type an earlier load declared (kept in the workspace, with their display
     property) or that the graph holds: any command can name them."""
     settings = settings or Settings.from_env()
-    store = _engine(settings, model)
+    store = _engine(settings, model, reader)
     try:
         store.check()  # a server that cannot be reached fails here, at once, not after retries
         open_workspace(settings).teach(store.model)
@@ -130,7 +132,7 @@ def open_store(settings: Settings | None = None, *, model: Model | None = None) 
     return store
 
 
-def _engine(settings: Settings, model: Model | None) -> GraphStore:
+def _engine(settings: Settings, model: Model | None, reader: bool) -> GraphStore:
     if settings.uses_neo4j:
         from graph.store.neo4j_engine import Neo4jStore
 
@@ -143,4 +145,4 @@ def _engine(settings: Settings, model: Model | None) -> GraphStore:
         )
     from graph.store.embedded_engine import EmbeddedStore
 
-    return EmbeddedStore(settings.graph_db, model=model)
+    return EmbeddedStore(settings.graph_db, model=model, reader=reader)

@@ -19,7 +19,7 @@ ENV = {"NEO4J_URI": f"bolt://neo4j:{SECRET}@127.0.0.1:1"}
 def test_no_message_shows_the_password(
     failure: type[Exception], status: int, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Ran]
 ) -> None:
-    def open_store() -> None:
+    def open_store(**_: object) -> None:
         raise failure(f"the driver said: auth {SECRET} rejected")
 
     monkeypatch.setattr(importlib.import_module("graph.cli.main"), "open_store", open_store)
@@ -33,7 +33,7 @@ def test_no_message_shows_the_password(
 def test_ctrl_c_stops_a_command_with_one_line_and_no_traceback(
     stop: type[BaseException], monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Ran]
 ) -> None:
-    def open_store() -> None:
+    def open_store(**_: object) -> None:
         raise stop()
 
     monkeypatch.setattr(importlib.import_module("graph.cli.main"), "open_store", open_store)

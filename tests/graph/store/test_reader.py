@@ -1,0 +1,153 @@
+"""The reader process: short-lived commands read a large embedded graph through a process
+that keeps it open, and never get a different answer for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import kglite
+import pytest
+
+from graph.records import NodeRecord
+from graph.store import QueryError
+from graph.store import embedded_engine as engine
+from graph.store.embedded_engine import EmbeddedStore
+from graph.store.reader import RemoteGraph, reader_address
+
+ROOT = Path(__file__).resolve().parents[3]
+ACME = NodeRecord(("Brand",), "BR-1", {"id": "BR-1", "name": "Acme", "registered": dt.date(2019, 5, 1)})
+
+
+def _wait_for(condition: object, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        time.sleep(0.05)
+
+
+def _stop(path: Path) -> None:
+    """Stop the reader serving ``path`` (its pid is in its lock file) and wait for it."""
+    pid = int(reader_address(path).with_suffix(".lock").read_text().strip())
+    os.kill(pid, 15)
+    _wait_for(lambda: not reader_address(path).exists(), "the reader to leave")
+
+
+@pytest.fixture
+def graph_file(tmp_path: Path) -> Path:
+    path = tmp_path / "graph.kgl"
+    EmbeddedStore(path).upsert_nodes([ACME])
+    return path
+
+
+@pytest.fixture
+def served(graph_file: Path) -> Iterator[Path]:
+    """``graph_file`` with a reader serving it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.store.reader", str(graph_file)], cwd=ROOT, env={**os.environ, "KG_READER_IDLE": "120"}
+    )
+    _wait_for(lambda: reader_address(graph_file).exists() or process.poll() is not None, "the reader to open the file")
+    assert process.poll() is None, "the reader left at once"
+    yield graph_file
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _unopenable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on this process cannot open the graph file itself."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the command opened the graph file itself")
+
+    monkeypatch.setattr(engine, "load_snapshot", refuse)
+
+
+def test_a_command_reads_through_the_reader_with_the_same_answers(served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = EmbeddedStore(served).query("MATCH (b:Brand) RETURN b.name AS name, b.registered AS day, b AS node")
+    _unopenable(monkeypatch)
+    store = EmbeddedStore(served, reader=True)
+    answer = store.query("MATCH (b:Brand) RETURN b.name AS name, b.registered AS day, b AS node")
+    assert answer.to_dict("records") == expected.to_dict("records")
+    assert answer.iloc[0]["day"] == dt.date(2019, 5, 1)
+    assert store.counts().labels == {"Brand": 1}
+
+
+def test_the_reader_serves_what_another_process_saved(served: Path) -> None:
+    store = EmbeddedStore(served, reader=True)
+    assert store.counts().nodes == 1
+    EmbeddedStore(served).upsert_nodes([NodeRecord(("Brand",), "BR-2", {"id": "BR-2", "name": "Bolt"})])
+    assert sorted(store.query("MATCH (b:Brand) RETURN b.name AS name")["name"]) == ["Acme", "Bolt"]
+
+
+def test_the_reader_refuses_writes_and_errors_read_as_the_stores_own(served: Path) -> None:
+    remote = RemoteGraph(reader_address(served), fallback=lambda: pytest.fail("fell back"))
+    with pytest.raises(kglite.KgError):
+        remote.cypher("CREATE (b:Brand {id: 'BR-9', name: 'Forged'}) RETURN b")
+    assert EmbeddedStore(served).counts().nodes == 1
+    with pytest.raises(QueryError, match="syntax"):
+        EmbeddedStore(served, reader=True).query("MATCH (b:Brand RETURN b")
+
+
+def test_a_reader_that_went_away_leaves_the_command_on_its_own_copy(served: Path) -> None:
+    store = EmbeddedStore(served, reader=True)
+    assert store.counts().nodes == 1
+    _stop(served)
+    assert store.query("MATCH (b:Brand) RETURN b.name AS name")["name"].tolist() == ["Acme"]
+
+
+def test_an_answer_that_is_not_plain_data_is_never_unpickled(graph_file: Path, tmp_path: Path) -> None:
+    """Something else listening at the reader's address cannot make a command run code."""
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return os.system, (f"touch {marker}",)
+
+    address = reader_address(graph_file)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(address))
+    listener.listen()
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            payload = pickle.dumps(("ok", Evil()))
+            connection.sendall(struct.pack(">Q", len(payload)) + payload)
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        store = EmbeddedStore(graph_file, reader=True)
+        assert store.query("MATCH (b:Brand) RETURN b.name AS name")["name"].tolist() == ["Acme"]
+    finally:
+        listener.close()
+        address.unlink(missing_ok=True)
+    assert not marker.exists()
+
+
+def test_a_slow_open_leaves_a_reader_that_leaves_when_idle(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "READER_AFTER", 0.0)
+    monkeypatch.setenv("KG_READER_IDLE", "3")
+    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
+    _wait_for(lambda: reader_address(graph_file).exists(), "a reader to be left behind")
+    _unopenable(monkeypatch)
+    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
+    _wait_for(lambda: not reader_address(graph_file).exists(), "the idle reader to leave", timeout=30)
+
+
+def test_no_reader_is_left_when_readers_are_off(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "READER_AFTER", 0.0)
+    monkeypatch.setenv("KG_READER", "off")
+    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
+    time.sleep(2)
+    assert not reader_address(graph_file).exists()
