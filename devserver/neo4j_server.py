@@ -7,6 +7,7 @@ authentication on with a generated password, and keeps its data, logs and passwo
 one git-ignored home folder.
 
     python -m devserver.neo4j_server start [--home .neo4j] [--port 7687] [--env-file .env]
+                                           [--heap 1g] [--pagecache 512m]
     python -m devserver.neo4j_server stop [--home .neo4j]
 """
 
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["Neo4jServer", "ServerError", "free_port", "write_private"]
@@ -30,6 +32,8 @@ JARS = ROOT / "target" / "lib"
 GDS_JARS = ROOT / "target" / "plugins"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+DEFAULT_HEAP = "1g"
+DEFAULT_PAGECACHE = "512m"
 
 
 class ServerError(RuntimeError):
@@ -46,11 +50,20 @@ def free_port() -> int:
 class Neo4jServer:
     """One server home: ``conf/``, ``data/``, ``logs/``, ``password`` and ``neo4j.pid``."""
 
-    def __init__(self, home: str | os.PathLike[str], port: int = 7687, heap: str = "1g", pagecache: str = "512m"):
+    def __init__(
+        self,
+        home: str | os.PathLike[str],
+        port: int = 7687,
+        heap: str | None = None,
+        pagecache: str | None = None,
+    ):
+        """``heap`` and ``pagecache`` (Java sizes such as ``4g``): given, else
+        ``NEO4J_DEV_HEAP`` / ``NEO4J_DEV_PAGECACHE``, else 1 GB and 512 MB (a large graph
+        in Graph Data Science needs more heap)."""
         self.home = Path(home).resolve()
         self.port = port
-        self.heap = heap
-        self.pagecache = pagecache
+        self.heap = heap or os.environ.get("NEO4J_DEV_HEAP") or DEFAULT_HEAP
+        self.pagecache = pagecache or os.environ.get("NEO4J_DEV_PAGECACHE") or DEFAULT_PAGECACHE
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -118,28 +131,52 @@ class Neo4jServer:
         shutil.rmtree(self.plugins_dir, ignore_errors=True)
         shutil.copytree(GDS_JARS, self.plugins_dir)
 
-    def _set_initial_password(self, java: str) -> None:
-        """Generate the password once, before the first start (Neo4j's own admin tool).
+    def _admin(self, java: str, arguments: list[str], failure: str, secret: str = "") -> None:
+        """Run Neo4j's admin tool on this home. It reads its arguments from an owner-only
+        ``@file`` (picocli's argument files): on a command line any local user could read
+        a password with ``ps``."""
+        env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
+        argument_file = self.home / "admin.args"
+        write_private(argument_file, "".join(f'"{argument}"\n' for argument in arguments))
+        try:
+            done = subprocess.run(
+                [java, f"-Xmx{self.heap}", "-cp", f"{JARS}/*", ADMIN_TOOL, f"@{argument_file}"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            argument_file.unlink(missing_ok=True)
+        if done.returncode != 0:
+            detail = (done.stderr or done.stdout).strip()[-500:]
+            raise ServerError(f"{failure}: {detail.replace(secret, '***') if secret else detail}")
 
-        The admin tool reads its arguments from an owner-only ``@file`` (picocli's
-        argument files): on a command line any local user could read it with ``ps``."""
+    def _set_initial_password(self, java: str) -> None:
+        """Generate the password once, before the first start (Neo4j's own admin tool)."""
         password_file = self.home / "password"
         if password_file.exists():
             return
         password = "k" + secrets.token_urlsafe(24)  # never a leading "-", which the admin tool reads as an option
-        env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        arguments = self.home / "set-initial-password.args"
-        write_private(arguments, f"dbms set-initial-password {password}\n")
-        try:
-            done = subprocess.run(
-                [java, "-cp", f"{JARS}/*", ADMIN_TOOL, f"@{arguments}"], env=env, capture_output=True, text=True
-            )
-        finally:
-            arguments.unlink(missing_ok=True)
-        if done.returncode != 0:
-            detail = done.stderr.replace(password, "***").strip()[-500:]
-            raise ServerError(f"neo4j-admin could not set the initial password: {detail}")
+        self._admin(
+            java, ["dbms", "set-initial-password", password], "neo4j-admin could not set the initial password", password
+        )
         write_private(password_file, password + "\n")
+
+    def import_csv(self, nodes: Sequence[Path], relationships: Sequence[Path]) -> None:
+        """Replace the default database with neo4j-admin CSV files, each with its header
+        line, by Neo4j's own bulk importer (the server stopped): the quickest way to put a
+        large graph into a fresh server for a benchmark."""
+        if self.running_pid():
+            raise ServerError(f"the server in {self.home} is running: stop it before importing into it")
+        java = self._java()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._write_config()
+        self._set_initial_password(java)
+        report = f"--report-file={self.home / 'import.report'}"
+        files = [f"--nodes={path}" for path in nodes] + [f"--relationships={path}" for path in relationships]
+        # the database first: each --nodes takes every file name after it
+        arguments = ["database", "import", "full", "neo4j", "--overwrite-destination", report, *files]
+        self._admin(java, arguments, "neo4j-admin could not import the files")
 
     def running_pid(self) -> int | None:
         if self._process is not None and self._process.poll() is not None:
@@ -257,8 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", default=".neo4j", help="server home folder (default .neo4j)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_DEV_PORT", "7687")))
     parser.add_argument("--env-file", default=".env", help="where to write NEO4J_URI and credentials")
+    parser.add_argument("--heap", help=f"Java heap, e.g. 4g (default NEO4J_DEV_HEAP, else {DEFAULT_HEAP})")
+    parser.add_argument(
+        "--pagecache", help=f"page cache, e.g. 2g (default NEO4J_DEV_PAGECACHE, else {DEFAULT_PAGECACHE})"
+    )
     args = parser.parse_args(argv)
-    server = Neo4jServer(args.home, args.port)
+    server = Neo4jServer(args.home, args.port, heap=args.heap, pagecache=args.pagecache)
     try:
         if args.action == "start":
             server.start()

@@ -15,7 +15,7 @@ import neo4j
 import pytest
 from neo4j.exceptions import AuthError
 
-from devserver.neo4j_server import Neo4jServer, free_port
+from devserver.neo4j_server import Neo4jServer, ServerError, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 #: 127.0.0.1 as /proc/net/tcp writes it, and as IPv4-mapped ::ffff:127.0.0.1 in tcp6 (Java's socket).
@@ -48,8 +48,9 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
     env_file = home / ".env"
     script = [sys.executable, "-m", "devserver.neo4j_server"]
     starting = subprocess.Popen(
-        [*script, "start", "--home", str(home), "--port", str(port), "--env-file", str(env_file)],
+        [*script, "start", "--home", str(home), "--port", str(port), "--env-file", str(env_file), "--pagecache", "96m"],
         cwd=ROOT,
+        env=dict(os.environ, NEO4J_DEV_HEAP="768m"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -120,6 +121,42 @@ def test_the_server_runs_graph_data_science_for_neo4j_5_26(started: Started) -> 
         driver.execute_query("CALL gds.graph.drop('ring')")
     assert (server.home / "conf" / "neo4j.conf").read_text().count("dbms.security.procedures.unrestricted=gds.*") == 1
     assert any(server.plugins_dir.glob("proc-2.13.*.jar"))
+
+
+@pytest.mark.neo4j
+def test_the_heap_and_page_cache_are_as_asked(started: Started) -> None:
+    """``NEO4J_DEV_HEAP`` and ``--pagecache`` size the server (a large graph in GDS needs more)."""
+    server = started.server
+    command_line = Path(f"/proc/{server.running_pid()}/cmdline").read_bytes().split(b"\0")
+    assert b"-Xmx768m" in command_line
+    with neo4j.GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+        setting = driver.execute_query(
+            "SHOW SETTINGS YIELD name, value WHERE name = 'server.memory.pagecache.size' RETURN value"
+        ).records[0]["value"]
+    assert setting == "96.00MiB"
+
+
+@pytest.mark.neo4j
+def test_neo4j_admin_csv_imported_into_a_new_server_is_there_once_it_starts(tmp_path: Path) -> None:
+    """Neo4j's bulk importer fills a server's database (the benchmarks load a large demo
+    so); a running server is refused, with what to do."""
+    (tmp_path / "people.csv").write_text("key:ID,:LABEL,name,age:int\nP1,Person,Ana,41\nP2,Person;Suspect,Bo,\n")
+    (tmp_path / "knows.csv").write_text(":START_ID,:END_ID,:TYPE,since:date\nP1,P2,KNOWS,2024-05-01\n")
+    server = Neo4jServer(tmp_path / "home", free_port(), heap="512m", pagecache="64m")
+    server.import_csv([tmp_path / "people.csv"], [tmp_path / "knows.csv"])
+    server.start()
+    try:
+        with neo4j.GraphDatabase.driver(server.uri, auth=(server.username, server.password)) as driver:
+            rows = driver.execute_query(
+                "MATCH (a)-[r:KNOWS]->(b) RETURN a.key AS a, a.age AS age, labels(b) AS labels, r.since.year AS year"
+            ).records
+        assert [record.data() for record in rows] == [
+            {"a": "P1", "age": 41, "labels": ["Person", "Suspect"], "year": 2024}
+        ]
+        with pytest.raises(ServerError, match="is running: stop it before importing"):
+            server.import_csv([tmp_path / "people.csv"], [])
+    finally:
+        server.stop()
 
 
 def test_credentials_are_owner_only_from_the_first_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
