@@ -40,11 +40,12 @@ import pandas as pd
 
 from graph.model import KEY, SEARCH, Model, quote
 from graph.progress import SILENT, Progress
-from graph.records import NodeRecord, WriteResult
+from graph.records import Counts, NodeRecord, WriteResult
 from graph.store.divergences import review
 from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
+from graph.store.kept_counts import KeptCounts
 from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, running_reader, start_reader
 from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import SearchIndex, signature_of
@@ -94,6 +95,7 @@ class EmbeddedStore(GraphStore):
         self._stored: dict[str, set[str]] | None = None  # stored title/type per label or type
         self._constrained: set[str] = set()
         self._names = SearchIndex(self.path.with_name(self.path.name + ".search"))
+        self._kept_counts = KeptCounts(self.path.with_name(self.path.name + ".counts"))
         #: Per label, the keys of nodes this writing session created with their key as their
         #: KGLite identity (the nodes KGLite's bulk loader finds by key); forgotten when the
         #: session ends or nodes are deleted.
@@ -322,6 +324,26 @@ class EmbeddedStore(GraphStore):
             self._constrained.clear()
             self._keyed.clear()
             self.after_commit(self._names_changed)
+
+    def counts(self) -> Counts:
+        """The counts kept for the file's last save when there are some (the file is not
+        even opened: :mod:`graph.store.kept_counts`), else counted and kept."""
+        with self._lock:
+            if self._writer is not None:
+                return super().counts()
+            stamp = file_stamp(self.path)
+            counts = self._kept_counts.get(stamp)
+            if counts is None:
+                counts = super().counts()
+                if stamp is not None and stamp == self._snapshot_stamp:  # counted on that save
+                    self._kept_counts.keep(stamp, counts)
+            return counts
+
+    def learn_vocabulary(self) -> None:
+        """From the counts, which are kept: a command learns the file's labels and types
+        without opening it."""
+        counts = self.counts()
+        self.model.learn(sorted(counts.labels), sorted(counts.types))
 
     # -- search -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import kglite
@@ -54,7 +54,9 @@ def graph_file(tmp_path: Path) -> Path:
 def served(graph_file: Path) -> Iterator[Path]:
     """``graph_file`` with a reader serving it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph.store.reader", str(graph_file)], cwd=ROOT, env={**os.environ, "KG_READER_IDLE": "120"}
+        [sys.executable, "-m", "graph.store.reader", str(graph_file)],
+        cwd=ROOT,
+        env={**os.environ, "KG_READER_IDLE": "120"},
     )
     _wait_for(lambda: reader_address(graph_file).exists() or process.poll() is not None, "the reader to open the file")
     assert process.poll() is None, "the reader left at once"
@@ -63,18 +65,11 @@ def served(graph_file: Path) -> Iterator[Path]:
     process.wait(timeout=30)
 
 
-def _unopenable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From now on this process cannot open the graph file itself."""
-
-    def refuse(*_: object) -> None:
-        raise AssertionError("the command opened the graph file itself")
-
-    monkeypatch.setattr(engine, "load_snapshot", refuse)
-
-
-def test_a_command_reads_through_the_reader_with_the_same_answers(served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_reads_through_the_reader_with_the_same_answers(
+    served: Path, forbid_open: Callable[[], None]
+) -> None:
     expected = EmbeddedStore(served).query("MATCH (b:Brand) RETURN b.name AS name, b.registered AS day, b AS node")
-    _unopenable(monkeypatch)
+    forbid_open()
     store = EmbeddedStore(served, reader=True)
     answer = store.query("MATCH (b:Brand) RETURN b.name AS name, b.registered AS day, b AS node")
     assert answer.to_dict("records") == expected.to_dict("records")
@@ -135,12 +130,14 @@ def test_an_answer_that_is_not_plain_data_is_never_unpickled(graph_file: Path, t
     assert not marker.exists()
 
 
-def test_a_slow_open_leaves_a_reader_that_leaves_when_idle(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_slow_open_leaves_a_reader_that_leaves_when_idle(
+    graph_file: Path, monkeypatch: pytest.MonkeyPatch, forbid_open: Callable[[], None]
+) -> None:
     monkeypatch.setattr(engine, "READER_AFTER", 0.0)
     monkeypatch.setenv("KG_READER_IDLE", "3")
     assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
     _wait_for(lambda: reader_address(graph_file).exists(), "a reader to be left behind")
-    _unopenable(monkeypatch)
+    forbid_open()
     assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
     _wait_for(lambda: not reader_address(graph_file).exists(), "the idle reader to leave", timeout=30)
 
