@@ -232,10 +232,20 @@ def _nodes(
         found_keys.extend(columns.get("key", []))
         found_names.extend(columns.get("name", []))
         found_labels.append(np.full(len(columns.get("key", [])), number, dtype=np.int64))
+    label_of = np.concatenate(found_labels) if found_labels else np.zeros(0, dtype=np.int64)
+    return gathered(labels, found_keys, found_names, label_of, allowed)[:3]
+
+
+def gathered(
+    labels: list[str], found_keys: list[Any], found_names: list[Any], label_of: np.ndarray, allowed: set[str] | None
+) -> tuple[list[str], list[tuple[str, ...]], list[str], np.ndarray]:
+    """Nodes read label by label (row ``i``: key, display name under label number
+    ``label_of[i]``) as keys in key order, each node's labels (sorted) and name, and the
+    row each node was first read in (a node of two labels comes once per label)."""
     rows = np.asarray(found_keys, dtype=object)
     keep = np.fromiter((key is not None and (allowed is None or key in allowed) for key in found_keys), bool, len(rows))
     codes, keys = pd.factorize(rows[keep], sort=True)
-    label_of = np.concatenate(found_labels)[keep] if found_labels else np.zeros(0, dtype=np.int64)
+    label_of = label_of[keep]
     names = np.asarray(found_names, dtype=object)[keep]
     order = np.lexsort((label_of, codes))  # each node's rows in label order
     codes, label_of, names = codes[order], label_of[order], names[order]
@@ -249,7 +259,7 @@ def _nodes(
     node_names = np.array(keys, dtype=object)  # a copy: keys stay keys
     taken, at = np.unique(codes[named], return_index=True)  # the first label that names it
     node_names[taken] = names[named][at]
-    return list(keys), node_labels, node_names.tolist()
+    return list(keys), node_labels, node_names.tolist(), np.flatnonzero(keep)[order][first]
 
 
 def project(store: GraphStore, scope: Scope | None = None, *, progress: Progress = SILENT) -> Projection:

@@ -102,7 +102,7 @@ def test_options_gds_cannot_honour_are_said(server: Neo4jStore) -> None:
     finer = len(set(leiden.result.membership.values()))
     assert finer > len(set(louvain.result.membership.values()))  # the resolution was honoured
     here = gds.find_communities(server, algorithm="leiden", seed=7, resolution=4.0, in_process=True)
-    assert abs(finer - len(set(here.result.membership.values()))) <= 2
+    assert nmi(here.result.membership, leiden.result.membership) >= 0.9  # the same objective, other random paths
 
 
 def test_the_projected_graph_is_dropped_when_the_algorithm_fails(
