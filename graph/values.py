@@ -12,9 +12,12 @@ import base64
 import datetime as dt
 import math
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["PropertyError", "check_value", "clean_properties", "fold", "to_python", "to_json_value"]
+import numpy as np
+
+__all__ = ["PropertyError", "check_value", "clean_properties", "fold", "fold_many", "to_python", "to_json_value"]
 
 _SCALARS = (str, bool, int, float, dt.date, dt.datetime, dt.time)
 
@@ -70,6 +73,24 @@ def fold(text: Any) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def fold_many(texts: Iterable[Any]) -> np.ndarray:
+    """:func:`fold` of many values at once: printable ASCII (most names) folded a column
+    at a time, the rest one by one, with the same result."""
+    import pyarrow as pa  # here: most commands never fold a column
+    import pyarrow.compute as pc
+
+    texts = np.array([str(text) for text in texts], dtype=object)
+    if not len(texts):
+        return texts
+    column = pa.array(texts, type=pa.string())
+    plain = pc.match_substring_regex(column, r"^[ -~]*$").to_numpy(zero_copy_only=False)
+    folded = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(column), " +", " "), " ")
+    result = np.array(folded.to_pylist(), dtype=object)
+    for position in np.flatnonzero(~plain):
+        result[position] = fold(texts[position])
+    return result
 
 
 def to_python(value: Any) -> Any:

@@ -25,6 +25,7 @@ from graph.records import NodeRecord, RelationshipRecord, WriteResult
 from graph.store import GraphStore
 from graph.views.tables import neutralize_formula
 from ingest.admin_csv import Column, FileKind, HeaderError, ParsedRow, RowError, parse_row, read_rows
+from ingest.columns import column_chunks, takes_columns
 from ingest.mapping import MappingError, TableMapping, apply_mapping, check_data_name, load_mapping, table_rows
 from ingest.normalize import CleaningError
 from ingest.textfile import BadRow, NotText
@@ -232,11 +233,15 @@ def _stream(writer: _Writer, load: _FileLoad, rows: Iterator, strict: bool, prog
             return
     writer.start(report)
     submitted = 0
-    for chunk in _chunks(report, load.columns, rows, counted=counted):
+    by_columns = not strict and takes_columns(load)  # the rows a column at a time, into tables
+    chunks = (
+        column_chunks(load, rows, CHUNK_ROWS) if by_columns else _chunks(report, load.columns, rows, counted=counted)
+    )
+    for chunk in chunks:
         submitted += len(chunk)
         done = report.read if counted else submitted
         progress.report(what, done, max(expected or 0, done))
-        writer.submit(report, partial(load.write, chunk), len(chunk))
+        writer.submit(report, chunk.write if by_columns else partial(load.write, chunk), len(chunk))
     writer.finish(report)
     done = report.read if counted else submitted
     progress.report(what, done, done)  # the file's line ends at 100%
@@ -471,7 +476,7 @@ class _FileLoad:
             if not row.labels:
                 report.reject(row.number, "column ':LABEL': the node has no label", fields)
                 continue
-            digest = hash(repr((row.labels, row.properties)))
+            digest = hash((row.labels, tuple(_hashable(row.properties.get(name)) for name in self.properties)))
             earlier = self.seen.setdefault(row.key, digest)
             if earlier != digest:
                 report.reject(row.number, f"id {row.key!r} appears earlier in the file with other values", fields)
@@ -543,6 +548,11 @@ class _FileLoad:
     def _count(self, result: WriteResult) -> None:
         self.report.created += result.created
         self.report.updated += result.updated
+
+
+def _hashable(value: object) -> object:
+    """A value as a digest takes it (a list column's value as a tuple)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def write_rejects(reports: Iterable[FileReport], path: Path) -> int:

@@ -38,7 +38,8 @@ import kglite
 import numpy as np
 import pandas as pd
 
-from graph.model import KEY, SEARCH, Model, quote
+from graph.attribution import utc_now
+from graph.model import KEY, SEARCH, Model, ModelError, quote
 from graph.progress import SILENT, Progress
 from graph.records import Counts, NodeRecord, WriteResult
 from graph.store.divergences import review
@@ -50,6 +51,8 @@ from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, running_r
 from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
+from graph.store.tables import NodeTable, RelationshipTable, TableResult, TableWrites
+from graph.values import fold_many
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
 
@@ -66,7 +69,7 @@ class StoreBusy(QueryError):
     """Another process holds the graph file for writing longer than we would wait."""
 
 
-class EmbeddedStore(GraphStore):
+class EmbeddedStore(GraphStore, TableWrites):
     """A graph in one KGLite file (``GRAPH_DB``, default ``data/graph.kgl``)."""
 
     #: No transaction to bound here: bigger batches spare KGLite's per-call work.
@@ -100,6 +103,9 @@ class EmbeddedStore(GraphStore):
         #: KGLite identity (the nodes KGLite's bulk loader finds by key); forgotten when the
         #: session ends or nodes are deleted.
         self._keyed: defaultdict[str, set[str]] = defaultdict(set)
+        #: The keys this writing session created, while every node of the graph is one of
+        #: them (a load into an empty graph): whether a key is held, without a lookup.
+        self._new_keys: set[str] | None = None
 
     # -- file handles -----------------------------------------------------------------
 
@@ -109,6 +115,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             if self._depth == 0:
                 self._writer = self._open_writer()
+                self._new_keys = set() if self._writer.graph_info()["node_count"] == 0 else None
             self._depth += 1
             try:
                 yield self._writer
@@ -119,6 +126,7 @@ class EmbeddedStore(GraphStore):
                     actions, self._after_save = self._after_save, []
                     self._stored = None
                     self._keyed.clear()
+                    self._new_keys = None
                     try:
                         writer.save()
                     finally:
@@ -205,7 +213,10 @@ class EmbeddedStore(GraphStore):
     ) -> tuple[list[dict[str, Any]], dict[str, int]]:
         with self.writing() as graph, _translated_errors():
             rows = graph.cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
-            return rows, dict(graph.last_mutation_stats or {})
+            counters = dict(graph.last_mutation_stats or {})
+            if counters.get("nodes_deleted"):
+                self._new_keys = None
+            return rows, counters
 
     def _ensure_key_constraint(self, label: str) -> None:
         if label not in self._constrained:
@@ -229,6 +240,8 @@ class EmbeddedStore(GraphStore):
             identity = props.pop("id", None)
             (known if row["key"] in existing else new).append(dict(row, props=props, id=identity))
         self._keyed[labels[0]].update(row["key"] for row in new if row["id"] == row["key"])
+        if self._new_keys is not None:
+            self._new_keys.update(row["key"] for row in new)
         bulk = [row for row in new if _bulk_ready(row)]
         if bulk and self._bulk_create(labels, bulk, window):
             new = [row for row in new if not _bulk_ready(row)]
@@ -291,6 +304,102 @@ class EmbeddedStore(GraphStore):
         created, updated, missing = super()._upsert_relationship_batch(kind, rest, window) if rest else (0, 0, [])
         return created + report["connections_created"], updated + report["connections_updated"], missing
 
+    def create_node_table(self, table: NodeTable) -> TableResult:
+        """Create with KGLite's bulk loader the rows :meth:`_upsert_node_batch` would give
+        it: new keys, whose ``id`` is their key and that have a name and no value Cypher
+        must write."""
+        taken = np.zeros(len(table), bool)
+        with self.writing() as graph:
+            for label in table.labels:
+                self.model.label(label)
+            properties = dict(table.properties)
+            identity, name = properties.pop("id", None), properties.get("name")
+            if identity is None or name is None:
+                return TableResult(taken)
+            taken = (_values(identity) == table.keys) & pd.notna(_values(name)) & ~self._held(table.keys)
+            for synthetic in _SYNTHETIC & properties.keys():
+                taken &= pd.isna(_values(properties[synthetic]))
+            rows = np.flatnonzero(taken)
+            keys = table.keys[rows]
+            display = properties.get(self.model.display_property(table.labels))
+            shown = _values(display)[rows] if display is not None else np.full(len(rows), None)
+            search = fold_many(np.where(pd.notna(shown), shown, keys))
+            columns = {"id": keys, KEY: keys, SEARCH: search, "sources": table.sources[rows]}
+            frame = _frame(_window(table.seen), columns, _chosen(properties, rows)) if len(rows) else None
+            if frame is None:
+                return TableResult(np.zeros(len(table), bool))
+            self._ensure_key_constraint(table.labels[0])
+            try:
+                labels = list(table.labels[1:])
+                graph.add_nodes(frame[0], table.labels[0], "id", "name", labels=labels, column_types=frame[1])
+            except kglite.ArgumentError:  # nothing was written
+                return TableResult(np.zeros(len(table), bool))
+            self._keyed[table.labels[0]].update(keys)
+            if self._new_keys is not None:
+                self._new_keys.update(keys)
+            self._batch_written(len(rows))
+            self.after_commit(self._names_changed)
+        return TableResult(taken, created=len(rows))
+
+    def _held(self, keys: np.ndarray) -> np.ndarray:
+        """Which keys a node holds: from this session's own keys while every node of the
+        graph is one of them (a lookup per key would cost a million-row load seconds)."""
+        created = self._new_keys
+        if created is None or self._writing_graph().graph_info()["node_count"] != len(created):
+            created = self.locate(keys.tolist())
+        return np.fromiter((key in created for key in keys), bool, len(keys))
+
+    def _writing_graph(self) -> kglite.KnowledgeGraph:
+        if self._writer is None:
+            raise RuntimeError("a table is written inside writing()")
+        return self._writer
+
+    def create_relationship_table(self, table: RelationshipTable) -> TableResult:
+        """Create with KGLite's bulk loader the rows :meth:`_upsert_relationship_batch`
+        would give it: between nodes this session created by key, not parallel to one
+        written with a key."""
+        taken = np.zeros(len(table), bool)
+        with self.writing() as graph:
+            try:
+                self.model.check_endpoints(table.type, table.start_label, table.end_label)
+            except ModelError:  # the upsert says why
+                return TableResult(taken)
+            starts, ends = self._keyed[table.start_label], self._keyed[table.end_label]
+            parallel = self._keyed[_PARALLEL]
+            taken = np.fromiter(
+                (
+                    src in starts and dst in ends and not (parallel and f"{table.type}\x00{src}\x00{dst}" in parallel)
+                    for src, dst in zip(table.starts, table.ends, strict=True)
+                ),
+                bool,
+                len(table),
+            )
+            rows = np.flatnonzero(taken)
+            columns = {
+                _SRC: table.starts[rows],
+                _DST: table.ends[rows],
+                KEY: np.full(len(rows), "", dtype=object),
+                "sources": table.sources[rows],
+            }
+            frame = _frame(_window(table.seen), columns, _chosen(table.properties, rows)) if len(rows) else None
+            if frame is None:
+                return TableResult(np.zeros(len(table), bool))
+            with _translated_errors():
+                report = graph.add_relationships(
+                    frame[0],
+                    table.type,
+                    table.start_label,
+                    _SRC,
+                    table.end_label,
+                    _DST,
+                    column_types=frame[1],
+                    on_invalid="error",
+                )
+            if report.get("stubs_vivified"):
+                raise QueryError(f"KGLite's loader made {report['stubs_vivified']} stand-in nodes for {table.type}")
+            self._batch_written(len(rows))
+        return TableResult(taken, report["connections_created"], report["connections_updated"])
+
     def _run_user_query(self, request: UserQuery) -> Answer:
         """Checked against KGLite's own plan, rewritten or noted where KGLite would
         answer differently from Neo4j (:mod:`graph.store.divergences`)."""
@@ -323,6 +432,7 @@ class EmbeddedStore(GraphStore):
             graph.cypher("MATCH (n) DETACH DELETE n")
             self._constrained.clear()
             self._keyed.clear()
+            self._new_keys = None
             self.after_commit(self._names_changed)
 
     def counts(self) -> Counts:
@@ -450,34 +560,75 @@ def _bulk_ready(row: Mapping[str, Any]) -> bool:
 def _table(
     rows: Sequence[dict[str, Any]], window: Mapping[str, Any], columns: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, str]] | None:
-    """New nodes or relationships as a table for KGLite's loader: ``columns`` plus their
-    provenance and properties, with the column types that keep each value as Cypher
-    would; ``None`` when a property's values are not all of one plain type (times,
-    lists, mixed), which Cypher then writes."""
-    count = len(rows)
+    """New nodes or relationships (upsert rows) as a table for KGLite's loader, or
+    ``None`` when a property's values are not all of one type (see :func:`_frame`)."""
+    properties = {}
+    for name in {name for row in rows for name in row["props"]} - {SEARCH}:  # search is set
+        values = [row["props"].get(name) for row in rows]
+        kinds = {type(value) for value in values if value is not None}
+        if len(kinds) > 1:
+            return None
+        if kinds:  # else a property no new row has: nothing to remove
+            properties[name] = (next(iter(kinds)), values)
+    sources = [row["sources"] for row in rows]
+    if all(len(found) == 1 for found in sources):
+        sources = np.array([found[0] for found in sources], dtype=object)
+    return _frame(window, {**columns, "sources": sources}, properties)
+
+
+def _frame(
+    window: Mapping[str, Any], columns: dict[str, Any], properties: Mapping[str, tuple[type, Any]]
+) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """A table for KGLite's loader: ``columns`` (with ``sources``: lists, or one source
+    per row as text) plus provenance and ``properties`` (name -> Python type and values),
+    with the column types that keep each value as Cypher would; ``None`` when a type is
+    not plain (times, lists), which Cypher then writes."""
+    count = len(columns["sources"])
     first, last = window["first"], window["last"]
     if first.tzinfo or last.tzinfo or first.microsecond or last.microsecond:  # as Cypher keeps them
         return None
+    types = {"first_seen": "timestamp", "last_seen": "timestamp"}
+    if isinstance(columns["sources"], np.ndarray):
+        types["sources"] = "list"  # a list of one, read from text: no Python list per row
     columns = {
         **columns,
-        "sources": [row["sources"] for row in rows],
         # as text, which KGLite reads without a Python object per cell
         "first_seen": np.full(count, first.isoformat(sep=" ")),
         "last_seen": np.full(count, last.isoformat(sep=" ")),
     }
-    types = {"first_seen": "timestamp", "last_seen": "timestamp"}
-    for name in {name for row in rows for name in row["props"]}:
-        values = [row["props"].get(name) for row in rows]
-        kinds = {type(value) for value in values if value is not None}
-        if not kinds or name == SEARCH:  # removing a property a new one does not have; search is set
-            continue
-        if name in columns or name in _SYNTHETIC or len(kinds) != 1 or next(iter(kinds)) not in _PANDAS_DTYPE_OF:
+    for name, (kind, values) in properties.items():
+        if name in columns or name in _SYNTHETIC or kind not in _PANDAS_DTYPE_OF:
             return None
-        kind = next(iter(kinds))
         columns[name] = pd.array(values, dtype=_PANDAS_DTYPE_OF[kind])
         if kind is dt.date:
             types[name] = "datetime"  # date only
     return pd.DataFrame(columns), types
+
+
+#: A table's kinds of values (:mod:`graph.scalars`) as the Python types of upsert rows.
+_KINDS = {"string": str, "int": int, "float": float, "boolean": bool, "date": dt.date}
+
+
+def _values(column: tuple[str, Any]) -> np.ndarray:
+    """A table column's values as an array (``None`` or ``NA`` where absent)."""
+    return np.asarray(column[1], dtype=object)
+
+
+def _chosen(properties: Mapping[str, tuple[str, Any]], rows: np.ndarray) -> dict[str, tuple[type, Any]]:
+    """The properties of the chosen rows, leaving out those none of them has (as upsert
+    rows leave them out)."""
+    chosen = {}
+    for name, (kind, values) in properties.items():
+        picked = values.take(rows)  # an array or a pandas extension array
+        if not pd.isna(picked).all():
+            chosen[name] = (_KINDS.get(kind), picked)
+    return chosen
+
+
+def _window(seen: dt.datetime | None) -> dict[str, dt.datetime]:
+    """The sighting window of rows written together (now, by default)."""
+    seen = seen or utc_now()
+    return {"first": seen, "last": seen}
 
 
 def _node_keys(value: Any, found: dict[Any, Any] | None = None) -> dict[Any, Any]:

@@ -1,0 +1,137 @@
+"""A load a column at a time (into the embedded store's tables) gives the graph, the
+rejects and the counts the row path gives; only the rows a column cannot take, or that
+need a merge, go through the row path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ingest.loader
+from graph.store.embedded_engine import EmbeddedStore
+from ingest.demo import generate, write_admin_csv
+from ingest.loader import FileReport, load_paths
+from tests.ingest.files import reasons, reconciled, write
+
+NOW = dt.datetime(2026, 11, 30, 6, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One load time on both paths, so provenance compares; small chunks, so a file
+    takes several."""
+    monkeypatch.setattr("graph.store.writes.utc_now", lambda: NOW)
+    monkeypatch.setattr("graph.store.embedded_engine.utc_now", lambda: NOW)
+    monkeypatch.setattr(ingest.loader, "CHUNK_ROWS", 100)
+
+
+def _by_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.loader, "takes_columns", lambda load: False)
+
+
+def _content(store: EmbeddedStore) -> tuple[list[Any], list[Any]]:
+    """Every node and relationship with all it holds (labels, keys, properties, provenance)."""
+    nodes = store.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    links = store.read("MATCH (a)-[r]->(b) RETURN a._kg_key AS a, type(r) AS t, b._kg_key AS b, properties(r) AS props")
+    node_rows = sorted((sorted(n["labels"]), sorted(n["props"].items())) for n in nodes)
+    link_rows = sorted((r["a"], r["t"], r["b"], sorted(r["props"].items())) for r in links)
+    return node_rows, link_rows
+
+
+def _load_twice(store: EmbeddedStore, paths: list[Path]) -> tuple[list[FileReport], list[Any]]:
+    first = load_paths(store, paths)
+    counts = store.counts()
+    second = load_paths(store, paths)
+    again = store.counts()
+    assert (again.nodes, again.relationships) == (counts.nodes, counts.relationships)
+    return first + second, [_content(store), counts.nodes, counts.relationships]
+
+
+def _summary(reports: list[FileReport]) -> list[tuple[str, int, int, int, int, dict[int, str]]]:
+    return [(r.path.name, r.read, r.created, r.updated, r.rejected, reasons(r)) for r in reports]
+
+
+def test_the_demo_loads_by_columns_as_by_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_admin_csv(generate(12, seed=5), tmp_path / "demo")
+    taken: list[int] = []
+    create = EmbeddedStore.create_node_table
+
+    def counted(self: EmbeddedStore, table: Any) -> Any:
+        result = create(self, table)
+        taken.append(int(result.taken.sum()))
+        return result
+
+    monkeypatch.setattr(EmbeddedStore, "create_node_table", counted)
+    by_columns, content = _load_twice(EmbeddedStore(tmp_path / "columns.kgl"), [tmp_path / "demo"])
+    assert sum(taken) == content[1]  # every node went in as a table
+    _by_rows(monkeypatch)
+    by_rows, row_content = _load_twice(EmbeddedStore(tmp_path / "rows.kgl"), [tmp_path / "demo"])
+    assert reconciled(by_columns) and not any(r.rejects for r in by_columns)
+    assert _summary(by_columns) == _summary(by_rows)
+    assert content == row_content
+    nodes, links = content[0]
+    assert any(("sources", ["nodes.Case.csv:2"]) in props for _, props in nodes)
+    assert any(dict(props).get("first_seen") == NOW for *_, props in links)
+
+
+PEOPLE = "id:ID,name,age:int,born:date,:LABEL\n"
+HOSTILE = {  # row number -> the row (the file's other rows are plain)
+    40: "h1,Dee,forty,,Person",  # not a number
+    41: "h2,Eve,,31/12/2024,Person",  # not a date
+    42: ",Fay,3,,Person",  # no id
+    43: "h4,Gus,,,Bad Label!",  # not a label
+    44: "h5,Hal,1",  # too few fields
+    45: "p1,Ann 1,1,2001-01-02,Person",  # p1 (row 2) again, the same values: merged
+    46: "p2,Someone else,2,2002-01-01,Person",  # p2 (row 3) again, other values
+    47: "c1,Impostor,,,Person",  # a Company's key
+    48: "h9,,,,Person",  # no name
+    49: 'h10,"Multi, line\nname",5,,Person',  # quoted: a plain row
+    50: "h11,Nul\x00byte,,,Person",
+    51: "h12,Big,99999999999999999999,,Person",  # beyond 64 bits
+}
+
+
+def _people(count: int) -> str:
+    rows = [f"p{i},Ann {i},{i},2001-01-{1 + i % 28:02d},Person" for i in range(1, count + 1)]
+    for number, row in HOSTILE.items():
+        rows.insert(number - 2, row)
+    return PEOPLE + "\n".join(rows) + "\n"
+
+
+def test_hostile_rows_go_by_rows_and_only_they(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    company = write(tmp_path, "a_company.csv", "id:ID,name,:LABEL\nc1,Acme,Company\n")
+    people = write(tmp_path, "b_people.csv", _people(300))
+    knows = ":START_ID,:END_ID,:TYPE,since:int\n" + "".join(f"p{i},p{i + 1},KNOWS,{i}\n" for i in range(1, 250))
+    knows += "p1,p2,KNOWS,7\np1,nowhere,KNOWS,1\np3,p4,KNOWS,x\np5,p6,,1\n"  # parallel, no end, bad cell, no type
+    links = write(tmp_path, "c_knows.csv", knows)
+    tabled: list[str] = []
+    for name in ("create_node_table", "create_relationship_table"):
+        create = getattr(EmbeddedStore, name)
+
+        def spied(self: EmbeddedStore, table: Any, create: Any = create) -> Any:
+            result = create(self, table)
+            tabled.extend(table.sources[result.taken])
+            return result
+
+        monkeypatch.setattr(EmbeddedStore, name, spied)
+    store = EmbeddedStore(tmp_path / "columns.kgl")
+    reports = load_paths(store, [company, people, links])
+    content = _content(store)
+    by_rows = {
+        name: set(range(2, report.read + 2)) - {int(s.split(":")[1]) for s in tabled if s.startswith(name)}
+        for name, report in (("b_people.csv", reports[1]), ("c_knows.csv", reports[2]))
+    }
+    assert by_rows["b_people.csv"] == {2, 3} | set(HOSTILE) - {49}
+    assert by_rows["c_knows.csv"] == {251, 252, 253, 254}  # p1-p2 met again, and the bad ones
+    _by_rows(monkeypatch)
+    row_store = EmbeddedStore(tmp_path / "rows.kgl")
+    row_reports = load_paths(row_store, [company, people, links])
+    assert reconciled(reports) and _summary(reports) == _summary(row_reports)
+    assert content == _content(row_store)
+    rejected = reasons(reports[1])
+    assert sorted(rejected) == [40, 41, 42, 43, 44, 46, 47, 50, 51]
+    assert "column 'age:int'" in rejected[40] and "column 'born:date'" in rejected[41]
+    assert "appears earlier in the file with other values" in rejected[46]
