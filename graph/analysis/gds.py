@@ -152,6 +152,12 @@ class ServerGraph:
         catalogs no graph without nodes)."""
         return self.store.read(statement, {"graph": self.name, **params}) if self.nodes else []
 
+    def lists(self, statement: str, **params: Any) -> dict[str, list[Any]]:
+        """The one record of a statement that collects its columns into lists (read as
+        columns: a record read as a map walks its lists once more in Python)."""
+        columns = self.store.read_columns(statement, {"graph": self.name, **params})
+        return {name: values[0] for name, values in columns.items()}
+
     def members(self, progress: Progress = SILENT) -> tuple[Projection, np.ndarray]:
         """The nodes in key order (their labels in scope and names, as the in-process
         projection gives them) as a projection without links, and their GDS node ids
@@ -164,11 +170,11 @@ class ServerGraph:
         params = {"allowed": self.allowed, "since": self.scope.since, "until": self.scope.until}
         for number, label in enumerate(self.labels if self.nodes else []):
             progress.report(f"reading nodes ({label})", len(keys), self.nodes)
-            row = self.store.read(
+            row = self.lists(
                 f"MATCH (n:{quote(label)}) WHERE {_kept('n')} RETURN collect(id(n)) AS ids, collect(n.{KEY}) AS keys,"
                 f" collect({model.display_expression([label])}) AS names",
-                params,
-            )[0]
+                **params,
+            )
             ids += row["ids"]
             keys += row["keys"]
             names += row["names"]
@@ -192,7 +198,7 @@ class ServerGraph:
         """An in-memory node property, in the order of ``node_ids``."""
         values = np.zeros(len(node_ids), dtype=np.float64)
         if self.nodes:
-            row = self.read(STREAM, property=name)[0]
+            row = self.lists(STREAM, property=name)
             values[_positions(node_ids, row["nodeId"])] = row["value"]
         return values
 
@@ -201,7 +207,7 @@ class ServerGraph:
         once): then it is the in-process projection exactly."""
         if not self.edges:
             return
-        row = self.read(LINKS)[0]
+        row = self.lists(LINKS)
         projection.sources = _positions(node_ids, row["a"])
         projection.targets = _positions(node_ids, row["b"])
         projection.weights = np.asarray(row["weight"], dtype=np.float64)
