@@ -213,6 +213,15 @@ def _types_of(model: Model, store: GraphStore, scope: Scope) -> list[str]:
     return sorted(model.relationship(t).name for t in scope.types if t in present)
 
 
+def _collected(store: GraphStore, statement: str, params: Mapping[str, Any]) -> list[list[Any]]:
+    """The lists a statement of ``collect(...)`` columns returns, in column order. One row
+    of lists, not a row per node or link: a million rows as dicts cost seconds more to
+    build, and to pass from a reader process. ``collect`` skips nulls, so every
+    collected expression must never be null (``coalesce``) for the lists to stay aligned."""
+    columns = store.read_columns(statement, params)
+    return [values[0] if values else [] for values in columns.values()]
+
+
 def _nodes(
     store: GraphStore, scope: Scope, allowed: set[str] | None, counts: Mapping[str, int], progress: Progress
 ) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
@@ -228,10 +237,15 @@ def _nodes(
     for number, label in enumerate(labels):
         progress.report(f"reading nodes ({label})", len(found_keys), total)
         naming = model.display_expression([label])
-        columns = store.read_columns(f"MATCH (n:{quote(label)}){where} RETURN n.{KEY} AS key, {naming} AS name", params)
-        found_keys.extend(columns.get("key", []))
-        found_names.extend(columns.get("name", []))
-        found_labels.append(np.full(len(columns.get("key", [])), number, dtype=np.int64))
+        label_keys, label_names = _collected(
+            store,
+            f"MATCH (n:{quote(label)}){where} RETURN collect(coalesce(n.{KEY}, false)) AS key, "
+            f"collect(coalesce({naming}, false)) AS name",
+            params,
+        )
+        found_keys.extend(label_keys)
+        found_names.extend(label_names)
+        found_labels.append(np.full(len(label_keys), number, dtype=np.int64))
     label_of = np.concatenate(found_labels) if found_labels else np.zeros(0, dtype=np.int64)
     return gathered(labels, found_keys, found_names, label_of, allowed)[:3]
 
@@ -243,7 +257,9 @@ def gathered(
     ``label_of[i]``) as keys in key order, each node's labels (sorted) and name, and the
     row each node was first read in (a node of two labels comes once per label)."""
     rows = np.asarray(found_keys, dtype=object)
-    keep = np.fromiter((key is not None and (allowed is None or key in allowed) for key in found_keys), bool, len(rows))
+    keep = np.fromiter(
+        (isinstance(key, str) and (allowed is None or key in allowed) for key in found_keys), bool, len(rows)
+    )
     codes, keys = pd.factorize(rows[keep], sort=True)
     label_of = label_of[keep]
     names = np.asarray(found_names, dtype=object)[keep]
@@ -285,11 +301,15 @@ def project(store: GraphStore, scope: Scope | None = None, *, progress: Progress
         progress.report(f"reading relationships ({rel_type})", read, total)
         known = model.relationships.get(rel_type)
         weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
-        columns = store.read_columns(  # by type, not by node: KGLite then scans the type's links only
-            f"MATCH ()-[r:{quote(rel_type)}]->(){where} RETURN startNode(r).{KEY} AS a, endNode(r).{KEY} AS b",
-            params,
-        )
-        ends = [lookup.get_indexer(columns.get(end, [])) for end in ("a", "b")]
+        ends = [  # by type, not by node: KGLite then scans the type's links only
+            lookup.get_indexer(column)
+            for column in _collected(
+                store,
+                f"MATCH ()-[r:{quote(rel_type)}]->(){where} "
+                f"RETURN collect(coalesce(startNode(r).{KEY}, '')) AS a, collect(coalesce(endNode(r).{KEY}, '')) AS b",
+                params,
+            )
+        ]
         read += len(ends[0])
         inside = (ends[0] >= 0) & (ends[1] >= 0)
         sources.append(ends[0][inside])
