@@ -100,22 +100,21 @@ def _kept(variable: str) -> str:
 
 def _projection(labels: list[str], types: list[str]) -> str:
     """One Cypher projection of the scope, parameters only (labels and types from the
-    model's whitelist, quoted): each relationship read once, from its start node, and
-    added up with its parallel ones (either way round) into one weighted, undirected
-    link; isolated nodes kept."""
+    model's whitelist, quoted): each relationship met once, from its end with the lower
+    node id (no key read to order them), and added up with its parallel ones (either way
+    round, any type) into one weighted, undirected link; isolated nodes kept."""
     nodes = "|".join(quote(label) for label in labels)
     if types:
         links = (
-            f"OPTIONAL MATCH (n)-[r:{'|'.join(quote(t) for t in types)}]->(m) "
-            f"WHERE m:{nodes} AND m <> n AND {_kept('m')} AND {_during('r')} WITH n, m, r, id(n) < id(m) AS forward "
+            f"OPTIONAL MATCH (n)-[r:{'|'.join(quote(t) for t in types)}]-(m) "
+            f"WHERE id(n) < id(m) AND m:{nodes} AND {_kept('m')} AND {_during('r')} "
         )
     else:
-        links = "WITH n, null AS m, null AS r, null AS forward "
+        links = "WITH n, null AS m, null AS r "
     return (
         f"MATCH (n) WHERE n:{nodes} AND {_kept('n')} {links}"  # all nodes in id order: GDS numbers them so
-        "WITH CASE WHEN forward = false THEN m ELSE n END AS a, CASE WHEN forward = false THEN n ELSE m END AS b, r "
-        "WITH a, b, sum($weights[type(r)]) AS weight, count(r) AS relationships "
-        "RETURN gds.graph.project($graph, a, b, {relationshipProperties: {weight: weight}}, "
+        "WITH n, m, sum($weights[type(r)]) AS weight, count(r) AS relationships "
+        "RETURN gds.graph.project($graph, n, m, {relationshipProperties: {weight: weight}}, "
         "{undirectedRelationshipTypes: ['*']}) AS projected, sum(relationships) AS relationships"
     )
 
