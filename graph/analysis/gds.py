@@ -9,7 +9,9 @@ three measures per node, and the links as pairs of ids: the summaries need them,
 resolution chosen from the data (:func:`~graph.analysis.communities.chosen_resolution`)
 is computed here on them, so GDS's Leiden runs the same objective as the in-process one,
 and so is the modularity, as in-process (GDS 2.13's ``gds.modularity.stats`` failed on
-Leiden's community ids at 100,000 nodes).
+Leiden's community ids at 100,000 nodes). Every long column comes back collected into a
+list, one record per read: at a million nodes the driver's cost per record, not the
+server, was most of a run.
 
 What GDS cannot honour is said in the result's notes: Louvain and label propagation in
 GDS take no seed and no resolution (one thread makes them repeatable). The graph catalog
