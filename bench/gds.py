@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=_analyses, default=list(ANALYSES), help=f"some of {','.join(ANALYSES)}")
     parser.add_argument("--scale", type=int, help="load the demo at this scale into a server of our own")
     parser.add_argument("--csv", type=Path, help="with --scale: the demo's CSV folder (else generated)")
-    parser.add_argument("--home", type=Path, default=Path("bench-gds"), help="with --scale: kept server home")
+    parser.add_argument("--home", type=Path, default=ROOT / "data" / "bench-gds", help="with --scale: kept server home")
     parser.add_argument("--heap", default="4g", help="with --scale: the server's Java heap")
     parser.add_argument("--pagecache", default="2g", help="with --scale: the server's page cache")
     parser.add_argument("--load-only", action="store_true", help="with --scale: load, then stop")
