@@ -149,6 +149,7 @@ def load_paths(
     try:
         with _Writer(store, journal) as writer:
             for kind in (FileKind.NODES, FileKind.RELATIONSHIPS):
+                writer.call(_nothing)  # the nodes are in (their labels known) before relationships are read
                 for report, columns, rows in opened:
                     if report.kind == kind:
                         _stream(writer, _FileLoad(store, report, columns, key_labels), rows, strict, progress)
@@ -241,7 +242,7 @@ def _stream(writer: _Writer, load: _FileLoad, rows: Iterator, strict: bool, prog
         submitted += len(chunk)
         done = report.read if counted else submitted
         progress.report(what, done, max(expected or 0, done))
-        writer.submit(report, chunk.write if by_columns else partial(load.write, chunk), len(chunk))
+        writer.submit(report, chunk.write if by_columns else load.job(chunk), len(chunk))
     writer.finish(report)
     done = report.read if counted else submitted
     progress.report(what, done, done)  # the file's line ends at 100%
@@ -392,6 +393,14 @@ class _Writer:
             raise self._error
 
 
+def _nothing() -> None:
+    """A job that only waits its turn: the writer has done every job before it."""
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
 def _file_job(report: FileReport, job: Callable[[], None], journal: LoadJournal | None) -> None:
     """Run one file's writes; a failure the store meets on hostile data ends that file,
     not the run (every other file is still loaded, summarised and recorded)."""
@@ -456,7 +465,21 @@ class _FileLoad:
         if self.report.kind == FileKind.NODES:
             self._write_nodes(*self._nodes(chunk))
         else:
-            self._write_relationships(*self._relationships(chunk))
+            records, rows_of = self._relationships(chunk)
+            self._relationships_written(self.store.upsert_relationships(records), rows_of)
+
+    def job(self, chunk: list[tuple[ParsedRow, list[str]]]) -> Callable[[], None]:
+        """The writer's job for ``chunk``. On a store that allows it, a relationship
+        chunk is made ready here, in the parsing thread, so the writer only waits on the
+        store (the Python work of one chunk overlaps the store's of the one before)."""
+        if self.report.kind == FileKind.NODES or not self.store.prepares_beside_writes:
+            return partial(self.write, chunk)
+        try:
+            records, rows_of = self._relationships(chunk)
+            prepared = self.store.prepare_relationships(records)
+        except Exception as error:  # the writer reports it as the store's failure on this file
+            return partial(_raise, error)
+        return lambda: self._relationships_written(self.store.write_relationships(prepared), rows_of)
 
     def _name_problem(self, name: str, what: str, declare: Callable[[str], object]) -> str | None:
         if name not in self.names:
@@ -538,8 +561,7 @@ class _FileLoad:
         self.repeats[identity] += 1
         return str(self.repeats[identity] + 1)
 
-    def _write_relationships(self, records: list[RelationshipRecord], rows_of: dict) -> None:
-        result = self.store.upsert_relationships(records)
+    def _relationships_written(self, result: WriteResult, rows_of: dict) -> None:
         self._count(result)
         for record, reason in result.rejected:
             row, fields = rows_of[id(record)]

@@ -52,6 +52,7 @@ class ExactCopies(Traversal):
         for key, labels in located.items():
             by_label[labels[0]].append(key)
         with self.writing():
+            self._created = None  # the session's record of what it created no longer holds
             for label, label_keys in by_label.items():
                 self._write(f"MATCH (n:{quote(label)}) WHERE n.{KEY} IN $keys DETACH DELETE n", {"keys": label_keys})
         return len(located)
@@ -60,6 +61,7 @@ class ExactCopies(Traversal):
         """Create the nodes and relationships of a :meth:`snapshot` exactly as they were
         (the nodes must not exist; relationships to other nodes need those nodes)."""
         with self.writing():
+            self._created = None  # nodes and relationships appear that the session's record lacks
             for node in snapshot["nodes"]:
                 labels = ":".join(quote(label) for label in node["labels"])
                 # KGLite: an absent id must be said, and an absent name said as null (else it

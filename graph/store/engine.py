@@ -70,6 +70,9 @@ class Engine(ABC):
     #: Rows per write statement: big enough to amortise a round trip, small enough to
     #: keep a transaction's memory bounded.
     batch_size = 5000
+    #: Whether :meth:`~graph.store.writes.Writes.prepare_relationships` may run in
+    #: another thread while a writing session writes (its reads need no write lease).
+    prepares_beside_writes = False
 
     def __init__(self, model: Model | None = None):
         self.model = model or load_model()

@@ -70,10 +70,11 @@ class Lookups(Engine):
                 counted[name] = count
         return counted
 
-    def locate(self, keys: Iterable[str]) -> dict[str, list[str]]:
-        """The labels of the nodes with these keys (sorted); unknown keys are left out."""
+    def locate(self, keys: Iterable[str], labels: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """The labels of the nodes with these keys (sorted); unknown keys are left out.
+        Searched under ``labels`` when given, else under every label the store holds."""
         keys = sorted({str(key) for key in keys})
-        labels = self.labels_in_store()
+        labels = self.labels_in_store() if labels is None else sorted(labels)
         if not keys or not labels:
             return {}
         query = union_over_labels(labels, f"n.{KEY} IN $keys") + f" RETURN n.{KEY} AS key, labels(n) AS labels"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.factory import redact_uri
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
+from graph.store.writes import Created
 from graph.values import to_python
 
 __all__ = ["Neo4jStore"]
@@ -36,6 +38,8 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 class Neo4jStore(GraphStore):
     """Writes in managed write transactions (retried on transient errors, hence the
     idempotent MERGEs); reads in read access mode, so the server itself refuses writes."""
+
+    prepares_beside_writes = True
 
     def __init__(
         self,
@@ -63,6 +67,24 @@ class Neo4jStore(GraphStore):
             raise ValueError(f"NEO4J_URI {self.where} cannot be used: {message}") from None
         self.database = database or None
         self._constrained: set[str] = set()
+        self._sessions = 0  # writing sessions open (nested or in threads)
+        self._sessions_lock = threading.Lock()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A writing session: what it creates is remembered while it lasts (the outermost
+        one), so relationships between nodes it created are CREATEd, not MERGEd."""
+        with self._sessions_lock:
+            if not self._sessions:
+                self._created = Created()
+            self._sessions += 1
+        try:
+            yield
+        finally:
+            with self._sessions_lock:
+                self._sessions -= 1
+                if not self._sessions:
+                    self._created = None
 
     def close(self) -> None:
         self._driver.close()
@@ -178,6 +200,8 @@ class Neo4jStore(GraphStore):
         return to_python(value)
 
     def clear(self) -> None:
+        if self._created is not None:  # a session's nodes may come back, with other relationships
+            self._created = Created()
         with _translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
             session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 

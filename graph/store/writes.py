@@ -9,17 +9,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.attribution import utc_now
 from graph.model import KEY, RESERVED, SEARCH, ModelError, check_identifier, quote
 from graph.records import NodeRecord, RelationshipRecord, WriteResult
 from graph.store.engine import NodeNotFound, QueryError
 from graph.store.lookups import Lookups
-from graph.store.statements import NEW_NODE_SET, NODE_SET, RELATIONSHIP_SET
+from graph.store.statements import NEW_NODE_SET, NEW_RELATIONSHIP, NODE_SET, RELATIONSHIP_SET
 from graph.values import PropertyError, clean_properties, fold
 
-__all__ = ["Writes"]
+__all__ = ["Created", "PreparedRelationships", "Writes"]
 
 _FILE_ROW = re.compile(r"^(.+:)\d+$")  # a source naming a row of a file: "people.csv:12"
 
@@ -36,8 +36,51 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[tuple[list[d
             yield window[start : start + size], {"first": first, "last": last}
 
 
+class PreparedRelationships(NamedTuple):
+    """Relationship rows ready to write, grouped by (type, start label, end label) and
+    identity; ``records`` by row number ``i``; ``result`` holds the rejections so far."""
+
+    groups: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]]
+    records: dict[int, RelationshipRecord]
+    result: WriteResult
+
+
+class Created:
+    """What one writing session has created: its nodes' keys with their labels, and
+    digests of the relationships it created between them (the usual case of a first
+    load, whose nodes no other writer knows yet).
+
+    A node the session created is located here, not in the store: only the labels the
+    store held when the session began are searched for the others (none on a first
+    load). A relationship between two nodes the session created can only be one it
+    wrote itself, so one it has not written yet is CREATEd: no MERGE reading through the
+    ends' other relationships. A digest met twice by chance only means a MERGE."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, tuple[str, ...]] = {}
+        self.relationships: set[int] = set()
+        self.before: list[str] | None = None  # the store's labels, read at the first write
+
+    def split(self, rel_type: str, rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The rows this session may CREATE (taken as written from now on), and the others."""
+        new, known = [], []
+        keys, written = self.labels, self.relationships
+        for row in rows:
+            digest = hash((rel_type, row["src"], row["key"], row["dst"]))
+            if row["src"] in keys and row["dst"] in keys and digest not in written:
+                written.add(digest)
+                new.append(row)
+            else:
+                known.append(row)
+        return new, known
+
+
 class Writes(Lookups):
     """Upserts (MERGE on the key, provenance widened) and derived node values."""
+
+    #: What the current writing session created, on engines that keep it (see
+    #: :class:`Created`); ``None`` outside a session: everything is MERGEd.
+    _created: Created | None = None
 
     #: Told, once each upsert batch is durable, how many records it wrote: a load's
     #: record of how far it got when the load stops half way (a crash, a kill).
@@ -70,7 +113,7 @@ class Writes(Lookups):
         with self.writing():  # what the store holds is read where no other writer can change it
             # a key names one node: another label's record may not take it over (relationships
             # loaded later by that key would attach to the impostor)
-            located = self.locate(row["key"] for _, _, row in checked)
+            located = self._locate_for_write(row["key"] for _, _, row in checked)
             existing = frozenset(located)
             owners = {key: set(labels) for key, labels in located.items()}
             groups: dict[tuple[str, ...], dict[str, dict[str, Any]]] = defaultdict(dict)
@@ -126,13 +169,37 @@ class Writes(Lookups):
             try:
                 create = f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key}}) {NEW_NODE_SET}"
                 created = self._write(create, {"rows": new, **window})[1].get("nodes_created", 0)
+                if self._created is not None:
+                    self._created.labels.update((row["key"], labels) for row in new)
             except QueryError:  # another writer created some of them since: all are merged
                 known = list(rows)
         if known:
             extra = "".join(f" SET n:{quote(label)}" for label in labels[1:])
             merge = f"UNWIND $rows AS row MERGE (n:{quote(labels[0])} {{{KEY}: row.key}}){extra} {NODE_SET}"
             created += self._write(merge, {"rows": known, **window})[1].get("nodes_created", 0)
+            if self._created is not None:  # a node the session created may have gained labels
+                ours = self._created.labels
+                ours.update((row["key"], tuple({*ours[row["key"]], *labels})) for row in known if row["key"] in ours)
         return created
+
+    def _locate_for_write(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """:meth:`locate`, with the nodes the writing session created found in its own
+        record (:class:`Created`) and the others only under the labels held before it."""
+        created = self._created
+        if created is None:
+            return self.locate(keys)
+        if created.before is None:
+            created.before = self.labels_in_store()
+        located, rest = {}, []
+        for key in map(str, keys):
+            labels = created.labels.get(key)
+            if labels is None:
+                rest.append(key)
+            else:
+                located[key] = sorted(labels)
+        if rest and created.before:
+            located.update(self.locate(rest, created.before))
+        return located
 
     def upsert_relationships(
         self, relationships: Iterable[RelationshipRecord], *, seen: dt.datetime | None = None
@@ -142,6 +209,14 @@ class Writes(Lookups):
         A record whose endpoint does not exist, or whose type may not join its
         endpoints' labels, is returned in ``rejected`` with the reason.
         """
+        return self.write_relationships(self.prepare_relationships(relationships, seen=seen))
+
+    def prepare_relationships(
+        self, relationships: Iterable[RelationshipRecord], *, seen: dt.datetime | None = None
+    ) -> PreparedRelationships:
+        """The Python half of :meth:`upsert_relationships` (checks, rows, grouping), which
+        a loader may run while the store writes the previous ones
+        (:attr:`~graph.store.engine.Engine.prepares_beside_writes`); it writes nothing."""
         default_seen = seen or utc_now()
         result = WriteResult()
         pending = []
@@ -159,16 +234,19 @@ class Writes(Lookups):
             for key, label in ((record.start, record.start_label), (record.end, record.end_label))
             if label is None
         }
-        located = self.locate(unlabelled) if unlabelled else {}
+        located = self._locate_for_write(unlabelled) if unlabelled else {}
         groups: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
         records: dict[int, RelationshipRecord] = {}
+        allowed: set[tuple[str, str, str]] = set()  # kinds the model was asked about (a chunk has a few)
         for record, row in pending:
             try:
                 start_label = record.start_label or self._located_label(located, record.start)
                 end_label = record.end_label or self._located_label(located, record.end)
-                self.model.label(start_label)
-                self.model.label(end_label)
-                self.model.check_endpoints(record.type, start_label, end_label)
+                if (record.type, start_label, end_label) not in allowed:
+                    self.model.label(start_label)
+                    self.model.label(end_label)
+                    self.model.check_endpoints(record.type, start_label, end_label)
+                    allowed.add((record.type, start_label, end_label))
             except NodeNotFound as error:
                 result.rejected.append((record, f"start or end node does not exist ({error})"))
                 continue
@@ -181,6 +259,12 @@ class Writes(Lookups):
                 row["i"] = len(records)
                 records[row["i"]] = record
             _merge_row(group, row, identity)
+        return PreparedRelationships(groups, records, result)
+
+    def write_relationships(self, prepared: PreparedRelationships) -> WriteResult:
+        """Write what :meth:`prepare_relationships` made; the result says what was done
+        and rejected, then and now."""
+        groups, records, result = prepared
         with self.writing():
             for (rel_type, start_label, end_label), rows in groups.items():
                 for batch, window in _batches(rows.values(), self.batch_size):
@@ -196,21 +280,24 @@ class Writes(Lookups):
     def _upsert_relationship_batch(
         self, kind: tuple[str, str, str], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]
     ) -> tuple[int, int, list[int]]:
-        """MERGE one batch of relationships of one (type, start label, end label); return
-        how many were created and updated, and the ``i`` of rows lacking an endpoint."""
+        """Write one batch of relationships of one (type, start label, end label): CREATE
+        those the session may (:class:`Created`), MERGE the others; return how many were
+        created and updated, and the ``i`` of rows lacking an endpoint."""
         rel_type, start_label, end_label = kind
         anchors = (
             f"UNWIND $rows AS row OPTIONAL MATCH (a:{quote(start_label)} {{{KEY}: row.src}}) "
             f"OPTIONAL MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
         )
-        write = (
-            anchors.replace("OPTIONAL MATCH", "MATCH")
-            + f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET} "
-            + "RETURN count(*) AS done"
-        )
-        found, counters = self._write(write, {"rows": list(rows), **window})
-        done = found[0]["done"] if found else 0
-        created = counters.get("relationships_created", 0)
+        new, known = self._created.split(rel_type, rows) if self._created else ([], list(rows))
+        create = "CREATE " + NEW_RELATIONSHIP.format(type=quote(rel_type))
+        merge = f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET}"
+        done = created = 0
+        for write, part in ((create, new), (merge, known)):
+            if part:
+                statement = anchors.replace("OPTIONAL MATCH", "MATCH") + write + " RETURN count(*) AS done"
+                found, counters = self._write(statement, {"rows": part, **window})
+                done += found[0]["done"] if found else 0
+                created += counters.get("relationships_created", 0)
         missing = []
         if done < len(rows):  # rare: find which rows lack an endpoint
             slim = [{"src": row["src"], "dst": row["dst"], "i": row["i"]} for row in rows]

@@ -15,7 +15,7 @@ from graph.progress import ConsoleProgress, Progress
 from graph.store import GraphStore
 from ingest.loader import LoadCancelled, load_paths
 from tests.conftest import Ran
-from tests.ingest.files import reconciled, write
+from tests.ingest.files import reasons, reconciled, write
 
 PEOPLE = 300
 KNOWS = 600
@@ -138,3 +138,61 @@ def test_a_strict_load_writes_each_relationship_once(store: GraphStore, files: l
     assert _relationships(store) == KNOWS
     keys = store.query("MATCH ()-[r:KNOWS]->() RETURN r._kg_key AS key")["key"].value_counts().to_dict()
     assert keys == {"": KNOWS // 2, "2": KNOWS // 2}  # each pair twice in the file: parallel, numbered once
+
+
+def test_a_relationship_met_again_in_another_file_of_the_load_is_one_relationship(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Relationships between nodes the load created are written without a MERGE: a pair
+    that another file of the same load brings again must still be found, not doubled."""
+    people = write(tmp_path, "people.csv", "id:ID,name,:LABEL\nP1,P1,Person\nP2,P2,Person\nP3,P3,Person\n")
+    knows = ":START_ID,:END_ID,:TYPE,since:int\n"
+    first = write(tmp_path, "knows.csv", knows + "P1,P2,KNOWS,1\nP2,P3,KNOWS,2\nP2,P3,KNOWS,3\n")
+    again = write(tmp_path, "knows-again.csv", knows + "P1,P2,KNOWS,4\nP2,P3,KNOWS,5\n")
+    reports = load_paths(store, [people, first, again])
+    assert reconciled(reports)
+    assert (reports[1].created, reports[2].created, reports[2].updated) == (3, 0, 2)
+    found = store.query(
+        "MATCH (a)-[r:KNOWS]->(b) RETURN a.id AS a, b.id AS b, r._kg_key AS key, r.since AS since ORDER BY a, b, key"
+    )
+    assert list(found.itertuples(index=False, name=None)) == [
+        ("P1", "P2", "", 4),
+        ("P2", "P3", "", 5),
+        ("P2", "P3", "2", 3),
+    ]
+    assert reconciled(load_paths(store, [people, first, again])) and _relationships(store) == 3
+
+
+def test_a_key_one_file_of_the_load_created_is_not_taken_by_another_label_in_a_later_file(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """The nodes a load created are known to it without asking the store again: a later
+    file's node of another label still may not take their keys."""
+    people = write(tmp_path, "people.csv", "id:ID,name,:LABEL\nP1,Ann,Person\n")
+    impostor = write(tmp_path, "impostor.csv", "id:ID,name,:LABEL\nP1,Fake Ltd,Company\nP2,Bob,Person\n")
+    links = write(tmp_path, "knows.csv", ":START_ID,:END_ID,:TYPE\nP2,P1,KNOWS\n")
+    reports = load_paths(store, [people, impostor, links])
+    assert reasons(reports[1]) == {2: "key 'P1' is already a Person node's; a Company node may not take it"}
+    assert reconciled(reports) and [r.loaded for r in reports] == [1, 1, 1]
+    assert store.counts().labels == {"Person": 2} and _relationships(store) == 1
+
+
+def test_relationships_made_ready_beside_the_writes_give_the_graph_a_load_in_turn_gives(
+    neo4j_store: GraphStore, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Neo4j a relationship chunk is made ready while the one before it is written."""
+
+    def graph() -> list[tuple]:
+        found = neo4j_store.query(
+            "MATCH (a)-[r:KNOWS]->(b) RETURN a.id AS a, b.id AS b, r._kg_key AS key, r.n AS n, "
+            "r.sources AS sources ORDER BY a, b, key"
+        )
+        return [(*row[:4], list(row[4])) for row in found.itertuples(index=False, name=None)]
+
+    assert neo4j_store.prepares_beside_writes
+    assert reconciled(load_paths(neo4j_store, files)) and _relationships(neo4j_store) == KNOWS
+    beside = graph()
+    neo4j_store.clear()
+    monkeypatch.setattr(neo4j_store, "prepares_beside_writes", False)
+    assert reconciled(load_paths(neo4j_store, files))
+    assert graph() == beside
