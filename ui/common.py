@@ -72,7 +72,9 @@ _changes = [0]  # writes made through the app (saved communities, ...), process-
 
 @st.cache_resource(show_spinner=False)
 def _open(settings: Settings) -> GraphStore:
-    return open_store(settings)  # checked: an unreachable server fails here
+    # checked: an unreachable server fails here. A large embedded file is read through the
+    # reader process the command line shares, so the app holds no copy of its own.
+    return open_store(settings, reader=True)
 
 
 def store() -> GraphStore:

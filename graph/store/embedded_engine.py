@@ -47,7 +47,7 @@ from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.store.kept_counts import KeptCounts
-from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, running_reader, start_reader
+from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, serving_reader
 from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
@@ -61,8 +61,9 @@ _log = logging.getLogger(__name__)
 kglite.set_query_warning_policy("silent")  # its warnings reach the analyst as notes instead
 _PLANNED = re.compile(r"^\s*(?:EXPLAIN|PROFILE)\b", re.IGNORECASE)  # KGLite takes one EXPLAIN per query
 _SYNTHETIC = frozenset({"title", "type"})
-#: An open that took longer than this (seconds) leaves a reader process for the next commands.
-READER_AFTER = 2.0
+#: A file this large (bytes) is read through a reader process, when the store may use one:
+#: KGLite opens 30 MB in about a second.
+READER_FROM = 32 * 2**20
 
 
 class StoreBusy(QueryError):
@@ -177,20 +178,14 @@ class EmbeddedStore(GraphStore, TableWrites):
         return self._snapshot
 
     def _open_snapshot(self, stamp: tuple[int, int] | None) -> Any:
-        """The file's last save: from the reader process that holds it open, if one does
-        and this store may use it; else loaded here, and when that took long a reader
-        is left for the commands that follow (:mod:`graph.store.reader`)."""
+        """The file's last save: a large file through the reader process that keeps it
+        open between commands (started if need be), if this store may use one; else
+        loaded here (:mod:`graph.store.reader`)."""
         local = partial(load_snapshot, self.path, stamp)
-        if not (self.reader and stamp and reader_enabled()):
+        if not (self.reader and stamp and stamp[1] >= READER_FROM and reader_enabled()):
             return local()
-        address = running_reader(self.path)
-        if address is not None:
-            return RemoteGraph(address, local)
-        started = time.monotonic()
-        graph = local()
-        if time.monotonic() - started > READER_AFTER:
-            start_reader(self.path)
-        return graph
+        address = serving_reader(self.path)
+        return RemoteGraph(address, local) if address else local()
 
     def close(self) -> None:
         with self._lock:

@@ -43,6 +43,12 @@ def _stop(path: Path) -> None:
     _wait_for(lambda: not reader_address(path).exists(), "the reader to leave")
 
 
+@pytest.fixture(autouse=True)
+def any_file_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test graphs are small: each is read through a reader as a large one would be."""
+    monkeypatch.setattr(engine, "READER_FROM", 0)
+
+
 @pytest.fixture
 def graph_file(tmp_path: Path) -> Path:
     path = tmp_path / "graph.kgl"
@@ -130,21 +136,19 @@ def test_an_answer_that_is_not_plain_data_is_never_unpickled(graph_file: Path, t
     assert not marker.exists()
 
 
-def test_a_slow_open_leaves_a_reader_that_leaves_when_idle(
+def test_a_command_starts_a_reader_for_a_large_file_and_never_opens_it_itself(
     graph_file: Path, monkeypatch: pytest.MonkeyPatch, forbid_open: Callable[[], None]
 ) -> None:
-    monkeypatch.setattr(engine, "READER_AFTER", 0.0)
     monkeypatch.setenv("KG_READER_IDLE", "3")
-    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
-    _wait_for(lambda: reader_address(graph_file).exists(), "a reader to be left behind")
     forbid_open()
-    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
+    assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
+    assert reader_address(graph_file).exists()
+    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1  # the same reader
     _wait_for(lambda: not reader_address(graph_file).exists(), "the idle reader to leave", timeout=30)
 
 
-def test_no_reader_is_left_when_readers_are_off(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "READER_AFTER", 0.0)
+def test_no_reader_is_started_when_readers_are_off(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_READER", "off")
-    assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1
+    assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
     time.sleep(2)
     assert not reader_address(graph_file).exists()
