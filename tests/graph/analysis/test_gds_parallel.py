@@ -1,5 +1,6 @@
-"""Parallel relationships, either way round and of several types, reach Graph Data Science
-as the one weighted link the in-process projection makes of them (a real server)."""
+"""Graph Data Science sees the graph the in-process projection reads, where GDS's native
+projection would not (a real server): parallel relationships, either way round and of
+several types, make one weighted link; a node without a key is left out."""
 
 from __future__ import annotations
 
@@ -33,3 +34,16 @@ def test_parallel_links_either_way_round_add_up_to_one_link_in_the_server(neo4j_
     assert np.allclose(there.weights, here.weights) and there.relationships == here.relationships == 4
     players, _ = gds.find_key_players(neo4j_store)
     assert dict(zip(players["key"], players["degree"], strict=True)) == {"A": 1, "B": 2, "C": 1, "D": 0}
+
+
+def test_a_node_without_a_key_is_left_out_in_the_server_as_in_process(neo4j_store: Neo4jStore) -> None:
+    """Written by another tool, it has no key: the in-process path leaves it out, and so
+    does the server (the native projection, which would keep it, gives way)."""
+    neo4j_store.upsert_nodes([NodeRecord(("Company",), key, {"name": f"{key} Ltd"}) for key in "AB"])
+    neo4j_store.upsert_relationships([RelationshipRecord("OWNS", "A", "B")])
+    neo4j_store._write("MATCH (a:Company {_kg_key: 'A'}) CREATE (a)-[:OWNS]->(:Company {name: 'no key'})")
+    here = gds.find_communities(neo4j_store, in_process=True)
+    there = gds.find_communities(neo4j_store)
+    assert there.projection.keys == here.projection.keys == ["A", "B"]
+    assert (there.result.nodes, there.result.edges) == (here.result.nodes, here.result.edges) == (2, 1)
+    assert there.result.membership == here.result.membership == {"A": 0, "B": 0}
