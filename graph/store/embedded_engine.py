@@ -49,7 +49,7 @@ from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.store.kept_counts import KeptCounts
 from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, serving_reader
 from graph.store.reader import enabled as reader_enabled
-from graph.store.search_index import SearchIndex, signature_of
+from graph.store.search_index import IndexBuilder, SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
 from graph.store.tables import NodeTable, RelationshipTable, TableResult, TableWrites
 from graph.values import fold_many
@@ -104,9 +104,8 @@ class EmbeddedStore(GraphStore, TableWrites):
         #: KGLite identity (the nodes KGLite's bulk loader finds by key); forgotten when the
         #: session ends or nodes are deleted.
         self._keyed: defaultdict[str, set[str]] = defaultdict(set)
-        #: The keys this writing session created, while every node of the graph is one of
-        #: them (a load into an empty graph): whether a key is held, without a lookup.
-        self._new_keys: set[str] | None = None
+        #: What a writing session that began on an empty graph has created (see :class:`_Fresh`).
+        self._fresh: _Fresh | None = None
 
     # -- file handles -----------------------------------------------------------------
 
@@ -116,24 +115,59 @@ class EmbeddedStore(GraphStore, TableWrites):
         with self._lock:
             if self._depth == 0:
                 self._writer = self._open_writer()
-                self._new_keys = set() if self._writer.graph_info()["node_count"] == 0 else None
+                empty = self._writer.graph_info()["node_count"] == 0
+                self._fresh = _Fresh(self._names.builder()) if empty else None
             self._depth += 1
             try:
                 yield self._writer
             finally:
                 self._depth -= 1
                 if self._depth == 0:
+                    names = self._fresh_names(self._writer)  # counted on the writer
                     writer, self._writer = self._writer, None
                     actions, self._after_save = self._after_save, []
                     self._stored = None
                     self._keyed.clear()
-                    self._new_keys = None
                     try:
                         writer.save()
+                    except BaseException:
+                        if names is not None:
+                            names[0].discard()
+                        raise
                     finally:
                         writer.close()
                     for action in actions:
                         action()
+                    if names is not None:
+                        self._publish_names(*names)
+
+    def _untrack(self) -> None:
+        """Nodes went that the session's record holds: it no longer says what the graph holds."""
+        if self._fresh is not None:
+            self._fresh.names_stale()
+            self._fresh = None
+
+    def _fresh_names(self, writer: kglite.KnowledgeGraph) -> tuple[IndexBuilder, Counts] | None:
+        """At the end of a session that began on an empty graph and created every node it
+        holds: the search index of their names, built as they came, and the counts it
+        matches (read from the writer, and kept for the save: no one opens the file to
+        count it again)."""
+        fresh, self._fresh = self._fresh, None
+        if fresh is None or fresh.names is None:
+            return None
+        if writer.graph_info()["node_count"] != len(fresh.keys):  # nodes another way made
+            fresh.names_stale()
+            return None
+        return fresh.names, super().counts()
+
+    def _publish_names(self, names: IndexBuilder, counts: Counts) -> None:
+        try:
+            names.finish(signature_of(counts.labels))
+        finally:
+            names.discard()
+        stamp = file_stamp(self.path)
+        if stamp is not None:
+            self._kept_counts.keep(stamp, counts)
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Writes land in the file only when the writing session saves it: run
@@ -210,7 +244,7 @@ class EmbeddedStore(GraphStore, TableWrites):
             rows = graph.cypher(query, params=dict(params or {}), hide_structural_keys=True).to_list()
             counters = dict(graph.last_mutation_stats or {})
             if counters.get("nodes_deleted"):
-                self._new_keys = None
+                self._untrack()
             return rows, counters
 
     def _ensure_key_constraint(self, label: str) -> None:
@@ -235,8 +269,10 @@ class EmbeddedStore(GraphStore, TableWrites):
             identity = props.pop("id", None)
             (known if row["key"] in existing else new).append(dict(row, props=props, id=identity))
         self._keyed[labels[0]].update(row["key"] for row in new if row["id"] == row["key"])
-        if self._new_keys is not None:
-            self._new_keys.update(row["key"] for row in new)
+        if self._fresh is not None:
+            self._fresh.add(labels, [(row["key"], row["props"].get(SEARCH, row["search"])) for row in new])
+            if known:  # a name may change: the index is read from the graph after all
+                self._fresh.names_stale()
         bulk = [row for row in new if _bulk_ready(row)]
         if bulk and self._bulk_create(labels, bulk, window):
             new = [row for row in new if not _bulk_ready(row)]
@@ -330,8 +366,8 @@ class EmbeddedStore(GraphStore, TableWrites):
             except kglite.ArgumentError:  # nothing was written
                 return TableResult(np.zeros(len(table), bool))
             self._keyed[table.labels[0]].update(keys)
-            if self._new_keys is not None:
-                self._new_keys.update(keys)
+            if self._fresh is not None:
+                self._fresh.add(table.labels, zip(keys, search, strict=True))
             self._batch_written(len(rows))
             self.after_commit(self._names_changed)
         return TableResult(taken, created=len(rows))
@@ -339,7 +375,7 @@ class EmbeddedStore(GraphStore, TableWrites):
     def _held(self, keys: np.ndarray) -> np.ndarray:
         """Which keys a node holds: from this session's own keys while every node of the
         graph is one of them (a lookup per key would cost a million-row load seconds)."""
-        created = self._new_keys
+        created = self._fresh.keys if self._fresh is not None else None
         if created is None or self._writing_graph().graph_info()["node_count"] != len(created):
             created = self.locate(keys.tolist())
         return np.fromiter((key in created for key in keys), bool, len(keys))
@@ -427,7 +463,7 @@ class EmbeddedStore(GraphStore, TableWrites):
             graph.cypher("MATCH (n) DETACH DELETE n")
             self._constrained.clear()
             self._keyed.clear()
-            self._new_keys = None
+            self._untrack()
             self.after_commit(self._names_changed)
 
     def counts(self) -> Counts:
@@ -538,6 +574,29 @@ class EmbeddedStore(GraphStore, TableWrites):
         if isinstance(value, list):
             return [self._plain(item, node_keys) for item in value]
         return value
+
+
+class _Fresh:
+    """A writing session that began on an empty graph: the keys of the nodes it created
+    (whether a key is held, without a lookup per key), and the search index of their
+    names, built as they come instead of read back from a million nodes at the end
+    (dropped when a name may change)."""
+
+    def __init__(self, names: IndexBuilder):
+        self.keys: set[str] = set()
+        self.names: IndexBuilder | None = names
+
+    def add(self, labels: Sequence[str], nodes: Iterable[tuple[str, str]]) -> None:
+        """New nodes of ``labels``: ``(key, folded name)``."""
+        nodes = list(nodes)
+        self.keys.update(key for key, _ in nodes)
+        if self.names is not None:
+            self.names.add((key, labels, search) for key, search in nodes)
+
+    def names_stale(self) -> None:
+        if self.names is not None:
+            self.names.discard()
+            self.names = None
 
 
 _PARALLEL = "\x00parallel"  # the relationships with a key (parallel ones), by type, start and end

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from graph.progress import SILENT, Progress
 
-__all__ = ["SearchIndex"]
+__all__ = ["IndexBuilder", "SearchIndex"]
 
 _SCHEMA = """
 CREATE TABLE meta (signature TEXT NOT NULL);
@@ -71,25 +71,17 @@ class SearchIndex:
         progress: Progress = SILENT,
     ) -> None:
         """Index ``(key, labels, folded name)`` entries, replacing the file whole."""
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        partial.unlink(missing_ok=True)
+        builder = self.builder()
         try:
-            with closing(sqlite3.connect(partial)) as db:
-                db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-                rows = (
-                    (key, label, search or "")
-                    for key, labels, search in progress.track(entries, "indexing names for search", total, 50_000)
-                    for label in labels
-                )
-                db.executemany("INSERT INTO entries (key, label, search) VALUES (?, ?, ?)", rows)
-                progress.report("building the search index")
-                db.execute("INSERT INTO grams (grams) VALUES ('rebuild')")
-                db.executescript(_AFTER_FILL)
-                db.execute("INSERT INTO meta VALUES (?)", (signature,))
-                db.commit()
-            os.replace(partial, self.path)
+            builder.add(progress.track(entries, "indexing names for search", total, 50_000))
+            builder.finish(signature, progress)
         finally:
-            partial.unlink(missing_ok=True)
+            builder.discard()
+
+    def builder(self) -> IndexBuilder:
+        """A new index, filled as entries come (a load's nodes as it writes them) and put
+        in place whole by :meth:`IndexBuilder.finish`."""
+        return IndexBuilder(self.path)
 
     def find(self, needle: str, *, labels: Sequence[str] | None = None, limit: int = 20) -> list[tuple[str, int]]:
         """Keys whose folded name contains ``needle`` (already folded), with their rank
@@ -107,6 +99,44 @@ class SearchIndex:
                     best.setdefault(key, (found, size))
         ranked = sorted(best.items(), key=lambda item: (*item[1], item[0]))
         return [(key, rank) for key, (rank, _) in ranked[: int(limit)]]
+
+
+class IndexBuilder:
+    """An index file being built beside the live one (which readers keep using)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._partial = path.with_name(f"{path.name}.{os.getpid()}.{id(self)}.tmp")
+        self._partial.unlink(missing_ok=True)
+        self._db: sqlite3.Connection | None = sqlite3.connect(self._partial, check_same_thread=False)
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+
+    def add(self, entries: Iterable[tuple[str, Sequence[str], str]]) -> None:
+        """Add ``(key, labels, folded name)`` entries."""
+        if self._db is None:
+            raise RuntimeError("the index is finished or discarded")
+        rows = ((key, label, search or "") for key, labels, search in entries for label in labels)
+        self._db.executemany("INSERT INTO entries (key, label, search) VALUES (?, ?, ?)", rows)
+
+    def finish(self, signature: str, progress: Progress = SILENT) -> None:
+        """Build the trigram index and put the file in place of the live one."""
+        if self._db is None:
+            raise RuntimeError("the index is finished or discarded")
+        progress.report("building the search index")
+        db, self._db = self._db, None
+        with closing(db):
+            db.execute("INSERT INTO grams (grams) VALUES ('rebuild')")
+            db.executescript(_AFTER_FILL)
+            db.execute("INSERT INTO meta VALUES (?)", (signature,))
+            db.commit()
+        os.replace(self._partial, self.path)
+
+    def discard(self) -> None:
+        """Drop what was built, unless it was finished."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self._partial.unlink(missing_ok=True)
 
 
 def _phrase(needle: str) -> str:

@@ -135,3 +135,20 @@ def test_hostile_rows_go_by_rows_and_only_they(tmp_path: Path, monkeypatch: pyte
     assert sorted(rejected) == [40, 41, 42, 43, 44, 46, 47, 50, 51]
     assert "column 'age:int'" in rejected[40] and "column 'born:date'" in rejected[41]
     assert "appears earlier in the file with other values" in rejected[46]
+
+
+def test_a_load_into_an_empty_graph_leaves_its_search_index_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names are indexed as the nodes are written: nothing is read back afterwards."""
+    write_admin_csv(generate(6, seed=2), tmp_path / "demo")
+    store = EmbeddedStore(tmp_path / "graph.kgl")
+    assert reconciled(load_paths(store, [tmp_path / "demo"]))
+
+    def read_back(*args: Any) -> None:
+        raise AssertionError("the names were read back from the graph")
+
+    monkeypatch.setattr(EmbeddedStore, "_name_entries", read_back)
+    store.prepare_search()
+    found = store.search("operation", limit=3)
+    assert len(found) == 3 and all("Case" in labels for labels in found["labels"])
