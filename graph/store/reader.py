@@ -37,7 +37,7 @@ import kglite
 
 from graph.store.engine import QueryError
 
-__all__ = ["RemoteGraph", "file_stamp", "load_snapshot", "reader_address", "serving_reader"]
+__all__ = ["RemoteGraph", "file_stamp", "load_snapshot", "reader_address", "serving_reader", "stop_reader"]
 
 #: The KnowledgeGraph calls a reader answers: all of them read.
 _SERVED = frozenset({"cypher", "schema", "graph_info"})
@@ -223,6 +223,23 @@ def _start(graph: Path, address: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def stop_reader(graph: Path, *, timeout: float = 30.0) -> bool:
+    """Stop the reader serving ``graph``, if one does, and wait for it to leave (False:
+    there was none)."""
+    address = reader_address(graph)
+    try:
+        pid = int(address.with_suffix(".lock").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    if not _opening(address):
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _opening(address) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
 
 
 # -- the reader process --------------------------------------------------------------

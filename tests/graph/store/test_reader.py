@@ -22,7 +22,7 @@ from graph.records import NodeRecord
 from graph.store import QueryError
 from graph.store import embedded_engine as engine
 from graph.store.embedded_engine import EmbeddedStore
-from graph.store.reader import RemoteGraph, reader_address
+from graph.store.reader import RemoteGraph, reader_address, stop_reader
 
 ROOT = Path(__file__).resolve().parents[3]
 ACME = NodeRecord(("Brand",), "BR-1", {"id": "BR-1", "name": "Acme", "registered": dt.date(2019, 5, 1)})
@@ -34,13 +34,6 @@ def _wait_for(condition: object, what: str, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
         time.sleep(0.05)
-
-
-def _stop(path: Path) -> None:
-    """Stop the reader serving ``path`` (its pid is in its lock file) and wait for it."""
-    pid = int(reader_address(path).with_suffix(".lock").read_text().strip())
-    os.kill(pid, 15)
-    _wait_for(lambda: not reader_address(path).exists(), "the reader to leave")
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +95,7 @@ def test_the_reader_refuses_writes_and_errors_read_as_the_stores_own(served: Pat
 def test_a_reader_that_went_away_leaves_the_command_on_its_own_copy(served: Path) -> None:
     store = EmbeddedStore(served, reader=True)
     assert store.counts().nodes == 1
-    _stop(served)
+    assert stop_reader(served)
     assert store.query("MATCH (b:Brand) RETURN b.name AS name")["name"].tolist() == ["Acme"]
 
 
