@@ -8,7 +8,9 @@
   :mod:`~graph.store.copies` (exact copies for reversible merges),
   :mod:`~graph.store.writes` and :mod:`~graph.store.analyst` (analysts' Cypher);
 - :mod:`~graph.store.guard`: the read-only check on analysts' text;
-- :mod:`~graph.store.neo4j_engine` and :mod:`~graph.store.embedded_engine`: the engines;
+- :mod:`~graph.store.neo4j_engine` and :mod:`~graph.store.embedded_engine`: the engines; the
+  embedded one keeps a large file open in :mod:`~graph.store.reader` (a process of its own)
+  and its counts in :mod:`~graph.store.kept_counts`;
 - :mod:`~graph.store.factory`: which store and workspace the environment names.
 """
 
