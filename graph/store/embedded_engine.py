@@ -313,6 +313,8 @@ class EmbeddedStore(GraphStore, TableWrites):
         speed: no per-row MATCH); the others, and any batch the loader cannot take as a
         table, are MERGEd in Cypher."""
         rel_type, start_label, end_label = kind
+        if self._fresh is not None:
+            self._fresh.relationships_begin()
         starts, ends, parallel = self._keyed[start_label], self._keyed[end_label], self._keyed[_PARALLEL]
         bulk, rest = [], []
         for row in rows:
@@ -395,6 +397,8 @@ class EmbeddedStore(GraphStore, TableWrites):
                 self.model.check_endpoints(table.type, table.start_label, table.end_label)
             except ModelError:  # the upsert says why
                 return TableResult(taken)
+            if self._fresh is not None:
+                self._fresh.relationships_begin()
             starts, ends = self._keyed[table.start_label], self._keyed[table.end_label]
             parallel = self._keyed[_PARALLEL]
             taken = np.fromiter(
@@ -590,8 +594,16 @@ class _Fresh:
         """New nodes of ``labels``: ``(key, folded name)``."""
         nodes = list(nodes)
         self.keys.update(key for key, _ in nodes)
+        if self.names is not None and self.names.building:  # a node after relationships: read back
+            self.names_stale()
         if self.names is not None:
             self.names.add((key, labels, search) for key, search in nodes)
+
+    def relationships_begin(self) -> None:
+        """A load writes its nodes first: once relationships come, the names are all in,
+        and their trigram index is built beside the relationships' writes."""
+        if self.names is not None:
+            self.names.build_in_background()
 
     def names_stale(self) -> None:
         if self.names is not None:

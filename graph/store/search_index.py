@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -102,7 +103,9 @@ class SearchIndex:
 
 
 class IndexBuilder:
-    """An index file being built beside the live one (which readers keep using)."""
+    """An index file being built beside the live one (which readers keep using). Its
+    trigram index can be built in the background once no entry will come (SQLite lets
+    Python's lock go while it works: a load's relationships go on being written)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -110,23 +113,52 @@ class IndexBuilder:
         self._partial.unlink(missing_ok=True)
         self._db: sqlite3.Connection | None = sqlite3.connect(self._partial, check_same_thread=False)
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self._building: threading.Thread | None = None
+        self._failed: BaseException | None = None
+
+    @property
+    def building(self) -> bool:
+        """The trigram index is being built: no more entries."""
+        return self._building is not None
 
     def add(self, entries: Iterable[tuple[str, Sequence[str], str]]) -> None:
         """Add ``(key, labels, folded name)`` entries."""
-        if self._db is None:
-            raise RuntimeError("the index is finished or discarded")
+        if self._db is None or self._building is not None:
+            raise RuntimeError("the index takes no more entries")
         rows = ((key, label, search or "") for key, labels, search in entries for label in labels)
         self._db.executemany("INSERT INTO entries (key, label, search) VALUES (?, ?, ?)", rows)
 
-    def finish(self, signature: str, progress: Progress = SILENT) -> None:
-        """Build the trigram index and put the file in place of the live one."""
+    def build_in_background(self) -> None:
+        """Start building the trigram index: every entry is in."""
+        if self._db is not None and self._building is None:
+            self._building = threading.Thread(target=self._build_quietly, name="search-index", daemon=True)
+            self._building.start()
+
+    def _build(self) -> None:
         if self._db is None:
             raise RuntimeError("the index is finished or discarded")
+        self._db.execute("INSERT INTO grams (grams) VALUES ('rebuild')")
+        self._db.executescript(_AFTER_FILL)
+
+    def _build_quietly(self) -> None:
+        try:
+            self._build()
+        except BaseException as error:  # raised by finish(), in the caller's thread
+            self._failed = error
+
+    def finish(self, signature: str, progress: Progress = SILENT) -> None:
+        """Build the trigram index (or wait for it) and put the file in place of the live one."""
         progress.report("building the search index")
+        if self._building is None:
+            self._build()
+        else:
+            self._building.join()
+            if self._failed is not None:
+                raise self._failed
         db, self._db = self._db, None
+        if db is None:
+            raise RuntimeError("the index is finished or discarded")
         with closing(db):
-            db.execute("INSERT INTO grams (grams) VALUES ('rebuild')")
-            db.executescript(_AFTER_FILL)
             db.execute("INSERT INTO meta VALUES (?)", (signature,))
             db.commit()
         os.replace(self._partial, self.path)
@@ -134,6 +166,9 @@ class IndexBuilder:
     def discard(self) -> None:
         """Drop what was built, unless it was finished."""
         if self._db is not None:
+            if self._building is not None:
+                self._db.interrupt()
+                self._building.join()
             self._db.close()
             self._db = None
         self._partial.unlink(missing_ok=True)

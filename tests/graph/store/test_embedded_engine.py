@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.records import NodeRecord
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore, StoreBusy
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = """
 import sys
 from graph.store.embedded_engine import EmbeddedStore
-from graph.records import NodeRecord
+from graph.records import NodeRecord, RelationshipRecord
 store = EmbeddedStore(sys.argv[1])
 nodes = [NodeRecord(("Person",), f"P-{i:04d}", {"id": f"P-{i:04d}", "name": f"P {i}"}, source=sys.argv[2])
          for i in range(2000)]
@@ -64,7 +64,7 @@ def test_writes_in_one_session_are_saved_together(tmp_path: Path) -> None:
 
 HOLDER = """
 import sys, time
-from graph.records import NodeRecord
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
 with store.writing():
@@ -124,7 +124,7 @@ def test_a_copy_left_half_saved_by_a_killed_writer_is_cleared(tmp_path: Path) ->
 
 BATCHES = """
 import sys
-from graph.records import NodeRecord
+from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
 for batch in range(30):
@@ -147,3 +147,15 @@ def test_a_reader_sees_only_whole_writing_sessions(tmp_path: Path) -> None:
     seen.append(reader.counts().labels["Person"])
     assert all(count % 50 == 0 for count in seen), sorted(set(seen))
     assert seen == sorted(seen) and seen[-1] == 1500 and len(set(seen)) > 2
+
+
+def test_names_indexed_as_written_stay_whole_when_a_node_follows_relationships(tmp_path: Path) -> None:
+    """A session on an empty graph indexes names as it writes nodes and builds the index
+    once relationships begin; a node written after that is still found."""
+    store = EmbeddedStore(tmp_path / "graph.kgl")
+    with store.writing():
+        store.upsert_nodes([NodeRecord(("Person",), "p1", {"id": "p1", "name": "Ann"})])
+        store.upsert_nodes([NodeRecord(("Company",), "c1", {"id": "c1", "name": "Acme"})])
+        store.upsert_relationships([RelationshipRecord("OWNS", "p1", "c1")])
+        store.upsert_nodes([NodeRecord(("Person",), "p2", {"id": "p2", "name": "Cyd Late"})])
+    assert list(store.search("cyd")["key"]) == ["p2"] and list(store.search("acme")["key"]) == ["c1"]
