@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 WRITER = """
 import sys
 from graph.store.embedded_engine import EmbeddedStore
-from graph.records import NodeRecord, RelationshipRecord
+from graph.records import NodeRecord
 store = EmbeddedStore(sys.argv[1])
 nodes = [NodeRecord(("Person",), f"P-{i:04d}", {"id": f"P-{i:04d}", "name": f"P {i}"}, source=sys.argv[2])
          for i in range(2000)]
@@ -64,7 +64,7 @@ def test_writes_in_one_session_are_saved_together(tmp_path: Path) -> None:
 
 HOLDER = """
 import sys, time
-from graph.records import NodeRecord, RelationshipRecord
+from graph.records import NodeRecord
 from graph.store.embedded_engine import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
 with store.writing():
@@ -124,7 +124,7 @@ def test_a_copy_left_half_saved_by_a_killed_writer_is_cleared(tmp_path: Path) ->
 
 BATCHES = """
 import sys
-from graph.records import NodeRecord, RelationshipRecord
+from graph.records import NodeRecord
 from graph.store.embedded_engine import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
 for batch in range(30):
