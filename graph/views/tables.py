@@ -59,6 +59,27 @@ def _table_cell(text: str) -> str:
     return text.translate(_ESCAPED)
 
 
+def _table_column(values: list[Any]) -> list[str]:
+    """A column's cells for a terminal table. A list repeated down a column (each node's
+    labels) is written once, and the escapes are looked for once per column: a
+    million-row table spent most of its time on those."""
+    written: dict[tuple[Any, ...], str] = {}
+    texts = []
+    for value in values:
+        if type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = written.get(key)
+            if text is None:
+                text = written[key] = cell_text(value)
+        else:
+            text = cell_text(value)
+        texts.append(text)
+    joined = "".join(texts)
+    if any(chr(escape) in joined for escape in _ESCAPED):
+        return [_table_cell(text) for text in texts]
+    return texts
+
+
 def _aligned(rows: list[list[str]]) -> str:
     """Columns right-aligned to their widest cell, one space apart (pandas'
     ``to_string(index=False)`` layout, in a tenth of its time for a million rows)."""
@@ -85,6 +106,6 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         if frame.empty:
             return "(no rows)" if len(frame.columns) else "(no columns)"
         header = [_table_cell(visible(column)) for column in frame.columns]
-        cells = [[_table_cell(cell_text(value)) for value in row] for row in rows]
-        return _aligned([header, *cells])
+        columns = [_table_column(frame.iloc[:, i].tolist()) for i in range(len(frame.columns))]
+        return _aligned([header, *(list(row) for row in zip(*columns, strict=True))])
     raise ValueError(f"unknown format {fmt!r}; use one of {FORMATS}")

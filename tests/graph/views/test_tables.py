@@ -136,3 +136,22 @@ def test_direction_controls_are_shown_in_tables_and_csv_and_escaped_in_json() ->
         ["shop [U+202E]exe.txt", '["shop [U+202E]exe.txt"]'],
     ]
     assert "\u202e" not in json_text and json.loads(json_text) == [{"name\u2066": spoof, "aliases": [spoof]}]
+
+
+def test_table_writes_each_rows_list_and_escapes_only_the_cells_that_need_it() -> None:
+    """A column repeating a few lists (each node's labels) is written once per distinct
+    list; a tab in one cell is escaped there and nowhere else."""
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B\tC", "D"],
+            "labels": [["Person"], ["Company", "Supplier"], ["Person"]],
+            "flags": [[1], [True], ["x\u202ey"]],
+        }
+    )
+    lines = format_frame(frame, "table").splitlines()
+    assert lines == [
+        "  id                  labels          flags",
+        '   A              ["Person"]            [1]',
+        'B\\tC ["Company", "Supplier"]         [true]',
+        '   D              ["Person"] ["x[U+202E]y"]',
+    ]
