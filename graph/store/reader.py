@@ -50,7 +50,8 @@ _SETTLED = 5.0
 
 
 def enabled() -> bool:
-    return os.environ.get("KG_READER", "").strip().lower() not in {"off", "0", "no", "false"}
+    setting = os.environ.get("KG_READER", "")
+    return setting.strip().lower() not in {"off", "0", "no", "false"}
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
