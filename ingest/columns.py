@@ -96,7 +96,7 @@ class ColumnChunk:
     def _key(self, column: Column) -> np.ndarray:
         """A key column's keys (``None`` where empty: the row path rejects those); a named
         ``:ID`` column is also the ``id`` property."""
-        stripped = np.array([cell.strip() for cell in self.cells[self.load.columns.index(column)]], dtype=object)
+        stripped = np.array(list(map(str.strip, self.cells[self.load.columns.index(column)])), dtype=object)
         empty = stripped == ""
         self.ok &= ~empty
         if column.role == "id" and column.name:
@@ -128,9 +128,10 @@ class ColumnChunk:
             label_sets[cell] = labels if named else None
         label_cells = self._column("label")
         ok &= np.fromiter((label_sets[cell] is not None for cell in label_cells), bool, len(label_cells))
-        keys = pd.Index(self.keys)
+        keys = pd.Index(self.keys, dtype=object)
         ok &= ~keys.duplicated(keep=False) & ~keys.isin(list(set(self.keys[~ok])))
-        ok &= np.fromiter((key not in load.seen for key in self.keys), bool, len(self.keys))
+        if not load.seen.keys().isdisjoint(self.keys):
+            ok &= np.fromiter((key not in load.seen for key in self.keys), bool, len(self.keys))
         taken = np.zeros(len(ok), bool)
         for cell in pd.unique(label_cells[ok]):
             rows = np.flatnonzero(ok & (label_cells == cell))
@@ -156,11 +157,12 @@ class ColumnChunk:
             types[cell] = None if problem else name
         rel_types = np.array([types[cell] for cell in self._column("type")], dtype=object)
         ok &= pd.notna(rel_types)
-        digests = pd.Index([hash(pair) for pair in zip(self.starts, rel_types, self.ends, strict=True)])
+        digests = pd.Index(list(map(hash, zip(self.starts, rel_types, self.ends, strict=True))))
         ok &= ~digests.duplicated(keep=False) & ~digests.isin(list(set(digests[~ok])))
-        ok &= np.fromiter((digest not in load.pairs for digest in digests), bool, len(digests))
-        start_labels = np.array([load.key_labels.get(key) for key in self.starts], dtype=object)
-        end_labels = np.array([load.key_labels.get(key) for key in self.ends], dtype=object)
+        if not load.pairs.isdisjoint(digests):
+            ok &= np.fromiter((digest not in load.pairs for digest in digests), bool, len(digests))
+        start_labels = np.array(list(map(load.key_labels.get, self.starts)), dtype=object)
+        end_labels = np.array(list(map(load.key_labels.get, self.ends)), dtype=object)
         ok &= pd.notna(start_labels) & pd.notna(end_labels)
         taken = np.zeros(len(ok), bool)
         groups = pd.DataFrame({"t": rel_types, "s": start_labels, "e": end_labels})[ok]

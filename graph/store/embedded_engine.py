@@ -379,7 +379,9 @@ class EmbeddedStore(GraphStore, TableWrites):
         graph is one of them (a lookup per key would cost a million-row load seconds)."""
         created = self._fresh.keys if self._fresh is not None else None
         if created is None or self._writing_graph().graph_info()["node_count"] != len(created):
-            created = self.locate(keys.tolist())
+            created = set(self.locate(keys.tolist()))
+        if created.isdisjoint(keys):  # a first load: none
+            return np.zeros(len(keys), bool)
         return np.fromiter((key in created for key in keys), bool, len(keys))
 
     def _writing_graph(self) -> kglite.KnowledgeGraph:
