@@ -311,15 +311,14 @@ def _native_types(weights: dict[str, float]) -> dict[str, dict[str, Any]]:
 
 @contextmanager
 def linked(
-    store: GraphStore, scope: Scope, progress: Progress = SILENT
+    store: GraphStore, scope: Scope, progress: Progress = SILENT, *, native: bool = True
 ) -> Iterator[tuple[ServerGraph, Projection, np.ndarray]]:
     """The scope in GDS with its nodes and links read back: by the native projection
-    when the scope has no window or centres and it gives the in-process projection
-    exactly (every node keyed, no parallel relationships or self-loops, which GDS would
-    keep apart and betweenness count twice), else by the Cypher projection."""
-    plain = (
-        scope.since is None and scope.until is None and not scope.around and bool(_types_of(store.model, store, scope))
-    )
+    (``native``) when the scope has no window or centres and it gives the in-process
+    projection exactly (every node keyed, no parallel relationships or self-loops, which
+    GDS would keep apart and betweenness count twice), else by the Cypher projection."""
+    plain = native and scope.since is None and scope.until is None and not scope.around
+    plain = plain and bool(_types_of(store.model, store, scope))
     for native in (True, False) if plain and _weight_named(store) else (False,):
         with projected(store, scope, progress, native=native) as graph:
             projection, node_ids = graph.members(progress)
@@ -501,7 +500,8 @@ def key_players_in_server(
     (:func:`~graph.analysis.keyplayers.ranked`), with the communities they bridge (found
     as the in-process path finds them: the default algorithm at the chosen resolution)."""
     scope = scope or Scope()
-    with linked(store, scope, progress) as (graph, projection, node_ids):  # the resolution is chosen from the links
+    # on one type, not the native projection's many, PageRank ran 4.5 times faster at the 1M demo
+    with linked(store, scope, progress, native=False) as (graph, projection, node_ids):
         found = _partition(graph, projection, node_ids, DEFAULT_ALGORITHM, seed, None, progress)
         pagerank, betweenness, samples = _measure(graph, node_ids, seed, progress)
         measures = Measures(
