@@ -3,8 +3,10 @@
 A team's graph can outgrow the laptop: then communities and key players run where the
 graph is. Each run projects the same scope the in-process path streams
 (:class:`~graph.analysis.projection.Scope`: labels, types, window, neighbourhood,
-weights) into GDS's in-memory catalog with one Cypher projection, under a name of its
-own, and drops it afterwards whatever happens. What comes back: a community per node,
+weights) into GDS's in-memory catalog, under a name of its own, and drops it afterwards
+whatever happens: communities on a scope without window or centres by GDS's native
+projection (the store's files read in parallel) when that gives the same graph, else by
+one Cypher projection. What comes back: a community per node,
 three measures per node, and the links as pairs of ids: the summaries need them, the
 resolution chosen from the data (:func:`~graph.analysis.communities.chosen_resolution`)
 is computed here on them, so GDS's Leiden runs the same objective as the in-process one,
