@@ -75,4 +75,3 @@ class ExactCopies(Traversal):
                     f"CREATE (a)-[r:{quote(rel['type'])}]->(b) SET r = $props",
                     {"start": rel["start"], "end": rel["end"], "props": rel["properties"]},
                 )
-

@@ -52,6 +52,7 @@ from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import IndexBuilder, SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
 from graph.store.tables import NodeTable, RelationshipTable, TableResult, TableWrites
+from graph.store.writes import row_sources
 from graph.values import fold_many
 
 __all__ = ["EmbeddedStore", "StoreBusy"]
@@ -330,10 +331,12 @@ class EmbeddedStore(GraphStore, TableWrites):
         frame, types = table
         with self.writing() as graph, _translated_errors():
             report = graph.add_relationships(
-                frame, rel_type, start_label, _SRC, end_label, _DST, column_types=types, on_invalid="error"
+                frame, rel_type, start_label, _SRC, end_label, _DST, column_types=types, **_KEEP_STORED
             )
         if report.get("stubs_vivified"):
             raise QueryError(f"KGLite's loader made {report['stubs_vivified']} stand-in nodes for {rel_type}")
+        if report["connections_updated"]:
+            super()._upsert_relationship_batch(kind, bulk, window)  # see _KEEP_STORED
         created, updated, missing = super()._upsert_relationship_batch(kind, rest, window) if rest else (0, 0, [])
         return created + report["connections_created"], updated + report["connections_updated"], missing
 
@@ -430,10 +433,13 @@ class EmbeddedStore(GraphStore, TableWrites):
                     table.end_label,
                     _DST,
                     column_types=frame[1],
-                    on_invalid="error",
+                    **_KEEP_STORED,
                 )
             if report.get("stubs_vivified"):
                 raise QueryError(f"KGLite's loader made {report['stubs_vivified']} stand-in nodes for {table.type}")
+            if report["connections_updated"]:
+                kind = (table.type, table.start_label, table.end_label)
+                super()._upsert_relationship_batch(kind, _table_rows(table, rows), _window(table.seen))
             self._batch_written(len(rows))
         return TableResult(taken, report["connections_created"], report["connections_updated"])
 
@@ -613,6 +619,11 @@ class _Fresh:
             self.names = None
 
 
+#: On a pair it holds already (one an earlier file of the same load brought), KGLite's
+#: loader would replace the stored ``sources`` with the new row's. It is told to keep what
+#: is stored, and the batch is then merged again in Cypher, which adds the row's source and
+#: values as Neo4j does (the relationships it created come out unchanged).
+_KEEP_STORED = {"on_invalid": "error", "conflict_handling": "preserve"}
 _PARALLEL = "\x00parallel"  # the relationships with a key (parallel ones), by type, start and end
 _SRC, _DST = "_kg_src", "_kg_dst"  # a relationship table's endpoint columns
 #: The pandas types KGLite's loader reads exactly as Cypher would store the value.
@@ -730,3 +741,21 @@ def _translated_errors(timeout: float | None = None) -> Iterator[None]:
         raise QueryError(f"the query ran longer than {timeout} s and was stopped") from None
     except kglite.KgError as error:
         raise QueryError(str(error)) from None
+
+
+def _table_rows(table: RelationshipTable, rows: np.ndarray) -> list[dict[str, Any]]:
+    """Some rows of a relationship table as the rows the Cypher upsert takes."""
+    values = {name: column[rows].tolist() for name, (_, column) in table.properties.items()}
+    return [
+        {
+            "i": i,
+            "src": str(table.starts[row]),
+            "dst": str(table.ends[row]),
+            "key": "",
+            "props": {
+                name: column[i] for name, column in values.items() if column[i] is not None and column[i] is not pd.NA
+            },
+            **row_sources(str(table.sources[row])),
+        }
+        for i, row in enumerate(rows.tolist())
+    ]

@@ -146,7 +146,7 @@ class Writes(Lookups):
             "key": key,
             "props": properties,
             "search": fold(key),
-            **_sources(record.source),
+            **row_sources(record.source),
             "first": seen,
             "last": seen,
         }
@@ -312,7 +312,7 @@ class Writes(Lookups):
             "dst": str(record.end),
             "key": str(record.key or ""),
             "props": properties,
-            **_sources(record.source),
+            **row_sources(record.source),
             "first": seen,
             "last": seen,
         }
@@ -364,7 +364,7 @@ def _check_names(names: tuple[str, ...]) -> None:
         raise ModelError(f"property name {unnamed[0][:80]!r}: empty or with a NUL byte")
 
 
-def _sources(source: str | None) -> dict[str, list[str]]:
+def row_sources(source: str | None) -> dict[str, list[str]]:
     """A row's ``sources`` and ``files``: the ``file:`` prefix of a source naming a row
     of a file (``people.csv:12``), whose other rows it replaces in a stored ``sources``."""
     if not source:

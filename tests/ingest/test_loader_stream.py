@@ -140,8 +140,9 @@ def test_a_strict_load_writes_each_relationship_once(store: GraphStore, files: l
     assert keys == {"": KNOWS // 2, "2": KNOWS // 2}  # each pair twice in the file: parallel, numbered once
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["by columns", "by rows"])
 def test_a_relationship_met_again_in_another_file_of_the_load_is_one_relationship(
-    store: GraphStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path, strict: bool
 ) -> None:
     """Relationships between nodes the load created are written without a MERGE: a pair
     that another file of the same load brings again must still be found, not doubled."""
@@ -149,16 +150,17 @@ def test_a_relationship_met_again_in_another_file_of_the_load_is_one_relationshi
     knows = ":START_ID,:END_ID,:TYPE,since:int\n"
     first = write(tmp_path, "knows.csv", knows + "P1,P2,KNOWS,1\nP2,P3,KNOWS,2\nP2,P3,KNOWS,3\n")
     again = write(tmp_path, "knows-again.csv", knows + "P1,P2,KNOWS,4\nP2,P3,KNOWS,5\n")
-    reports = load_paths(store, [people, first, again])
+    reports = load_paths(store, [people, first, again], strict=strict)
     assert reconciled(reports)
     assert (reports[1].created, reports[2].created, reports[2].updated) == (3, 0, 2)
     found = store.query(
-        "MATCH (a)-[r:KNOWS]->(b) RETURN a.id AS a, b.id AS b, r._kg_key AS key, r.since AS since ORDER BY a, b, key"
+        "MATCH (a)-[r:KNOWS]->(b) RETURN a.id AS a, b.id AS b, r._kg_key AS key, r.since AS since, "
+        "r.sources AS sources ORDER BY a, b, key"
     )
-    assert list(found.itertuples(index=False, name=None)) == [
-        ("P1", "P2", "", 4),
-        ("P2", "P3", "", 5),
-        ("P2", "P3", "2", 3),
+    assert [(*row[:4], sorted(row[4])) for row in found.itertuples(index=False, name=None)] == [
+        ("P1", "P2", "", 4, ["knows-again.csv:2", "knows.csv:2"]),  # each file's row is kept
+        ("P2", "P3", "", 5, ["knows-again.csv:3", "knows.csv:3"]),
+        ("P2", "P3", "2", 3, ["knows.csv:4"]),
     ]
     assert reconciled(load_paths(store, [people, first, again])) and _relationships(store) == 3
 
