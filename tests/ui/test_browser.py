@@ -341,10 +341,15 @@ def set_hops(tab: Any, hops: int) -> None:
 def redrawn(tab: Any, before: list[str], *, timeout: float = 60) -> list[str]:
     """The view's node ids once they differ from ``before``."""
     deadline = time.monotonic() + timeout
-    while (now := node_ids(tab)) == before:
+    while True:
+        try:
+            now = node_ids(tab)
+        except Exception:  # the view's frame was replaced by a rerun while it was read
+            now = before
+        if now != before:
+            return now
         assert time.monotonic() < deadline, "the view did not change"
         tab.wait_for_timeout(250)
-    return now
 
 
 def test_undo_redo_and_the_breadcrumb(page: Any, app: RunningApp) -> None:
@@ -418,6 +423,10 @@ ROWS = """() => {
 }"""
 
 
+#: Streamlit's table: its rows' height, and where a row's tick box sits from the grid's left edge (px).
+ROW_HEIGHT, BOX_X = 35, 69
+
+
 def table_rows(tab: Any) -> list[list[str]]:
     """The node table's rows as (ticked, key), header first, read from the grid's accessible table."""
     rows = [[cells[0], cells[3]] for cells in tab.evaluate(ROWS) if len(cells) > 3]
@@ -425,20 +434,27 @@ def table_rows(tab: Any) -> list[list[str]]:
 
 
 def tick_row(tab: Any, row: int) -> None:
-    """Tick the box of a data row of the node table from the keyboard, as a user can (the
-    grid is drawn on a canvas): its name cell clicked, one cell left, space. Tried again
-    while that node is not ticked: a key press landing while a rerun replaces the table is
-    lost (a tick that took is never repeated, so it cannot be undone here)."""
+    """Tick the box of a data row of the node table (the grid is drawn on a canvas). Tried
+    again while that node is not ticked: a key press landing while a rerun replaces the
+    table is lost, and now and then the grid keeps the clicked cell but ignores the arrow
+    key. So the tries alternate between the keyboard, as a user can (its name cell
+    clicked, one cell left, space), and a click on the row's box itself (a tick that took
+    is never repeated, so it cannot be undone here)."""
     node = table_rows(tab)[row + 1][1]
-    for _attempt in range(5):  # a busy machine reruns slowly: each try waits up to 5 s
+    for attempt in range(6):  # a busy machine reruns slowly: each try waits up to 10 s
+        settled(tab)  # a click while the last tick's rerun redraws the grid is lost
         grid = tab.get_by_test_id("stDataFrame").first
         grid.scroll_into_view_if_needed()
         tab.wait_for_timeout(300)
         box = grid.bounding_box()
-        tab.mouse.click(box["x"] + box["width"] / 3, box["y"] + 35 * (row + 1) + 17)
-        tab.keyboard.press("ArrowLeft")
-        tab.keyboard.press(" ")
-        deadline = time.monotonic() + 5
+        y = box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2
+        if attempt % 2:
+            tab.mouse.click(box["x"] + BOX_X, y)
+        else:
+            tab.mouse.click(box["x"] + box["width"] / 3, y)
+            tab.keyboard.press("ArrowLeft")
+            tab.keyboard.press(" ")
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             settled(tab)
             if ["true", node] in table_rows(tab):
