@@ -85,8 +85,9 @@ class EmbeddedStore(GraphStore, TableWrites):
         lock_timeout: float = 120.0,
         reader: bool = False,
     ):
-        """``reader``: read through a reader process that keeps the file open between
-        commands (for short-lived commands; a long-lived app holds its own copy)."""
+        """``reader``: read a large file through the reader process that keeps it open
+        between commands, loads and the app (:mod:`graph.store.reader`), rather than
+        through a copy of this process's own."""
         super().__init__(model)
         self.path = Path(path)
         self.reader = reader

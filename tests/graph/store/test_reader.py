@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[3]
 ACME = NodeRecord(("Brand",), "BR-1", {"id": "BR-1", "name": "Acme", "registered": dt.date(2019, 5, 1)})
 
 
-def _wait_for(condition: object, what: str, timeout: float = 60) -> None:
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
         time.sleep(0.05)
