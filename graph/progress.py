@@ -65,7 +65,11 @@ SILENT = Progress()  # for callers that want no reports; never cancel() it
 
 class ConsoleProgress(Progress):
     """Reports on a terminal: one line redrawn in place on a tty, else a line per step
-    change and at most one every ``interval`` seconds (logs stay short)."""
+    change and at most one every ``interval`` seconds (logs stay short).
+
+    Use it as a context manager: on a tty the last line is left open for the next redraw,
+    and leaving the ``with`` ends it, so the command's own output starts on a line of its own.
+    """
 
     def __init__(self, stream: TextIO | None = None, *, interval: float = 1.0) -> None:
         super().__init__()
@@ -75,6 +79,20 @@ class ConsoleProgress(Progress):
         self._last_line = ""
         self._last_time = 0.0
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._open = False
+
+    def __enter__(self) -> ConsoleProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End a line left open on a tty (nothing to do elsewhere)."""
+        if self._open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open = False
 
     def show(self, what: str, done: float | None, total: float | None) -> None:
         now = time.monotonic()
@@ -87,6 +105,7 @@ class ConsoleProgress(Progress):
         self._last_what, self._last_line, self._last_time = what, line, now
         if self._tty:
             self.stream.write("\r\x1b[2K" + line + ("\n" if finished else ""))
+            self._open = not finished
         else:
             self.stream.write(line + "\n")
         self.stream.flush()

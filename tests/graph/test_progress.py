@@ -32,3 +32,23 @@ def test_console_keeps_logs_short_when_reports_come_fast():
     progress = ConsoleProgress(stream, interval=60)
     list(progress.track(range(100_000), "counting", total=100_000, every=10))
     assert len(stream.getvalue().splitlines()) == 2  # the first, and the finish
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_leaving_the_progress_ends_its_open_line():
+    stream = _Terminal()
+    with ConsoleProgress(stream, interval=0) as progress:
+        progress.report("Leiden on 812,004 nodes")
+    assert stream.getvalue().endswith("Leiden on 812,004 nodes\n")  # the table starts on its own line
+
+
+def test_a_finished_step_is_not_ended_twice():
+    stream = _Terminal()
+    with ConsoleProgress(stream, interval=0) as progress:
+        progress.report("loading", 10, 10)
+    assert stream.getvalue().endswith("loading: 10 of 10 (100%)\n")
+    assert not stream.getvalue().endswith("\n\n")
