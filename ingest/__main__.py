@@ -82,13 +82,14 @@ def _load(argv: list[str]) -> int:
         print(f"error: --rejects {args.rejects}: {problem}; name another file", file=sys.stderr)
         return 2
     workspace = open_workspace()
-    progress = ConsoleProgress()
     stopped = False
-    with open_store(reader=True) as store, _stopped_by_ctrl_c(progress):
+    with ConsoleProgress() as progress, open_store(reader=True) as store, _stopped_by_ctrl_c(progress):
         journal = LoadJournal(workspace, store)
         try:
             if args.mapping:
-                reports = load_mapped(store, args.mapping, args.paths, strict=args.strict, journal=journal)
+                reports = load_mapped(
+                    store, args.mapping, args.paths, strict=args.strict, journal=journal, progress=progress
+                )
             else:
                 reports = load_paths(store, args.paths, strict=args.strict, journal=journal, progress=progress)
         except LoadCancelled as stop:

@@ -40,6 +40,7 @@ __all__ = ["CHUNK_ROWS", "FileReport", "LoadCancelled", "Reject", "load_mapped",
 #: Rows of a file parsed and written at a time: what a load holds, whatever the file's size.
 CHUNK_ROWS = 20_000
 _SAMPLE = 2**16  # bytes read to estimate a file's rows
+_MAPPED_REPORT_EVERY = 10_000  # rows of a mapped table between two progress reports
 
 
 @dataclass(frozen=True)
@@ -611,29 +612,57 @@ def load_mapped(
     *,
     strict: bool = False,
     journal: LoadJournal | None = None,
+    progress: Progress = SILENT,
 ) -> list[FileReport]:
     """Load CSV, Excel or JSON Lines tables through a declarative mapping (see
-    :mod:`ingest.mapping`); a row that fails any of its nodes or links is rejected."""
+    :mod:`ingest.mapping`); a row that fails any of its nodes or links is rejected.
+
+    A table is read whole, then written: ``progress`` hears the rows read and the
+    write, and a cancel stops the load while a table is read, before any of it is
+    written (:class:`LoadCancelled` carries the reports)."""
     mapping = load_mapping(mapping_path, store.model)
-    reports = []
-    with store.writing():
-        for path, problem in _files(Path(p) for p in paths):
-            report = FileReport(path, kind="mapped", problem=problem)
-            reports.append(report)
-            if not problem:
-                _file_job(report, partial(_load_mapped_file, store, mapping, report, strict), journal)
+    reports = [FileReport(path, kind="mapped", problem=problem) for path, problem in _files(Path(p) for p in paths)]
+    try:
+        with store.writing():
+            for report in reports:
+                if not report.problem:
+                    table = _read_mapped_file(mapping, report, strict, progress)
+                    if table is not None:
+                        progress.report(f"writing {report.path.name}")
+                        _file_job(report, partial(_write_mapped_table, store, report, table), journal)
+                    report.finished = True
+    except Cancelled as stop:
+        _say_what_holds(reports)
+        if journal is not None:
+            journal.record_unwritten(reports)
+        raise LoadCancelled(str(stop), reports) from None
     if journal is not None:
         journal.record_unwritten(reports)
     return reports
 
 
-def _load_mapped_file(store: GraphStore, mapping: TableMapping, report: FileReport, strict: bool) -> None:
-    fields_of: dict[int, list[str]] = {}  # good rows, by number
-    row_of: dict[int, int] = {}  # record id -> row number
-    nodes, relationships = [], []
+@dataclass
+class _MappedTable:
+    """A mapped table's good rows as records, and the row each came from."""
+
+    fields_of: dict[int, list[str]]  # good rows, by number
+    row_of: dict[int, int]  # record id -> row number
+    nodes: list[NodeRecord]
+    relationships: list[RelationshipRecord]
+
+
+def _read_mapped_file(
+    mapping: TableMapping, report: FileReport, strict: bool, progress: Progress
+) -> _MappedTable | None:
+    """The table's records, its bad rows rejected on ``report``; None when nothing is to be written."""
+    table = _MappedTable({}, {}, [], [])
+    what = f"reading {report.path.name}"
+    progress.report(what, 0)
     try:
         for number, row in table_rows(report.path, mapping):
             report.read += 1
+            if report.read % _MAPPED_REPORT_EVERY == 0:
+                progress.report(what, report.read)
             if isinstance(row, BadRow):
                 report.reject(number, str(row))
                 continue
@@ -646,23 +675,27 @@ def _load_mapped_file(store: GraphStore, mapping: TableMapping, report: FileRepo
             if not row_nodes:
                 report.reject(number, "the row makes no node: the columns of every key are empty", fields)
                 continue
-            fields_of[number] = fields
+            table.fields_of[number] = fields
             for record in (*row_nodes, *row_relationships):
-                row_of[id(record)] = number
-            nodes.extend(row_nodes)
-            relationships.extend(row_relationships)
+                table.row_of[id(record)] = number
+            table.nodes.extend(row_nodes)
+            table.relationships.extend(row_relationships)
     except (MappingError, NotText, OSError) as error:
         report.problem = str(error)
         report.read = 0
         report.rejects.clear()
-        return
-    if _strict_stop(report, list(fields_of.items()), strict):
-        return
+        return None
+    progress.report(what, report.read, report.read)
+    return None if _strict_stop(report, list(table.fields_of.items()), strict) else table
+
+
+def _write_mapped_table(store: GraphStore, report: FileReport, table: _MappedTable) -> None:
+    report.started = True
     failed: dict[int, str] = {}
-    for result in (store.upsert_nodes(nodes), store.upsert_relationships(relationships)):
+    for result in (store.upsert_nodes(table.nodes), store.upsert_relationships(table.relationships)):
         report.created += result.created
         report.updated += result.updated
         for record, reason in result.rejected:
-            failed.setdefault(row_of[id(record)], reason)
+            failed.setdefault(table.row_of[id(record)], reason)
     for number, reason in sorted(failed.items()):
-        report.reject(number, reason, fields_of[number])
+        report.reject(number, reason, table.fields_of[number])

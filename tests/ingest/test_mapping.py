@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import ingest.loader
 from graph.model import load_model
+from graph.progress import Progress
 from graph.store import GraphStore
-from ingest.loader import load_mapped
+from ingest.loader import LoadCancelled, load_mapped
 from ingest.mapping import MappingError, load_mapping
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "examples"
@@ -84,6 +86,35 @@ def test_strict_mapped_load_keeps_the_store_unchanged(store: GraphStore, tmp_pat
     assert (report.read, report.loaded, report.rejected) == (2, 0, 2)
     assert "column 'items': 'lots' is not a int" in report.rejects[0].reason
     assert store.counts().nodes == 0
+
+
+def test_a_mapped_load_reports_its_steps_and_a_cancel_while_reading_writes_nothing_of_that_table(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest.loader, "_MAPPED_REPORT_EVERY", 1)
+    later = tmp_path / "later.csv"
+    later.write_text((EXAMPLES / "customs_seizures.csv").read_text().replace("-2025-", "-2099-"))
+    seen: list[str] = []
+
+    class StopInLater(Progress):
+        def show(self, what: str, done: float | None, total: float | None) -> None:
+            seen.append(what)
+            if what == "reading later.csv" and (done or 0) >= 2:
+                self.cancel()
+
+    with pytest.raises(LoadCancelled) as stopped:
+        load_mapped(
+            store,
+            EXAMPLES / "customs_seizures.yaml",
+            [EXAMPLES / "customs_seizures.csv", later],
+            progress=StopInLater(),
+        )
+    first, second = stopped.value.reports
+    assert "reading customs_seizures.csv" in seen and "writing customs_seizures.csv" in seen
+    assert first.finished and first.loaded == 3 and not first.problem
+    assert second.stopped and "none of it is in the graph" in second.summary()
+    refs = store.query("MATCH (z:Seizure) RETURN z.name AS ref ORDER BY ref")["ref"].tolist()
+    assert len(refs) == 3 and not any("-2099-" in ref for ref in refs)
 
 
 @pytest.mark.parametrize(
