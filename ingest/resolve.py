@@ -146,11 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--apply", action="store_true", help="merge every proposed pair, reversibly")
     args = parser.parse_args(argv)
-    with open_store() as store:
+    with open_store() as store, ConsoleProgress() as progress:
         labels = [label.strip() for label in args.labels.split(",") if label.strip()] if args.labels else None
         for label in labels or ():
             store.model.label(label)
-        progress = ConsoleProgress()
         candidates = propose(store, labels=labels, threshold=args.threshold, progress=progress)
         frame = candidates_frame(candidates)
         if args.apply:
