@@ -11,7 +11,7 @@ into NetworkX, igraph or networkit graphs without going through Python objects p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -223,31 +223,103 @@ def _collected(store: GraphStore, statement: str, params: Mapping[str, Any]) -> 
 
 
 def _nodes(
-    store: GraphStore, scope: Scope, allowed: set[str] | None, counts: Mapping[str, int], progress: Progress
-) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
-    """Keys in key order, each node's labels (sorted) and display name: one read per
-    label, gathered in numpy (a node of two labels comes once per label)."""
+    store: GraphStore,
+    scope: Scope,
+    allowed: set[str] | None,
+    counts: Mapping[str, int],
+    progress: Progress,
+    numbered: bool,
+) -> tuple[list[str], list[tuple[str, ...]], list[str], np.ndarray | None]:
+    """Keys in key order, each node's labels (sorted) and display name, and (``numbered``)
+    its :attr:`~graph.store.engine.Engine.node_number`: one read per label, gathered in
+    numpy (a node of two labels comes once per label). Numbers are None if any is missing."""
     model = store.model
     where, params = _window("n", scope)
     labels = _labels_of(store, scope)
     total = sum(counts.get(label, 0) for label in labels)
+    number = f", collect(coalesce({store.node_number.format(node='n')}, -1)) AS number" if numbered else ""
     found_keys: list[Any] = []
     found_names: list[Any] = []
+    found_numbers: list[Any] = []
     found_labels = []
-    for number, label in enumerate(labels):
+    for position, label in enumerate(labels):
         progress.report(f"reading nodes ({label})", len(found_keys), total)
         naming = model.display_expression([label])
-        label_keys, label_names = _collected(
+        label_keys, label_names, *label_numbers = _collected(
             store,
             f"MATCH (n:{quote(label)}){where} RETURN collect(coalesce(n.{KEY}, false)) AS key, "
-            f"collect(coalesce({naming}, false)) AS name",
+            f"collect(coalesce({naming}, false)) AS name{number}",
             params,
         )
         found_keys.extend(label_keys)
         found_names.extend(label_names)
-        found_labels.append(np.full(len(label_keys), number, dtype=np.int64))
+        found_numbers.extend(label_numbers[0] if label_numbers else ())
+        found_labels.append(np.full(len(label_keys), position, dtype=np.int64))
     label_of = np.concatenate(found_labels) if found_labels else np.zeros(0, dtype=np.int64)
-    return gathered(labels, found_keys, found_names, label_of, allowed)[:3]
+    keys, node_labels, names, first = gathered(labels, found_keys, found_names, label_of, allowed)
+    numbers = np.asarray(found_numbers, dtype=np.int64)[first] if numbered else None
+    return keys, node_labels, names, numbers if numbers is not None and (numbers >= 0).all() else None
+
+
+@dataclass(frozen=True)
+class _Ends:
+    """How the ends of relationships are read (``expression`` of a node ``{node}``) and
+    found among the projection's nodes (``positions``: node index, -1 outside it)."""
+
+    expression: str
+    positions: Callable[[list[Any]], np.ndarray]
+
+    @classmethod
+    def by_key(cls, keys: list[str]) -> _Ends:
+        return cls(f"coalesce({{node}}.{KEY}, '')", pd.Index(keys).get_indexer)
+
+    @classmethod
+    def by_number(cls, store: GraphStore, numbers: np.ndarray) -> _Ends:
+        """Ends as node numbers: integers travel and match several times faster than keys."""
+        table = np.full(int(numbers.max(initial=-1)) + 2, -1, dtype=np.int64)  # the last cell: any other number
+        table[numbers] = np.arange(len(numbers))
+
+        def positions(found: list[Any]) -> np.ndarray:
+            values = np.asarray(found, dtype=np.int64)
+            return table[np.where((values >= 0) & (values < len(table)), values, -1)]
+
+        return cls(f"coalesce({store.node_number}, -1)", positions)
+
+
+def _links(
+    store: GraphStore, scope: Scope, ends: _Ends, counts: Mapping[str, int], progress: Progress
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sources, targets and weights (node indices) of the relationships in scope between
+    projected nodes: one read per type."""
+    model = store.model
+    weights = dict(scope.weights or {})
+    types = _types_of(model, store, scope)
+    total = sum(counts.get(rel_type, 0) for rel_type in types)
+    start, end = ends.expression.format(node="startNode(r)"), ends.expression.format(node="endNode(r)")
+    sources, targets, edge_weights = [], [], []
+    read = 0
+    where, params = _window("r", scope)
+    for rel_type in types:
+        progress.report(f"reading relationships ({rel_type})", read, total)
+        known = model.relationships.get(rel_type)
+        weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
+        found = _collected(  # by type, not by node: KGLite then scans the type's links only
+            store,
+            f"MATCH ()-[r:{quote(rel_type)}]->(){where} RETURN collect({start}) AS a, collect({end}) AS b",
+            params,
+        )
+        a, b = (ends.positions(column) for column in found)
+        read += len(a)
+        inside = (a >= 0) & (b >= 0)
+        sources.append(a[inside])
+        targets.append(b[inside])
+        edge_weights.append(np.full(int(inside.sum()), weight, dtype=np.float64))
+    progress.report(f"read {read:,} relationships", read, read)
+    return (
+        np.concatenate(sources).astype(np.int64) if sources else np.zeros(0, dtype=np.int64),
+        np.concatenate(targets).astype(np.int64) if targets else np.zeros(0, dtype=np.int64),
+        np.concatenate(edge_weights) if edge_weights else np.zeros(0, dtype=np.float64),
+    )
 
 
 def gathered(
@@ -282,48 +354,27 @@ def project(store: GraphStore, scope: Scope | None = None, *, progress: Progress
     """Stream the part of the graph ``scope`` names out of ``store``, saying so to
     ``progress`` label by label and type by type."""
     scope = scope or Scope()
-    model = store.model
     allowed: set[str] | None = None
     if scope.around:
         progress.report(f"reading {scope.hops} hop(s) around {', '.join(scope.around)}")
         around = store.neighbourhood(scope.around, hops=scope.hops, limit=AROUND_LIMIT)
         allowed = set(around.nodes)
     counts = store.counts()  # from the store's statistics: totals for the progress
-    keys, labels, names = _nodes(store, scope, allowed, counts.labels, progress)
-    lookup = pd.Index(keys)
-    weights = dict(scope.weights or {})
-    types = _types_of(model, store, scope)
-    total = sum(counts.types.get(rel_type, 0) for rel_type in types)
-    sources, targets, edge_weights = [], [], []
-    read = 0
-    where, params = _window("r", scope)
-    for rel_type in types:
-        progress.report(f"reading relationships ({rel_type})", read, total)
-        known = model.relationships.get(rel_type)
-        weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
-        ends = [  # by type, not by node: KGLite then scans the type's links only
-            lookup.get_indexer(column)
-            for column in _collected(
-                store,
-                f"MATCH ()-[r:{quote(rel_type)}]->(){where} "
-                f"RETURN collect(coalesce(startNode(r).{KEY}, '')) AS a, collect(coalesce(endNode(r).{KEY}, '')) AS b",
-                params,
-            )
-        ]
-        read += len(ends[0])
-        inside = (ends[0] >= 0) & (ends[1] >= 0)
-        sources.append(ends[0][inside])
-        targets.append(ends[1][inside])
-        edge_weights.append(np.full(int(inside.sum()), weight, dtype=np.float64))
-    progress.report(f"read {read:,} relationships", read, read)
+    saved = store.saved_as() if store.node_number else None
+    keys, labels, names, numbers = _nodes(store, scope, allowed, counts.labels, progress, numbered=saved is not None)
+    ends = _Ends.by_number(store, numbers) if numbers is not None else _Ends.by_key(keys)
+    sources, targets, weights = _links(store, scope, ends, counts.types, progress)
+    if numbers is not None and store.saved_as() != saved:  # numbers name other nodes in a later save
+        progress.report("the graph was saved while it was read: reading its relationships again by key")
+        sources, targets, weights = _links(store, scope, _Ends.by_key(keys), counts.types, progress)
     projection = Projection(
         keys=keys,
         labels=labels,
         names=names,
-        sources=np.concatenate(sources).astype(np.int64) if sources else np.zeros(0, dtype=np.int64),
-        targets=np.concatenate(targets).astype(np.int64) if targets else np.zeros(0, dtype=np.int64),
-        weights=np.concatenate(edge_weights) if edge_weights else np.zeros(0, dtype=np.float64),
-        relationships=sum(len(part) for part in sources),
+        sources=sources,
+        targets=targets,
+        weights=weights,
+        relationships=len(sources),
         scope=scope,
     )
     projection._canonicalise()

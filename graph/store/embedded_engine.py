@@ -76,6 +76,8 @@ class EmbeddedStore(GraphStore, TableWrites):
 
     #: No transaction to bound here: bigger batches spare KGLite's per-call work.
     batch_size = 20_000
+    #: KGLite's element id is the node's index in the loaded save.
+    node_number = "toInteger(elementId({node}))"
 
     def __init__(
         self,
@@ -222,6 +224,13 @@ class EmbeddedStore(GraphStore, TableWrites):
             return local()
         address = serving_reader(self.path)
         return RemoteGraph(address, local) if address else local()
+
+    def saved_as(self) -> tuple[int, int] | None:
+        """The file's stamp: reads (here or through the reader) come from its last save,
+        reloaded when the stamp changes. None while this store writes: its writer changes
+        between reads."""
+        with self._lock:
+            return None if self._writer is not None else file_stamp(self.path)
 
     def close(self) -> None:
         with self._lock:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +73,10 @@ class Engine(ABC):
     #: Whether :meth:`~graph.store.writes.Writes.prepare_relationships` may run in
     #: another thread while a writing session writes (its reads need no write lease).
     prepares_beside_writes = False
+    #: Cypher of a node ``{node}`` as an integer that names it within one save of the graph
+    #: (see :meth:`saved_as`): cheaper to read and match than its key; None where the engine
+    #: has none that holds between reads.
+    node_number: str | None = None
 
     def __init__(self, model: Model | None = None):
         self.model = model or load_model()
@@ -116,6 +120,12 @@ class Engine(ABC):
     def check(self) -> None:
         """Fail now, with a :class:`QueryError` naming the problem, when the store cannot
         be reached (a server's address or credentials); a file store always can."""
+
+    def saved_as(self) -> Hashable | None:
+        """What tells saves of the graph apart: two reads between which it stays the same
+        read the same save, so :attr:`node_number` means the same node in both (None: no
+        such promise)."""
+        return None
 
     def writing(self) -> AbstractContextManager[Any]:
         """Hold write access across several calls (the embedded store's file lease)."""

@@ -6,6 +6,8 @@ from graph.analysis.communities import detect, write_back
 from graph.analysis.projection import project
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore, open_workspace
+from graph.store.embedded_engine import EmbeddedStore
+from tests.graph.analysis.conftest import RecordingProgress
 
 
 def test_labels_and_types_the_model_lacks_still_project_and_save(demo_store: GraphStore) -> None:
@@ -47,3 +49,28 @@ def test_names_and_links_stay_with_their_nodes_when_some_have_no_name(store: Gra
         (projection.keys[a], projection.keys[b]) for a, b in zip(projection.sources, projection.targets, strict=True)
     }
     assert pairs == {("C-1", "P-3")}
+
+
+def test_a_save_while_links_are_read_does_not_move_them_to_other_nodes(embedded_store: EmbeddedStore) -> None:
+    """Links are read as node numbers, which a later save may give to other nodes (KGLite
+    reuses a deleted node's): when a save lands between the reads, links go by key."""
+    people = [NodeRecord(("Person",), f"P-{i}", {"name": f"P{i}"}, source="t") for i in range(4)]
+    embedded_store.upsert_nodes([*people, NodeRecord(("Company",), "C-1", {"name": "Acme"}, source="t")])
+    embedded_store.upsert_relationships([RelationshipRecord("DIRECTS", "P-1", "C-1", source="t")])
+    other = EmbeddedStore(embedded_store.path)  # another program writing the same file
+
+    class SavingWhileRead(RecordingProgress):
+        def show(self, what: str, done: float | None, total: float | None) -> None:
+            super().show(what, done, total)
+            if what == "reading relationships (DIRECTS)" and other.delete_nodes(["P-0"]):
+                other.upsert_nodes([NodeRecord(("Company",), "C-NEW", {"name": "New"}, source="t")])  # P-0's number
+                other.upsert_relationships([RelationshipRecord("DIRECTS", "P-3", "C-NEW", source="t")])
+
+    progress = SavingWhileRead()
+    projection = project(embedded_store, progress=progress)
+    assert projection.keys == ["C-1", "P-0", "P-1", "P-2", "P-3"]  # as the first save held them
+    pairs = [
+        (projection.keys[a], projection.keys[b]) for a, b in zip(projection.sources, projection.targets, strict=True)
+    ]
+    assert pairs == [("C-1", "P-1")]  # not P-3 with P-0, whose number C-NEW now has
+    assert "the graph was saved while it was read: reading its relationships again by key" in progress.seen
