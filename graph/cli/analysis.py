@@ -1,7 +1,8 @@
 """The network-analysis commands of ``python -m graph``.
 
     python -m graph communities [--algorithm leiden|louvain|label_propagation] [--seed S]
-                                [--resolution R] [--summary] [--no-write] [--in-process] [SCOPE]
+                                [--resolution R] [--summary] [--no-write] [--in-process]
+                                [--limit N | --all] [SCOPE]
     python -m graph keyplayers [--limit N] [--in-process] [SCOPE]
     python -m graph path ID ID [--max-hops N] [--max-degree D] [--limit N] [--labels A,B] [--types T,U]
                         [--budget N]
@@ -22,13 +23,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from graph.analysis.communities import ALGORITHMS, DEFAULT_ALGORITHM, write_back
+from graph.analysis.communities import ALGORITHMS, DEFAULT_ALGORITHM, CommunityResult, write_back
 from graph.analysis.gds import find_communities, find_key_players
 from graph.analysis.links import hidden_links
 from graph.analysis.paths import find_paths, paths_table
-from graph.analysis.projection import Scope, project
+from graph.analysis.projection import Projection, Scope, project
 from graph.analysis.shells import shell_scores
 from graph.analysis.summaries import summarise
 from graph.cli.params import hops, row_limit
@@ -37,6 +39,9 @@ from graph.store import GraphStore, open_workspace
 from graph.store.path_search import DEFAULT_BUDGET
 
 __all__ = ["add_commands"]
+
+#: Nodes ``communities`` lists in a terminal table unless told: the largest rings' members.
+LISTED = 1_000
 
 
 def _names(text: str | None) -> tuple[str, ...] | None:
@@ -115,14 +120,39 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
         f"{f' (chosen from the data: {result.resolution_rule})' if result.resolution_rule else ''}; run {run_id}",
         file=sys.stderr,
     )
-    if args.summary:
-        return summary
+    return summary if args.summary else _members(projection, result, _listed(args))
+
+
+def _listed(args: argparse.Namespace) -> int | None:
+    """How many nodes ``communities`` lists (None: all): a table is read by a person, CSV
+    and JSON by a program or a file."""
+    if args.all:
+        return None
+    if args.limit is not None:
+        return args.limit
+    return LISTED if args.format == "table" else None
+
+
+def _members(projection: Projection, result: CommunityResult, limit: int | None) -> pd.DataFrame:
+    """Each node's community, the largest communities' members first (in key order within
+    one); at most ``limit`` of them, with a note saying how to get all."""
+    keys = projection.keys
+    community = np.fromiter((result.membership[key] for key in keys), np.int64, len(keys))
+    order = np.argsort(community, kind="stable")  # nodes are in key order already
+    if limit is not None and limit < len(order):
+        print(
+            f"note: the first {limit:,} of {len(order):,} nodes, the largest communities first; "
+            "--all lists every one (--all --format csv > communities.csv: a file for a spreadsheet)",
+            file=sys.stderr,
+        )
+        order = order[:limit]
+    shown = order.tolist()
     return pd.DataFrame(
         {
-            "id": projection.keys,
-            "community": [result.membership[key] for key in projection.keys],
-            "labels": [list(labels) for labels in projection.labels],
-            "name": projection.names,
+            "id": [keys[i] for i in shown],
+            "community": community[order],
+            "labels": [list(projection.labels[i]) for i in shown],
+            "name": [projection.names[i] for i in shown],
         },
         columns=["id", "community", "labels", "name"],
     )
@@ -255,6 +285,11 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
         "--resolution", type=float, default=None, help="higher: smaller communities (default: chosen from the data)"
     )
     communities.add_argument("--summary", action="store_true", help="one row per community instead of per node")
+    listing = communities.add_mutually_exclusive_group()
+    listing.add_argument(
+        "--limit", type=row_limit, default=None, help=f"list at most N nodes (default {LISTED:,} in a table, else all)"
+    )
+    listing.add_argument("--all", action="store_true", help="list every node, in a table too")
     _add_in_process(communities)
     communities.add_argument("--no-write", dest="write", action="store_false", help="do not store the result")
     _add_scope(communities)

@@ -89,3 +89,21 @@ def test_key_players_say_whether_betweenness_was_sampled(
     assert done.returncode == 0, done.stderr
     assert [row["betweenness_samples"] for row in json.loads(done.stdout)] == [None] * 3  # exact
     assert "betweenness exact" in done.stderr and "PageRank on " in done.stderr
+
+
+def test_a_table_of_communities_lists_the_largest_first_and_says_how_to_get_all(
+    store: GraphStore, store_env: dict[str, str], cli: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(store, generate(8, seed=9))
+    store.close()
+    every = json.loads(cli(store_env, "graph", "communities", "--no-write", "--format", "json").stdout)
+    assert [row["community"] for row in every] == sorted(row["community"] for row in every)
+    monkeypatch.setattr(analysis, "LISTED", 5)
+    table = cli(store_env, "graph", "communities", "--no-write")
+    assert table.stdout.splitlines()[1:] and len(table.stdout.splitlines()) == 1 + 5
+    assert table.stdout.split()[4:6] == [every[0]["id"], "0"]  # after the header: the largest community
+    assert f"note: the first 5 of {len(every):,} nodes" in table.stderr and "--all" in table.stderr
+    limited = cli(store_env, "graph", "communities", "--no-write", "--format", "csv", "--limit", "3")
+    assert [line.split(",")[0] for line in limited.stdout.splitlines()[1:]] == [row["id"] for row in every[:3]]
+    whole = cli(store_env, "graph", "communities", "--no-write", "--all")
+    assert len(whole.stdout.splitlines()) == 1 + len(every) and "note:" not in whole.stderr
