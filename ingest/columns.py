@@ -24,7 +24,7 @@ import pandas as pd
 from graph.store.tables import NodeTable, RelationshipTable, TableWrites
 from graph.values import PropertyError, check_value
 from ingest.admin_csv import Column, FileKind, RowError, convert, node_key, parse_row
-from ingest.textfile import BadRow
+from ingest.textfile import BadRow, csv_columns
 
 if TYPE_CHECKING:
     from ingest.loader import _FileLoad
@@ -48,9 +48,17 @@ def takes_columns(load: _FileLoad) -> bool:
 
 
 def column_chunks(load: _FileLoad, rows: Iterator, size: int) -> Iterator[ColumnChunk]:
-    """The file's rows ``size`` at a time, each counted as read; a row the reader could not
-    split is rejected with its reason, as on the row path."""
+    """The file's rows ``size`` at a time, each counted as read: as Arrow splits them into
+    columns when it splits them as Python's reader would (:func:`csv_columns`), else from
+    ``rows``, where a row the reader could not split is rejected with its reason, as on
+    the row path."""
     report = load.report
+    columns = csv_columns(report.path, len(load.columns), size)
+    if columns is not None:
+        for numbers, cells in columns:
+            report.read += len(numbers)
+            yield ColumnChunk(load, numbers, cells)
+        return
     chunk: list[tuple[int, list[str]]] = []
     for number, fields in rows:
         report.read += 1
@@ -59,29 +67,45 @@ def column_chunks(load: _FileLoad, rows: Iterator, size: int) -> Iterator[Column
             continue
         chunk.append((number, fields))
         if len(chunk) == size:
-            yield ColumnChunk(load, chunk)
+            yield _from_rows(load, chunk)
             chunk = []
     if chunk:
-        yield ColumnChunk(load, chunk)
+        yield _from_rows(load, chunk)
+
+
+def _from_rows(load: _FileLoad, rows: list[tuple[int, list[str]]]) -> ColumnChunk:
+    """A chunk of split rows; those of another width than the header's are the row path's
+    (which names the count)."""
+    width = len(load.columns)
+    fitting = [row for row in rows if len(row[1]) == width]
+    fields = [row[1] for row in fitting]
+    numbers = np.fromiter((row[0] for row in fitting), np.int64, len(fitting))
+    cells = [np.array(list(map(itemgetter(i), fields)), dtype=object) for i in range(width)]
+    return ColumnChunk(load, numbers, cells, [row for row in rows if len(row[1]) != width])
 
 
 class ColumnChunk:
     """One chunk: its cells converted a column at a time where it is read (no state), and
     written by the writer (which holds what is known across chunks)."""
 
-    def __init__(self, load: _FileLoad, rows: list[tuple[int, list[str]]]):
+    def __init__(
+        self,
+        load: _FileLoad,
+        numbers: np.ndarray,
+        cells: list[np.ndarray],
+        odd: list[tuple[int, list[str]]] | None = None,
+    ):
+        """``numbers``: the rows' numbers; ``cells``: a column of texts per field; ``odd``:
+        rows of another width, for the row path."""
         self.load = load
-        width = len(load.columns)
-        self.rows = [row for row in rows if len(row[1]) == width]
-        self.odd = [row for row in rows if len(row[1]) != width]  # parse_row names the count
-        fields = [row[1] for row in self.rows]
-        self.numbers = np.fromiter((row[0] for row in self.rows), np.int64, len(self.rows))
-        self.cells = [np.array(list(map(itemgetter(i), fields)), dtype=object) for i in range(width)]
-        self.ok = np.ones(len(self.rows), bool)
+        self.numbers = numbers
+        self.cells = cells
+        self.odd = odd or []
+        self.ok = np.ones(len(numbers), bool)
         self.values: dict[str, tuple[str, np.ndarray]] = {}
-        for column, cells in zip(load.columns, self.cells, strict=True):
+        for column, column_cells in zip(load.columns, self.cells, strict=True):
             if column.role == "property":
-                kind, values, ok = _property(column, cells)
+                kind, values, ok = _property(column, column_cells)
                 self.values[column.name] = (kind, values)
                 self.ok &= ok
         if load.report.kind == FileKind.NODES:
@@ -91,7 +115,7 @@ class ColumnChunk:
             self.ends = self._key(next(c for c in load.columns if c.role == "end"))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.numbers)
 
     def _key(self, column: Column) -> np.ndarray:
         """A key column's keys (``None`` where empty: the row path rejects those); a named
@@ -116,7 +140,8 @@ class ColumnChunk:
             rest = self._write_nodes()
         else:
             rest = self._write_relationships()
-        self.load.write(_parsed(self.load, [self.rows[i] for i in np.flatnonzero(rest)], reject=True))
+        rows = [(int(self.numbers[i]), [cells[i] for cells in self.cells]) for i in np.flatnonzero(rest)]
+        self.load.write(_parsed(self.load, rows, reject=True))
 
     def _write_nodes(self) -> np.ndarray:
         load, ok = self.load, self.ok

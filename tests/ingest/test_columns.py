@@ -14,6 +14,7 @@ import ingest.loader
 from graph.store.embedded_engine import EmbeddedStore
 from ingest.demo import generate, write_admin_csv
 from ingest.loader import FileReport, load_paths
+from ingest.textfile import csv_columns
 from tests.ingest.files import reasons, reconciled, write
 
 NOW = dt.datetime(2026, 11, 30, 6, 0, 0)
@@ -94,9 +95,9 @@ HOSTILE = {  # row number -> the row (the file's other rows are plain)
 }
 
 
-def _people(count: int) -> str:
+def _people(count: int, hostile: dict[int, str] = HOSTILE) -> str:
     rows = [f"p{i},Ann {i},{i},2001-01-{1 + i % 28:02d},Person" for i in range(1, count + 1)]
-    for number, row in HOSTILE.items():
+    for number, row in hostile.items():
         rows.insert(number - 2, row)
     return PEOPLE + "\n".join(rows) + "\n"
 
@@ -135,6 +136,47 @@ def test_hostile_rows_go_by_rows_and_only_they(tmp_path: Path, monkeypatch: pyte
     assert sorted(rejected) == [40, 41, 42, 43, 44, 46, 47, 50, 51]
     assert "column 'age:int'" in rejected[40] and "column 'born:date'" in rejected[41]
     assert "appears earlier in the file with other values" in rejected[46]
+
+
+def test_an_unquoted_file_is_split_by_arrow_with_the_same_rows_rejects_and_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with no quote whose lines all hold the header's fields (here with a BOM,
+    CRLF line ends and blank lines) is split by Arrow; its bad rows are rejected as the
+    row path rejects them, and the graph is the same."""
+    plain = {n: row for n, row in HOSTILE.items() if n not in (44, 49, 50)}  # no odd width, quote, NUL
+    text = _people(300, plain).replace("\n", "\r\n").replace("p20,", "\r\n\r\np20,")
+    people = write(tmp_path, "people.csv", "\ufeff" + text)
+    batches = csv_columns(people, 5, 100)
+    assert batches is not None  # Arrow splits it
+    assert [(int(rows[i]), [c[i] for c in cells]) for rows, cells in batches for i in range(len(rows))][37:40] == [
+        (39, ["p38", "Ann 38", "38", "2001-01-11", "Person"]),
+        (40, ["h1", "Dee", "forty", "", "Person"]),
+        (41, ["h2", "Eve", "", "31/12/2024", "Person"]),
+    ]
+    store = EmbeddedStore(tmp_path / "columns.kgl")
+    reports = load_paths(store, [people])
+    _by_rows(monkeypatch)
+    row_store = EmbeddedStore(tmp_path / "rows.kgl")
+    row_reports = load_paths(row_store, [people])
+    assert reconciled(reports) and _summary(reports) == _summary(row_reports)
+    assert _content(store) == _content(row_store)
+    assert sorted(reasons(reports[0])) == [40, 41, 42, 43, 46, 51]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id:ID,name\n1,"Ann"\n',  # a quote
+        "id:ID,name\n1,Ann,x\n",  # a row of another width
+        "id:ID,name\n1,Ann\r2,Bob\n",  # a carriage return alone ends a record for Python's reader
+        "\nid:ID,name\n1,Ann\n",  # the header after a blank line
+        "id:ID,name\n1,Ann\x00\n",
+    ],
+)
+def test_files_arrow_could_split_otherwise_go_to_pythons_reader(tmp_path: Path, text: str) -> None:
+    assert csv_columns(write(tmp_path, "nodes.csv", text), 2, 100) is None
+    assert csv_columns(write(tmp_path, "latin.csv", "id:ID,name\n1,Åsa\n", "latin-1"), 2, 100) is None
 
 
 def test_a_load_into_an_empty_graph_leaves_its_search_index_built(
