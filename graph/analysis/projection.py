@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import igraph
 
     from graph.store import GraphStore
+    from graph.store.engine import RelationshipEnds
 
 __all__ = ["Projection", "Scope", "project"]
 
@@ -279,20 +280,65 @@ class _Ends:
         table = np.full(int(numbers.max(initial=-1)) + 2, -1, dtype=np.int64)  # the last cell: any other number
         table[numbers] = np.arange(len(numbers))
 
-        def positions(found: list[Any]) -> np.ndarray:
+        def positions(found: list[Any] | np.ndarray) -> np.ndarray:
             values = np.asarray(found, dtype=np.int64)
             return table[np.where((values >= 0) & (values < len(table)), values, -1)]
 
         return cls(f"coalesce({store.node_number}, -1)", positions)
 
 
+def _weight(model: Model, scope: Scope, rel_type: str) -> float:
+    """What one relationship of ``rel_type`` weighs: the scope's weight, else the model's, else 1."""
+    if not scope.weighted:
+        return 1.0
+    known = model.relationships.get(rel_type)
+    return dict(scope.weights or {}).get(rel_type, known.weight if known else 1.0)
+
+
+def _read_links(
+    store: GraphStore,
+    scope: Scope,
+    keys: list[str],
+    numbers: np.ndarray | None,
+    counts: Mapping[str, int],
+    progress: Progress,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sources, targets and weights (node indices) of the relationships in scope between
+    projected nodes: all at once where the store exports them (not in a sighting window:
+    the export has no properties), else type by type; by node number where nodes have one."""
+    if numbers is None:
+        return _links(store, scope, _Ends.by_key(keys), counts, progress)
+    ends = _Ends.by_number(store, numbers)
+    if scope.since is None and scope.until is None:
+        progress.report(f"reading {sum(counts.values()):,} relationships")
+        exported = store.relationship_ends()
+        if exported is not None:
+            return _exported_links(store, scope, exported, ends.positions, progress)
+    return _links(store, scope, ends, counts, progress)
+
+
+def _exported_links(
+    store: GraphStore,
+    scope: Scope,
+    exported: RelationshipEnds,
+    positions: Callable[[np.ndarray], np.ndarray],
+    progress: Progress,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_read_links` from every relationship of the graph at once."""
+    wanted = set(_types_of(store.model, store, scope))
+    weight = np.array([_weight(store.model, scope, name) for name in exported.types] + [0.0])
+    in_scope = np.array([name in wanted for name in exported.types] + [False])
+    a, b = positions(exported.start), positions(exported.end)
+    inside = (a >= 0) & (b >= 0) & in_scope[exported.type]
+    progress.report(f"read {len(a):,} relationships", len(a), len(a))
+    return a[inside], b[inside], weight[exported.type[inside]]
+
+
 def _links(
     store: GraphStore, scope: Scope, ends: _Ends, counts: Mapping[str, int], progress: Progress
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sources, targets and weights (node indices) of the relationships in scope between
-    projected nodes: one read per type."""
+    """:func:`_read_links` one type at a time, by ``ends``."""
     model = store.model
-    weights = dict(scope.weights or {})
     types = _types_of(model, store, scope)
     total = sum(counts.get(rel_type, 0) for rel_type in types)
     start, end = ends.expression.format(node="startNode(r)"), ends.expression.format(node="endNode(r)")
@@ -301,8 +347,7 @@ def _links(
     where, params = _window("r", scope)
     for rel_type in types:
         progress.report(f"reading relationships ({rel_type})", read, total)
-        known = model.relationships.get(rel_type)
-        weight = weights.get(rel_type, known.weight if known else 1.0) if scope.weighted else 1.0
+        weight = _weight(model, scope, rel_type)
         found = _collected(  # by type, not by node: KGLite then scans the type's links only
             store,
             f"MATCH ()-[r:{quote(rel_type)}]->(){where} RETURN collect({start}) AS a, collect({end}) AS b",
@@ -362,8 +407,7 @@ def project(store: GraphStore, scope: Scope | None = None, *, progress: Progress
     counts = store.counts()  # from the store's statistics: totals for the progress
     saved = store.saved_as() if store.node_number else None
     keys, labels, names, numbers = _nodes(store, scope, allowed, counts.labels, progress, numbered=saved is not None)
-    ends = _Ends.by_number(store, numbers) if numbers is not None else _Ends.by_key(keys)
-    sources, targets, weights = _links(store, scope, ends, counts.types, progress)
+    sources, targets, weights = _read_links(store, scope, keys, numbers, counts.types, progress)
     if numbers is not None and store.saved_as() != saved:  # numbers name other nodes in a later save
         progress.report("the graph was saved while it was read: reading its relationships again by key")
         sources, targets, weights = _links(store, scope, _Ends.by_key(keys), counts.types, progress)

@@ -62,7 +62,7 @@ def test_a_save_while_links_are_read_does_not_move_them_to_other_nodes(embedded_
     class SavingWhileRead(RecordingProgress):
         def show(self, what: str, done: float | None, total: float | None) -> None:
             super().show(what, done, total)
-            if what == "reading relationships (DIRECTS)" and other.delete_nodes(["P-0"]):
+            if what.startswith("reading") and what.endswith("relationships") and other.delete_nodes(["P-0"]):
                 other.upsert_nodes([NodeRecord(("Company",), "C-NEW", {"name": "New"}, source="t")])  # P-0's number
                 other.upsert_relationships([RelationshipRecord("DIRECTS", "P-3", "C-NEW", source="t")])
 

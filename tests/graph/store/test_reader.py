@@ -18,11 +18,14 @@ from pathlib import Path
 import kglite
 import pytest
 
+from graph.analysis.projection import Scope, project
 from graph.records import NodeRecord
 from graph.store import QueryError
 from graph.store import embedded_engine as engine
 from graph.store.embedded_engine import EmbeddedStore
 from graph.store.reader import RemoteGraph, reader_address, stop_reader
+from ingest.demo import generate, load
+from tests.graph.analysis.conftest import RecordingProgress
 
 ROOT = Path(__file__).resolve().parents[3]
 ACME = NodeRecord(("Brand",), "BR-1", {"id": "BR-1", "name": "Acme", "registered": dt.date(2019, 5, 1)})
@@ -145,3 +148,21 @@ def test_no_reader_is_started_when_readers_are_off(graph_file: Path, monkeypatch
     assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
     time.sleep(2)
     assert not reader_address(graph_file).exists()
+
+
+def test_a_projection_through_the_reader_is_the_one_read_type_by_type(served: Path) -> None:
+    """The reader hands every relationship over at once (KGLite's export); the projection
+    is the one Cypher reads type by type, scope and weights included."""
+    load(EmbeddedStore(served), generate(6, seed=2))
+    scope = Scope(labels=("SalesChannel", "Product", "PaymentAccount"), weights={"PAID_VIA": 3.0})
+    served_steps, typed_steps = RecordingProgress(), RecordingProgress()
+    through = project(EmbeddedStore(served, reader=True), scope, progress=served_steps)
+    by_type = EmbeddedStore(served)
+    by_type.relationship_ends = lambda: None  # type: ignore[method-assign]
+    expected = project(by_type, scope, progress=typed_steps)
+    assert not any(what.startswith("reading relationships (") for what in served_steps.seen)
+    assert any(what.startswith("reading relationships (") for what in typed_steps.seen)
+    assert through.keys == expected.keys and through.edge_count > 0
+    for mine, theirs in ((through.sources, expected.sources), (through.targets, expected.targets)):
+        assert mine.tolist() == theirs.tolist()
+    assert through.weights.tolist() == expected.weights.tolist() and 3.0 in through.weights
