@@ -175,12 +175,13 @@ class ColumnChunk:
 
     def _write_relationships(self) -> np.ndarray:
         load, ok = self.load, self.ok
-        types: dict[str, str | None] = {}
-        for cell in pd.unique(self._column("type")):
+        codes, cells = pd.factorize(self._column("type"))
+        types = np.empty(len(cells), dtype=object)
+        for position, cell in enumerate(cells):
             name = cell.strip()
             problem = not name or load._name_problem(name, "relationship type", load.store.model.declare_relationship)
-            types[cell] = None if problem else name
-        rel_types = np.array([types[cell] for cell in self._column("type")], dtype=object)
+            types[position] = None if problem else name
+        rel_types = types[codes]
         ok &= pd.notna(rel_types)
         digests = pd.Index(list(map(hash, zip(self.starts, rel_types, self.ends, strict=True))))
         ok &= ~digests.duplicated(keep=False) & ~digests.isin(list(set(digests[~ok])))
@@ -190,9 +191,7 @@ class ColumnChunk:
         end_labels = np.array(list(map(load.key_labels.get, self.ends)), dtype=object)
         ok &= pd.notna(start_labels) & pd.notna(end_labels)
         taken = np.zeros(len(ok), bool)
-        groups = pd.DataFrame({"t": rel_types, "s": start_labels, "e": end_labels})[ok]
-        for (rel_type, start, end), rows in groups.groupby(["t", "s", "e"], sort=False).indices.items():
-            rows = np.flatnonzero(ok)[rows]
+        for (rel_type, start, end), rows in _groups(np.flatnonzero(ok), rel_types, start_labels, end_labels):
             table = RelationshipTable(
                 rel_type, start, end, self.starts[rows], self.ends[rows], self._sources(rows), self._properties(rows)
             )
@@ -210,6 +209,19 @@ class ColumnChunk:
 
     def _properties(self, rows: np.ndarray) -> dict[str, tuple[str, Any]]:
         return {name: (kind, _typed(kind, values[rows])) for name, (kind, values) in self.values.items()}
+
+
+def _groups(rows: np.ndarray, *columns: np.ndarray) -> Iterator[tuple[tuple[Any, ...], np.ndarray]]:
+    """``rows`` grouped by their values in ``columns``, each group with those values
+    (a few groups: the codes of the columns are combined, not the values)."""
+    combined = np.zeros(len(rows), np.int64)
+    for column in columns:
+        codes, distinct = pd.factorize(column[rows])
+        combined = combined * len(distinct) + codes
+    groups = pd.factorize(combined)[0]
+    for group in range(groups.max() + 1 if len(groups) else 0):
+        members = rows[groups == group]
+        yield tuple(column[members[0]] for column in columns), members
 
 
 def _display(properties: list[str]) -> str:
