@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,10 @@ __all__ = ["FORMATS", "format_frame", "cell_text", "neutralize_formula"]
 FORMATS = ("table", "csv", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: What makes a CSV cell quoted (its line terminator is CRLF: see :func:`_csv_line`).
+_CSV_QUOTED = re.compile('[,"\r\n]')
+#: Distinct cells of a column whose CSV text is kept for the cells repeating them.
+_CSV_REMEMBERED = 10_000
 
 
 def cell_text(value: Any) -> str:
@@ -59,10 +64,9 @@ def _table_cell(text: str) -> str:
     return text.translate(_ESCAPED)
 
 
-def _table_column(values: list[Any]) -> list[str]:
-    """A column's cells for a terminal table. A list repeated down a column (each node's
-    labels) is written once, and the escapes are looked for once per column: a
-    million-row table spent most of its time on those."""
+def _column_texts(values: list[Any]) -> list[str]:
+    """A column's cells as :func:`cell_text` writes them; a list repeated down a column
+    (each node's labels) is written once: a million-row table spent most of its time on those."""
     written: dict[tuple[Any, ...], str] = {}
     texts = []
     for value in values:
@@ -74,10 +78,34 @@ def _table_column(values: list[Any]) -> list[str]:
         else:
             text = cell_text(value)
         texts.append(text)
+    return texts
+
+
+def _table_column(values: list[Any]) -> list[str]:
+    """A column's cells for a terminal table, the escapes looked for once per column."""
+    texts = _column_texts(values)
     joined = "".join(texts)
     if any(chr(escape) in joined for escape in _ESCAPED):
         return [_table_cell(text) for text in texts]
     return texts
+
+
+def _csv_column(values: list[Any], alone: bool) -> list[str]:
+    """A column's CSV cells, as :func:`_csv_line` writes them: formulas neutralised, a cell
+    quoted when it holds a comma, a quote or a line break (or is empty and ``alone`` in its
+    row); a column at a time, so that a million rows take seconds, not tens."""
+    quoted: dict[str, str] = {}
+    cells = []
+    for text in _column_texts(values):
+        cell = quoted.get(text)
+        if cell is None:
+            cell = neutralize_formula(text)
+            if _CSV_QUOTED.search(cell) or (alone and not cell):
+                cell = '"' + cell.replace('"', '""') + '"'
+            if len(quoted) < _CSV_REMEMBERED:
+                quoted[text] = cell
+        cells.append(cell)
+    return cells
 
 
 def _aligned(rows: list[list[str]]) -> str:
@@ -95,13 +123,14 @@ def _json_text(value: Any) -> str:
 def format_frame(frame: pd.DataFrame, fmt: str) -> str:
     """``frame`` in one of :data:`FORMATS`."""
     # a column at a time: iterating rows of Arrow-backed columns costs ten times more
-    rows = list(zip(*(frame.iloc[:, i].tolist() for i in range(len(frame.columns))), strict=True))
     if fmt == "json":
+        rows = zip(*(frame.iloc[:, i].tolist() for i in range(len(frame.columns))), strict=True)
         return _json_text([dict(zip(frame.columns, row, strict=True)) for row in rows])
     if fmt == "csv":
-        lines = [_csv_line([neutralize_formula(visible(column)) for column in frame.columns])]
-        lines += [_csv_line([neutralize_formula(cell_text(value)) for value in row]) for row in rows]
-        return "\n".join(lines)
+        header = _csv_line([neutralize_formula(visible(column)) for column in frame.columns])
+        alone = len(frame.columns) == 1
+        columns = [_csv_column(frame.iloc[:, i].tolist(), alone) for i in range(len(frame.columns))]
+        return "\n".join([header, *(",".join(row) for row in zip(*columns, strict=True))])
     if fmt == "table":
         if frame.empty:
             return "(no rows)" if len(frame.columns) else "(no columns)"

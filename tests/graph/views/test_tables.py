@@ -155,3 +155,29 @@ def test_table_writes_each_rows_list_and_escapes_only_the_cells_that_need_it() -
         'B\\tC ["Company", "Supplier"]         [true]',
         '   D              ["Person"] ["x[U+202E]y"]',
     ]
+
+
+def test_csv_reads_back_cell_for_cell_and_quotes_only_what_needs_it() -> None:
+    """CSV is written a column at a time (a million rows of communities): each cell reads
+    back as it was, and only a comma, a quote or a line break makes a cell quoted."""
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B,C", 'say "hi"', "x\r\ny", "=1+1", ""],
+            "labels": [["Person"], ["Company", "Supplier"], ["Person"], [], ["Person"], ["Person"]],
+            "size": [1, 2, None, 4, 5, 6],
+        },
+        dtype=object,
+    )
+    text = format_frame(frame, "csv")
+    assert text.splitlines()[:2] == ["id,labels,size", 'A,"[""Person""]",1']
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["id", "labels", "size"],
+        ["A", '["Person"]', "1"],
+        ["B,C", '["Company", "Supplier"]', "2"],
+        ['say "hi"', '["Person"]', ""],
+        ["x\r\ny", "[]", "4"],
+        ["'=1+1", '["Person"]', "5"],
+        ["", '["Person"]', "6"],
+    ]
+    alone = format_frame(pd.DataFrame({"name": ["a", ""]}), "csv")
+    assert alone.splitlines() == ["name", "a", '""']  # an empty row would read as no row
