@@ -12,7 +12,17 @@ from collections.abc import Iterable
 
 from graph.model import KEY, SEARCH, quote
 
-__all__ = ["EDGE_ROWS", "NEW_NODE_SET", "NEW_RELATIONSHIP", "NODE_SET", "RELATIONSHIP_SET", "union_over_labels"]
+__all__ = [
+    "EDGE_ROWS",
+    "ENDS_BY_ID",
+    "ENDS_BY_KEY",
+    "NEW_NODE_FROM_MAP",
+    "NEW_NODE_SET",
+    "NEW_RELATIONSHIP",
+    "NODE_SET",
+    "RELATIONSHIP_SET",
+    "union_over_labels",
+]
 
 #: The columns of a relationship read from node ``a`` over ``r`` to ``b``: the shape
 #: :meth:`graph.store.traversal.Traversal._add_edge` takes.
@@ -40,6 +50,10 @@ _NEW_PROVENANCE_SET = "{v}.first_seen = $first, {v}.last_seen = $last, {v}.sourc
 NEW_NODE_SET = f"SET n += row.props, n.{SEARCH} = coalesce(row.props.{SEARCH}, row.search), " + (
     _NEW_PROVENANCE_SET.format(v="n")
 )
+#: A node ``n`` created from ``node``, the map of all it holds but its sighting window:
+#: Neo4j plans one SET of a whole map without buffering the batch, where a map added to
+#: the node a CREATE just made is buffered twice (Eager).
+NEW_NODE_FROM_MAP = "SET n = node, n.first_seen = $first, n.last_seen = $last"
 #: Upserted relationship ``r`` from ``row``.
 RELATIONSHIP_SET = "SET r += row.props," + _PROVENANCE_SET.format(v="r")
 #: A relationship created from ``row``: what :data:`RELATIONSHIP_SET` gives a new one, its
@@ -47,6 +61,18 @@ RELATIONSHIP_SET = "SET r += row.props," + _PROVENANCE_SET.format(v="r")
 NEW_RELATIONSHIP = (
     f"(a)-[r:{{type}} {{{{{KEY}: row.key, first_seen: $first, last_seen: $last, sources: row.sources}}}}]->(b) "
     "SET r += row.props"
+)
+#: The two ends of a relationship row by key under their labels (``{start}``, ``{end}``).
+ENDS_BY_KEY = f"MATCH (a:{{start}} {{{{{KEY}: row.src}}}}) MATCH (b:{{end}} {{{{{KEY}: row.dst}}}}) "
+#: The same ends found by the element ids the writing session's CREATE returned
+#: (``row.a``, ``row.b``): a record read instead of a locking seek in the key's unique
+#: index, which is most of the server's reading when a load joins its own new nodes. The
+#: label and key (``$key``: as a property named by a parameter, or Neo4j would seek the
+#: key's index instead) are checked again, so a node deleted since (its id reused) is not
+#: taken.
+ENDS_BY_ID = (
+    "MATCH (a:{start}) WHERE elementId(a) = row.a AND a[$key] = row.src "
+    "MATCH (b:{end}) WHERE elementId(b) = row.b AND b[$key] = row.dst "
 )
 
 

@@ -16,7 +16,14 @@ from graph.model import KEY, RESERVED, SEARCH, ModelError, check_identifier, quo
 from graph.records import NodeRecord, RelationshipRecord, WriteResult
 from graph.store.engine import NodeNotFound, QueryError
 from graph.store.lookups import Lookups
-from graph.store.statements import NEW_NODE_SET, NEW_RELATIONSHIP, NODE_SET, RELATIONSHIP_SET
+from graph.store.statements import (
+    ENDS_BY_ID,
+    ENDS_BY_KEY,
+    NEW_NODE_FROM_MAP,
+    NEW_RELATIONSHIP,
+    NODE_SET,
+    RELATIONSHIP_SET,
+)
 from graph.values import PropertyError, clean_properties, fold
 
 __all__ = ["Created", "PreparedRelationships", "Writes"]
@@ -54,22 +61,29 @@ class Created:
     store held when the session began are searched for the others (none on a first
     load). A relationship between two nodes the session created can only be one it
     wrote itself, so one it has not written yet is CREATEd: no MERGE reading through the
-    ends' other relationships. A digest met twice by chance only means a MERGE."""
+    ends' other relationships, and its ends found by the element ids their CREATE
+    returned. A digest met twice by chance only means a MERGE."""
 
     def __init__(self) -> None:
         self.labels: dict[str, tuple[str, ...]] = {}
+        self.ids: dict[str, str] = {}  # node key -> the element id of the node created
         self.relationships: set[int] = set()
         self.before: list[str] | None = None  # the store's labels, read at the first write
 
     def split(self, rel_type: str, rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The rows this session may CREATE (taken as written from now on), and the others."""
+        """The rows this session may CREATE (taken as written from now on), with their
+        ends' element ids as ``a`` and ``b`` and only what CREATE reads; and the others."""
         new, known = [], []
-        keys, written = self.labels, self.relationships
+        ids, written = self.ids, self.relationships
         for row in rows:
+            start, end = ids.get(row["src"]), ids.get(row["dst"])
             digest = hash((rel_type, row["src"], row["key"], row["dst"]))
-            if row["src"] in keys and row["dst"] in keys and digest not in written:
+            if start is not None and end is not None and digest not in written:
                 written.add(digest)
-                new.append(row)
+                new.append(
+                    {"a": start, "b": end, "src": row["src"], "dst": row["dst"], "key": row["key"]}
+                    | {"props": row["props"], "sources": row["sources"], "i": row["i"]}
+                )
             else:
                 known.append(row)
         return new, known
@@ -166,11 +180,16 @@ class Writes(Lookups):
         all_labels = ":".join(quote(label) for label in labels)
         created = 0
         if new:
+            ours = self._created
+            create = f"UNWIND $rows AS node CREATE (n:{all_labels}) {NEW_NODE_FROM_MAP}"
+            if ours is not None:  # the ids the session's relationships will find them by
+                create += f" RETURN collect(node.{KEY}) AS keys, collect(elementId(n)) AS ids"
             try:
-                create = f"UNWIND $rows AS row CREATE (n:{all_labels} {{{KEY}: row.key}}) {NEW_NODE_SET}"
-                created = self._write(create, {"rows": new, **window})[1].get("nodes_created", 0)
-                if self._created is not None:
-                    self._created.labels.update((row["key"], labels) for row in new)
+                found, counters = self._write(create, {"rows": [_new_node(row) for row in new], **window})
+                created = counters.get("nodes_created", 0)
+                if ours is not None:
+                    ours.labels.update((row["key"], labels) for row in new)
+                    ours.ids.update(zip(found[0]["keys"], found[0]["ids"], strict=True))
             except QueryError:  # another writer created some of them since: all are merged
                 known = list(rows)
         if known:
@@ -284,25 +303,25 @@ class Writes(Lookups):
         those the session may (:class:`Created`), MERGE the others; return how many were
         created and updated, and the ``i`` of rows lacking an endpoint."""
         rel_type, start_label, end_label = kind
-        anchors = (
-            f"UNWIND $rows AS row OPTIONAL MATCH (a:{quote(start_label)} {{{KEY}: row.src}}) "
-            f"OPTIONAL MATCH (b:{quote(end_label)} {{{KEY}: row.dst}}) "
-        )
         new, known = self._created.split(rel_type, rows) if self._created else ([], list(rows))
         create = "CREATE " + NEW_RELATIONSHIP.format(type=quote(rel_type))
         merge = f"MERGE (a)-[r:{quote(rel_type)} {{{KEY}: row.key}}]->(b) {RELATIONSHIP_SET}"
         done = created = 0
-        for write, part in ((create, new), (merge, known)):
-            if part:
-                statement = anchors.replace("OPTIONAL MATCH", "MATCH") + write + " RETURN count(*) AS done"
-                found, counters = self._write(statement, {"rows": part, **window})
-                done += found[0]["done"] if found else 0
-                created += counters.get("relationships_created", 0)
         missing = []
-        if done < len(rows):  # rare: find which rows lack an endpoint
-            slim = [{"src": row["src"], "dst": row["dst"], "i": row["i"]} for row in rows]
-            query = anchors + "WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i AS i"
-            missing = [row["i"] for row in self.read(query, {"rows": slim})]
+        for ends, write, part in ((ENDS_BY_ID, create, new), (ENDS_BY_KEY, merge, known)):
+            if not part:
+                continue
+            anchors = "UNWIND $rows AS row " + ends.format(start=quote(start_label), end=quote(end_label))
+            found, counters = self._write(
+                f"{anchors}{write} RETURN count(*) AS done", {"rows": part, **window, "key": KEY}
+            )
+            written = found[0]["done"] if found else 0
+            done += written
+            created += counters.get("relationships_created", 0)
+            if written < len(part):  # rare: find which rows lack an endpoint
+                slim = [{key: row[key] for key in ("a", "b", "src", "dst", "i") if key in row} for row in part]
+                query = anchors.replace("MATCH", "OPTIONAL MATCH") + "WITH row, a, b WHERE a IS NULL OR b IS NULL"
+                missing += [row["i"] for row in self.read(f"{query} RETURN row.i AS i", {"rows": slim, "key": KEY})]
         return created, done - created, missing
 
     def _relationship_row(self, record: RelationshipRecord, seen: dt.datetime) -> dict[str, Any]:
@@ -344,6 +363,17 @@ class Writes(Lookups):
                     found, _ = self._write(query, {"rows": rows[start : start + self.batch_size]})
                     done += found[0]["done"] if found else 0
         return done
+
+
+def _new_node(row: Mapping[str, Any]) -> dict[str, Any]:
+    """All a new node holds but its sighting window, as one map (:data:`NEW_NODE_FROM_MAP`):
+    its properties, key, search name (its own, else its key's) and sources."""
+    search = row["props"].get(SEARCH)
+    return row["props"] | {
+        KEY: row["key"],
+        SEARCH: row["search"] if search is None else search,
+        "sources": row["sources"],
+    }
 
 
 def _data_properties(properties: Mapping[str, Any]) -> dict[str, Any]:

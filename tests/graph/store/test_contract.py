@@ -202,6 +202,20 @@ def test_relationships_to_missing_or_disallowed_endpoints_are_rejected(store: Gr
     assert store.counts().relationships == 8
 
 
+def test_a_node_deleted_by_another_writer_during_a_load_takes_no_relationship(store: GraphStore) -> None:
+    """Neo4j finds the ends of a load's own new nodes by the ids their CREATE returned:
+    a node gone since must be missed, as it would be by its key."""
+    with store.writing():
+        store.upsert_nodes([node("SalesChannel", "SC-1", name="shop"), node("Product", "PRD-1", name="bag")])
+        store._write("MATCH (n:Product {_kg_key: 'PRD-1'}) DETACH DELETE n")  # another writer's
+        store.upsert_nodes([node("Product", "PRD-2", name="belt")])
+        result = store.upsert_relationships([rel("SELLS", "SC-1", "PRD-1"), rel("SELLS", "SC-1", "PRD-2")])
+    assert result.created == 1
+    assert [reason[:32] for _, reason in result.rejected] == ["start or end node does not exist"]
+    sold = store.query("MATCH (:SalesChannel)-[:SELLS]->(p) RETURN p.id AS id")
+    assert sold.to_dict("records") == [{"id": "PRD-2"}]
+
+
 def test_parallel_relationships_are_told_apart_by_key(store: GraphStore) -> None:
     ring(store)
     store.model.declare_relationship("CALLED")
