@@ -18,6 +18,7 @@ from typing import TextIO, TypeVar
 __all__ = ["Cancelled", "ConsoleProgress", "Progress", "SILENT", "step_text"]
 
 T = TypeVar("T")
+P = TypeVar("P", bound="Progress")
 
 
 class Cancelled(Exception):
@@ -48,6 +49,19 @@ class Progress:
     def show(self, what: str, done: float | None, total: float | None) -> None:
         """Draw one report; subclasses override."""
 
+    def say(self, text: str) -> None:
+        """A line of its own for the user (a note, a result) among the reports; subclasses
+        that show anything override."""
+
+    def close(self) -> None:
+        """Finish what the reports left on screen; leaving a ``with`` block calls it."""
+
+    def __enter__(self: P) -> P:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def track(self, items: Iterable[T], what: str, total: int | None = None, every: int = 1000) -> Iterator[T]:
         """Yield ``items``, reporting every ``every`` of them."""
         count = 0
@@ -68,7 +82,8 @@ class ConsoleProgress(Progress):
     change and at most one every ``interval`` seconds (logs stay short).
 
     Use it as a context manager: on a tty the last line is left open for the next redraw,
-    and leaving the ``with`` ends it, so the command's own output starts on a line of its own.
+    and leaving the ``with`` ends it, so the command's own output starts on a line of its own;
+    :meth:`say` prints a note among the reports.
     """
 
     def __init__(self, stream: TextIO | None = None, *, interval: float = 1.0) -> None:
@@ -81,18 +96,17 @@ class ConsoleProgress(Progress):
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._open = False
 
-    def __enter__(self) -> ConsoleProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def close(self) -> None:
         """End a line left open on a tty (nothing to do elsewhere)."""
         if self._open:
             self.stream.write("\n")
             self.stream.flush()
             self._open = False
+
+    def say(self, text: str) -> None:
+        self.close()
+        self.stream.write(text + "\n")
+        self.stream.flush()
 
     def show(self, what: str, done: float | None, total: float | None) -> None:
         now = time.monotonic()

@@ -34,7 +34,7 @@ from graph.analysis.projection import Projection, Scope, project
 from graph.analysis.shells import shell_scores
 from graph.analysis.summaries import summarise
 from graph.cli.params import hops, row_limit
-from graph.progress import ConsoleProgress
+from graph.progress import ConsoleProgress, Progress
 from graph.store import GraphStore, open_workspace
 from graph.store.path_search import DEFAULT_BUDGET
 
@@ -89,12 +89,16 @@ def _scope(store: GraphStore, args: argparse.Namespace) -> Scope:
     )
 
 
-def _said_where(where: str, notes: list[str]) -> None:
-    print(f"ran {where}" + "".join(f"; {note}" for note in notes), file=sys.stderr)
+def _said_where(progress: Progress, where: str, notes: list[str]) -> None:
+    progress.say(f"ran {where}" + "".join(f"; {note}" for note in notes))
 
 
 def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    progress = ConsoleProgress()
+    with ConsoleProgress() as progress:
+        return _found_communities(store, args, progress)
+
+
+def _found_communities(store: GraphStore, args: argparse.Namespace, progress: Progress) -> pd.DataFrame:
     ran = find_communities(
         store,
         _scope(store, args),
@@ -104,7 +108,7 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
         in_process=args.in_process,
         progress=progress,
     )
-    _said_where(ran.where, ran.notes)
+    _said_where(progress, ran.where, ran.notes)
     projection, result = ran.projection, ran.result
     summary = (
         summarise(store, projection, result, limit=None, progress=progress) if args.summary or args.write else None
@@ -113,12 +117,11 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     if args.write:  # the last report comes before the writes: a cancel leaves the graph as it was
         progress.report(f"saving the community of each of {projection.node_count:,} nodes")
         run_id = write_back(store, open_workspace(), projection, result, summary)  # it keeps the summary
-    print(
+    progress.say(
         f"{result.algorithm} ({result.implementation}): {len(set(result.membership.values()))} communities "
         f"over {result.nodes} nodes and {result.edges} edges, modularity {result.modularity:.4f}, "
         f"{result.seconds:.2f} s, seed {result.seed}, resolution {result.resolution:g}"
-        f"{f' (chosen from the data: {result.resolution_rule})' if result.resolution_rule else ''}; run {run_id}",
-        file=sys.stderr,
+        f"{f' (chosen from the data: {result.resolution_rule})' if result.resolution_rule else ''}; run {run_id}"
     )
     return summary if args.summary else _members(projection, result, _listed(args))
 
@@ -159,16 +162,17 @@ def _members(projection: Projection, result: CommunityResult, limit: int | None)
 
 
 def _keyplayers(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
-    frame, method = find_key_players(
-        store,
-        _scope(store, args),
-        limit=args.limit,
-        seed=args.seed,
-        in_process=args.in_process,
-        progress=ConsoleProgress(),
-    )
-    _said_where(method["where"], method["notes"])
-    print(f"betweenness {method['betweenness']}; {method['nodes']} nodes, {method['edges']} edges", file=sys.stderr)
+    with ConsoleProgress() as progress:
+        frame, method = find_key_players(
+            store,
+            _scope(store, args),
+            limit=args.limit,
+            seed=args.seed,
+            in_process=args.in_process,
+            progress=progress,
+        )
+        _said_where(progress, method["where"], method["notes"])
+        progress.say(f"betweenness {method['betweenness']}; {method['nodes']} nodes, {method['edges']} edges")
     return frame
 
 
@@ -216,17 +220,24 @@ def _writable(path: str | None, parameter: str) -> Path | None:
 
 
 def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
+    out, png, pdf = (_writable(args.out, "--out"), _writable(args.png, "--png"), _writable(args.pdf, "--pdf"))
+    with ConsoleProgress() as progress:
+        return _exported(store, args, progress, (out, png, pdf))  # --out is required: out is a Path
+
+
+def _exported(
+    store: GraphStore, args: argparse.Namespace, progress: Progress, files: tuple[Path | None, ...]
+) -> pd.DataFrame:
     from graph.views.briefing import briefing_html, picture_html, property_names
 
-    out, png, pdf = (_writable(args.out, "--out"), _writable(args.png, "--png"), _writable(args.pdf, "--pdf"))
-    progress = ConsoleProgress()
+    out, png, pdf = files
     progress.report(f"reading {args.hops} hop(s) around {', '.join(args.center)}")
     graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
     if graph.number_of_nodes() == 0:
         raise ValueError(f"--center: no entity has id {', '.join(args.center)}")
     redact = _names(args.redact) or ()
     for name in sorted(set(redact) - set(property_names(graph))):
-        print(f"note: --redact: no entity or link in the view has the property {name!r}", file=sys.stderr)
+        progress.say(f"note: --redact: no entity or link in the view has the property {name!r}")
     title = args.title or f"Network around {', '.join(args.center)}"
     scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
     if graph.graph.get("truncated"):

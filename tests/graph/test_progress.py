@@ -52,3 +52,13 @@ def test_a_finished_step_is_not_ended_twice():
         progress.report("loading", 10, 10)
     assert stream.getvalue().endswith("loading: 10 of 10 (100%)\n")
     assert not stream.getvalue().endswith("\n\n")
+
+
+def test_a_note_among_the_reports_gets_a_line_of_its_own():
+    stream = _Terminal()
+    with ConsoleProgress(stream, interval=0) as progress:
+        progress.report("Leiden on 812,004 nodes")
+        progress.say("ran in process")
+        progress.report("summarising", 1, 2)
+    assert "Leiden on 812,004 nodes\nran in process\n" in stream.getvalue()
+    assert stream.getvalue().endswith("summarising: 1 of 2 (50%)\n")
