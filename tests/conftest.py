@@ -58,6 +58,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     monkeypatch.setenv("KG_WORKSPACE", str(path))
     monkeypatch.setenv("KG_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     monkeypatch.setenv("KG_USER_QUERIES", str(tmp_path / "mine"))
+    monkeypatch.setenv("KG_READER_IDLE", "60")  # a reader a test starts leaves soon after it
     return Workspace(path)
 
 
