@@ -333,13 +333,10 @@ def write_back(
     at = utc_now()
     run_id = new_id("RUN", at)
     by_label: dict[str, dict[str, int]] = {}
-    runs: dict[str, dict[str, str]] = {}
     for key, labels in zip(projection.keys, projection.labels, strict=True):
         if labels:
             by_label.setdefault(labels[0], {})[key] = result.membership[key]
-            runs.setdefault(labels[0], {})[key] = run_id
-    store.set_node_values(COMMUNITY_PROPERTY, by_label)
-    store.set_node_values(RUN_PROPERTY, runs)
+    store.set_node_values(COMMUNITY_PROPERTY, by_label, alike={RUN_PROPERTY: run_id})
     workspace.add(
         "analysis_runs",
         [

@@ -343,25 +343,35 @@ class Writes(Lookups):
             raise NodeNotFound(key)
         return labels[0]
 
-    def set_node_values(self, name: str, values_by_label: Mapping[str, Mapping[str, Any]]) -> int:
+    def set_node_values(
+        self, name: str, values_by_label: Mapping[str, Mapping[str, Any]], *, alike: Mapping[str, Any] | None = None
+    ) -> int:
         """Set one derived property (a community, a score) on many nodes, by label then
-        key, without touching provenance: derived values are not sightings. Returns how
-        many nodes were found and set."""
-        check_identifier(name, "property")
-        if name in RESERVED:
-            raise ModelError(f"property {name!r} is reserved for the store")
+        key, and the ``alike`` properties (the same value on every one of them, e.g. the
+        run that found it) in the same pass, without touching provenance: derived values
+        are not sightings. Returns how many nodes were found and set."""
+        names = [name, *(alike or {})]
+        for each in names:
+            check_identifier(each, "property")
+            if each in RESERVED:
+                raise ModelError(f"property {each!r} is reserved for the store")
         done = 0
         self._whitelisted(values_by_label)  # the model's labels and any the store holds
+        constants = {f"alike{i}": value for i, value in enumerate((alike or {}).values())}
+        sets = ", ".join(
+            [
+                f"n.{quote(name)} = row.value",
+                *(f"n.{quote(e)} = ${p}" for e, p in zip(names[1:], constants, strict=True)),
+            ]
+        )
         with self.writing():
             for label, values in sorted(values_by_label.items()):
-                query = (
-                    f"UNWIND $rows AS row MATCH (n:{quote(label)} {{{KEY}: row.key}}) "
-                    f"SET n.{quote(name)} = row.value RETURN count(*) AS done"
-                )
+                found_by_key = f"UNWIND $rows AS row MATCH (n:{quote(label)} {{{KEY}: row.key}})"
+                query = f"{found_by_key} SET {sets} RETURN count(*) AS n"
                 rows = [{"key": key, "value": value} for key, value in sorted(values.items())]
                 for start in range(0, len(rows), self.batch_size):
-                    found, _ = self._write(query, {"rows": rows[start : start + self.batch_size]})
-                    done += found[0]["done"] if found else 0
+                    found, _ = self._write(query, {"rows": rows[start : start + self.batch_size], **constants})
+                    done += found[0]["n"] if found else 0
         return done
 
 
