@@ -7,8 +7,6 @@ strings but writes those characters as ``\\u`` escapes, so a terminal cannot reo
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from typing import Any
@@ -23,7 +21,9 @@ __all__ = ["FORMATS", "format_frame", "cell_text", "neutralize_formula"]
 FORMATS = ("table", "csv", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
-#: What makes a CSV cell quoted (its line terminator is CRLF: see :func:`_csv_line`).
+#: What makes a CSV cell quoted: a comma, a quote, or a carriage return or newline (a
+#: bare CR unquoted would end the row in a spreadsheet and start the next one with
+#: whatever follows it, ``x\r=HYPERLINK(...)``).
 _CSV_QUOTED = re.compile('[,"\r\n]')
 #: Distinct cells of a column whose CSV text is kept for the cells repeating them.
 _CSV_REMEMBERED = 10_000
@@ -50,13 +50,13 @@ def neutralize_formula(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _csv_line(cells: list[str]) -> str:
-    """One CSV row. Written with a CRLF terminator so that a cell holding a carriage
-    return or a newline is quoted: a bare CR would end the row in a spreadsheet and start
-    the next one with whatever follows it (``x\\r=HYPERLINK(...)``)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-    return buffer.getvalue().removesuffix("\r\n")
+def _csv_cell(text: str, alone: bool) -> str:
+    """One CSV cell as Python's csv writes it (minimal quoting), formula neutralised: quoted
+    when it holds a comma, a quote or a line break, or is empty and ``alone`` in its row."""
+    cell = neutralize_formula(text)
+    if _CSV_QUOTED.search(cell) or (alone and not cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _table_cell(text: str) -> str:
@@ -91,17 +91,14 @@ def _table_column(values: list[Any]) -> list[str]:
 
 
 def _csv_column(values: list[Any], alone: bool) -> list[str]:
-    """A column's CSV cells, as :func:`_csv_line` writes them: formulas neutralised, a cell
-    quoted when it holds a comma, a quote or a line break (or is empty and ``alone`` in its
-    row); a column at a time, so that a million rows take seconds, not tens."""
+    """A column's :func:`_csv_cell` cells, a column at a time, so that a million rows take
+    seconds, not tens."""
     quoted: dict[str, str] = {}
     cells = []
     for text in _column_texts(values):
         cell = quoted.get(text)
         if cell is None:
-            cell = neutralize_formula(text)
-            if _CSV_QUOTED.search(cell) or (alone and not cell):
-                cell = '"' + cell.replace('"', '""') + '"'
+            cell = _csv_cell(text, alone)
             if len(quoted) < _CSV_REMEMBERED:
                 quoted[text] = cell
         cells.append(cell)
@@ -127,8 +124,8 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         rows = zip(*(frame.iloc[:, i].tolist() for i in range(len(frame.columns))), strict=True)
         return _json_text([dict(zip(frame.columns, row, strict=True)) for row in rows])
     if fmt == "csv":
-        header = _csv_line([neutralize_formula(visible(column)) for column in frame.columns])
         alone = len(frame.columns) == 1
+        header = ",".join(_csv_cell(visible(column), alone) for column in frame.columns)
         columns = [_csv_column(frame.iloc[:, i].tolist(), alone) for i in range(len(frame.columns))]
         return "\n".join([header, *(",".join(row) for row in zip(*columns, strict=True))])
     if fmt == "table":
