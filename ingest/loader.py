@@ -149,13 +149,22 @@ def load_paths(
     saying what of its file is in the graph."""
     reports, opened = _opened(paths)
     key_labels: dict[str, str] = {}
+    with _accounted(reports, journal), _long_lived(), _Writer(store, journal) as writer:
+        for kind in (FileKind.NODES, FileKind.RELATIONSHIPS):
+            writer.call(_nothing)  # the nodes are in (their labels known) before relationships are read
+            for report, columns, rows in opened:
+                if report.kind == kind:
+                    _stream(writer, _FileLoad(store, report, columns, key_labels), rows, strict, progress)
+    return reports
+
+
+@contextmanager
+def _accounted(reports: list[FileReport], journal: LoadJournal | None) -> Iterator[None]:
+    """The end of a load: a cancel becomes :class:`LoadCancelled`, each report saying what
+    of its file is in the graph; either way the journal records the files that never
+    started writing."""
     try:
-        with _long_lived(), _Writer(store, journal) as writer:
-            for kind in (FileKind.NODES, FileKind.RELATIONSHIPS):
-                writer.call(_nothing)  # the nodes are in (their labels known) before relationships are read
-                for report, columns, rows in opened:
-                    if report.kind == kind:
-                        _stream(writer, _FileLoad(store, report, columns, key_labels), rows, strict, progress)
+        yield
     except Cancelled as stop:
         _say_what_holds(reports)
         if journal is not None:
@@ -163,7 +172,6 @@ def load_paths(
         raise LoadCancelled(str(stop), reports) from None
     if journal is not None:
         journal.record_unwritten(reports)
-    return reports
 
 
 @contextmanager
@@ -622,22 +630,14 @@ def load_mapped(
     written (:class:`LoadCancelled` carries the reports)."""
     mapping = load_mapping(mapping_path, store.model)
     reports = [FileReport(path, kind="mapped", problem=problem) for path, problem in _files(Path(p) for p in paths)]
-    try:
-        with store.writing():
-            for report in reports:
-                if not report.problem:
-                    table = _read_mapped_file(mapping, report, strict, progress)
-                    if table is not None:
-                        progress.report(f"writing {report.path.name}")
-                        _file_job(report, partial(_write_mapped_table, store, report, table), journal)
-                    report.finished = True
-    except Cancelled as stop:
-        _say_what_holds(reports)
-        if journal is not None:
-            journal.record_unwritten(reports)
-        raise LoadCancelled(str(stop), reports) from None
-    if journal is not None:
-        journal.record_unwritten(reports)
+    with _accounted(reports, journal), store.writing():
+        for report in reports:
+            if not report.problem:
+                table = _read_mapped_file(mapping, report, strict, progress)
+                if table is not None:
+                    progress.report(f"writing {report.path.name}")
+                    _file_job(report, partial(_write_mapped_table, store, report, table), journal)
+                report.finished = True
     return reports
 
 
