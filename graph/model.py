@@ -73,9 +73,7 @@ def check_type(type_name: str) -> str:
     """Validate a property type such as ``date`` or ``string[]``."""
     base = type_name[:-2] if type_name.endswith("[]") else type_name
     if base not in SCALAR_TYPES:
-        raise ModelError(
-            f"unknown property type {type_name!r}; expected one of {sorted(SCALAR_TYPES)} or a list 'T[]'"
-        )
+        raise ModelError(f"unknown property type {type_name!r}; expected one of {sorted(SCALAR_TYPES)} or a list 'T[]'")
     return type_name
 
 

@@ -98,6 +98,7 @@ def _load(argv: list[str]) -> int:
         if not stopped:
             with suppress(Cancelled):  # else the first search builds it
                 store.prepare_search(progress)
+            store.open_for_reads()  # the next command, or the app, finds the new save open
     for report in reports:
         print(report.summary())
     rejected = sum(report.rejected for report in reports)

@@ -73,8 +73,12 @@ _changes = [0]  # writes made through the app (saved communities, ...), process-
 @st.cache_resource(show_spinner=False)
 def _open(settings: Settings) -> GraphStore:
     # checked: an unreachable server fails here. A large embedded file is read through the
-    # reader process the command line shares, so the app holds no copy of its own.
-    return open_store(settings, reader=True)
+    # reader process the command line shares, so the app holds no copy of its own; it is
+    # started now, so the page's first parts (counts and rings, which need no read of the
+    # graph) show while it opens the file.
+    opened = open_store(settings, reader=True)
+    opened.open_for_reads()
+    return opened
 
 
 def store() -> GraphStore:

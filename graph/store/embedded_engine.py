@@ -47,7 +47,14 @@ from graph.store.engine import Answer, QueryError, RelationshipEnds, UserQuery
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
 from graph.store.kept_counts import KeptCounts
-from graph.store.reader import RemoteGraph, file_stamp, load_snapshot, relationship_ends, serving_reader
+from graph.store.reader import (
+    RemoteGraph,
+    file_stamp,
+    load_snapshot,
+    relationship_ends,
+    serving_reader,
+    start_reader,
+)
 from graph.store.reader import enabled as reader_enabled
 from graph.store.search_index import IndexBuilder, SearchIndex, signature_of
 from graph.store.statements import NEW_NODE_SET, NODE_SET
@@ -220,10 +227,19 @@ class EmbeddedStore(GraphStore, TableWrites):
         open between commands (started if need be), if this store may use one; else
         loaded here (:mod:`graph.store.reader`)."""
         local = partial(load_snapshot, self.path, stamp)
-        if not (self.reader and stamp and stamp[1] >= READER_FROM and reader_enabled()):
+        if not self._through_reader(stamp):
             return local()
         address = serving_reader(self.path)
         return RemoteGraph(address, local) if address else local()
+
+    def open_for_reads(self) -> None:
+        """Start the reader of a large file (:func:`graph.store.reader.start_reader`), if
+        this store reads through one, so the next command finds the file open."""
+        if self._through_reader(file_stamp(self.path)):
+            start_reader(self.path)
+
+    def _through_reader(self, stamp: tuple[int, int] | None) -> bool:
+        return bool(self.reader and stamp and stamp[1] >= READER_FROM and reader_enabled())
 
     def saved_as(self) -> tuple[int, int] | None:
         """The file's stamp: reads (here or through the reader) come from its last save,

@@ -142,6 +142,10 @@ class Engine(ABC):
         """Fail now, with a :class:`QueryError` naming the problem, when the store cannot
         be reached (a server's address or credentials); a file store always can."""
 
+    def open_for_reads(self) -> None:
+        """Begin opening the graph for the next reads without waiting for it (at the end
+        of a load, at the app's start); a server is open already."""
+
     def saved_as(self) -> Hashable | None:
         """What tells saves of the graph apart: two reads between which it stays the same
         read the same save, so :attr:`node_number` means the same node in both (None: no

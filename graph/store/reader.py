@@ -5,7 +5,10 @@ it the relationships' timestamps), and each ``python -m graph`` command is a new
 So a command that waited for that open leaves a reader behind: a process holding the
 file's last save that answers read calls over a Unix socket only this user can reach,
 reloads when the file changes, and leaves after ``KG_READER_IDLE`` seconds (default
-1800) without a call. The next commands' reads go to it and take milliseconds.
+eight hours, a working day) without a call. The next commands' reads go to it and take
+milliseconds. A load and the app's start begin one without waiting for it
+(:func:`start_reader`), so the first command after them finds the file open;
+``python -m graph reader stop`` hands its memory back at once.
 
 Writes never go through it: a command writes the file itself, under the file's write
 lease, and the reader picks up the checkpoint. ``KG_READER=off`` keeps every command on
@@ -45,7 +48,9 @@ __all__ = [
     "load_snapshot",
     "reader_address",
     "relationship_ends",
+    "reader_status",
     "serving_reader",
+    "start_reader",
     "stop_reader",
 ]
 
@@ -57,6 +62,8 @@ _HEADER = struct.Struct(">Q")
 #: How long a command waits for a reader to open the file before opening it itself.
 _OPENING_WAIT = 600.0
 _SETTLED = 5.0
+#: Seconds a reader stays without a call unless ``KG_READER_IDLE`` says otherwise.
+IDLE = 8 * 3600.0
 
 
 def enabled() -> bool:
@@ -254,11 +261,22 @@ def _opening(address: Path) -> bool:
         return False
 
 
+def start_reader(graph: Path) -> bool:
+    """Begin a reader for ``graph`` if none serves or opens it, without waiting for the
+    open (False: there is one already, or readers are off). Of two started at once, the
+    second leaves as soon as it finds the first holding the file."""
+    address = reader_address(graph)
+    if not enabled() or address.exists() or _opening(address):
+        return False
+    _start(graph, address)
+    return True
+
+
 def _start(graph: Path, address: Path) -> subprocess.Popen[bytes]:
     """A reader for ``graph``, detached: it outlives this process. Its messages go to a
-    log beside its socket."""
+    log beside its socket; a thread of ours reaps it should it leave before we do."""
     with open(address.with_suffix(".log"), "ab") as log:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "graph.store.reader", str(graph.resolve())],
             cwd=Path(__file__).resolve().parents[2],
             stdin=subprocess.DEVNULL,
@@ -266,19 +284,40 @@ def _start(graph: Path, address: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    threading.Thread(target=process.wait, name="reader-reaper", daemon=True).start()
+    return process
+
+
+def reader_status(graph: Path) -> dict[str, Any] | None:
+    """The reader of ``graph``: its process id, whether it is still opening the file,
+    and the memory it holds (``None``: no reader)."""
+    address = reader_address(graph)
+    if not _opening(address):
+        return None
+    try:
+        pid = int(address.with_suffix(".lock").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return {"pid": pid, "state": "serving" if address.exists() else "opening", "memory_mb": _resident_mb(pid)}
+
+
+def _resident_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024 if "VmRSS" in fields else None
 
 
 def stop_reader(graph: Path, *, timeout: float = 30.0) -> bool:
     """Stop the reader serving ``graph``, if one does, and wait for it to leave (False:
     there was none)."""
     address = reader_address(graph)
-    try:
-        pid = int(address.with_suffix(".lock").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
+    status = reader_status(graph)
+    if status is None:
         return False
-    if not _opening(address):
-        return False
-    os.kill(pid, signal.SIGTERM)
+    os.kill(status["pid"], signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while _opening(address) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -376,4 +415,4 @@ def _wanted(snapshot: _Snapshot, idle: float) -> bool:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through serve's clean-up
-    serve(Path(sys.argv[1]), idle=float(os.environ.get("KG_READER_IDLE", 1800)))
+    serve(Path(sys.argv[1]), idle=float(os.environ.get("KG_READER_IDLE", IDLE)))

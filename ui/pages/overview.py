@@ -1,5 +1,5 @@
-"""Overview: what is in the graph, its largest rings, the latest cases and where the
-data came from.
+"""Overview: what is in the graph, its largest rings, where the data came from and the
+latest cases.
 
 A first visit computes nothing on the whole graph: the rings are those of the last saved
 community run, kept with its summary in the workspace; without one, a button finds and
@@ -123,19 +123,21 @@ def main() -> None:
 
     _largest_communities(graph_store, counts)
 
-    st.subheader("Recent cases")
-    cases = recent_cases(graph_store)
-    if cases.empty:
-        st.caption("No cases loaded.")
-    else:  # a statement, not a bare conditional expression: Streamlit's magic would print its value
-        show_table(cases, width="stretch")
-
     st.subheader("Data sources loaded")
     loads = data_sources(workspace())
     if loads.empty:
         st.caption("No load is recorded (data loaded with `python -m ingest` records each file here).")
     else:
         show_table(loads, width="stretch")
+
+    # last: the one part that reads the graph, which a large file's reader may still be opening
+    st.subheader("Recent cases")
+    with st.spinner("Reading the latest cases (the first read of a large graph waits for it to open)"):
+        cases = recent_cases(graph_store)
+    if cases.empty:
+        st.caption("No cases loaded.")
+    else:  # a statement, not a bare conditional expression: Streamlit's magic would print its value
+        show_table(cases, width="stretch")
 
 
 main()

@@ -23,8 +23,9 @@ from graph.records import NodeRecord
 from graph.store import QueryError
 from graph.store import embedded_engine as engine
 from graph.store.embedded_engine import EmbeddedStore
-from graph.store.reader import RemoteGraph, reader_address, stop_reader
-from ingest.demo import generate, load
+from graph.store.reader import RemoteGraph, reader_address, reader_status, start_reader, stop_reader
+from ingest.demo import generate, load, write_admin_csv
+from tests.conftest import Ran
 from tests.graph.analysis.conftest import RecordingProgress
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -141,6 +142,39 @@ def test_a_command_starts_a_reader_for_a_large_file_and_never_opens_it_itself(
     assert reader_address(graph_file).exists()
     assert EmbeddedStore(graph_file, reader=True).counts().nodes == 1  # the same reader
     _wait_for(lambda: not reader_address(graph_file).exists(), "the idle reader to leave", timeout=30)
+
+
+def test_a_reader_started_ahead_serves_the_next_command_and_stops_on_request(
+    graph_file: Path, monkeypatch: pytest.MonkeyPatch, forbid_open: Callable[[], None]
+) -> None:
+    monkeypatch.setenv("KG_READER_IDLE", "60")
+    assert start_reader(graph_file)
+    _wait_for(lambda: reader_status(graph_file) is not None, "the reader to take the file")
+    assert not start_reader(graph_file)  # one reader per file: it is opening or serving it
+    _wait_for(lambda: reader_address(graph_file).exists(), "the reader to open the file")
+    status = reader_status(graph_file)
+    assert status is not None and status["state"] == "serving" and status["memory_mb"] > 0
+    forbid_open()
+    assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
+    assert reader_status(graph_file)["pid"] == status["pid"]  # the same reader answered
+    assert stop_reader(graph_file)
+    assert reader_status(graph_file) is None and not reader_address(graph_file).exists()
+
+
+def test_a_load_leaves_a_reader_holding_its_save_for_the_next_command(
+    cli: Callable[..., Ran], tmp_path: Path, forbid_open: Callable[[], None]
+) -> None:
+    folder, graph = tmp_path / "demo", tmp_path / "loaded.kgl"
+    write_admin_csv(generate(2, seed=5), folder)
+    env = {"GRAPH_DB": str(graph), "KG_WORKSPACE": str(tmp_path / "ws.sqlite"), "KG_READER_IDLE": "60"}
+    assert cli(env, "ingest", str(folder)).returncode == 0
+    try:
+        _wait_for(lambda: reader_address(graph).exists(), "the reader a load starts to open its save")
+        forbid_open()
+        counted = EmbeddedStore(graph, reader=True).query("MATCH (c:`Case`) RETURN count(c) AS n")["n"][0]
+        assert counted == sum(1 for _ in open(folder / "nodes.Case.csv")) - 1  # less the header
+    finally:
+        stop_reader(graph)
 
 
 def test_no_reader_is_started_when_readers_are_off(graph_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
