@@ -26,6 +26,7 @@ import os
 import re
 import threading
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -67,6 +68,9 @@ __all__ = ["EmbeddedStore", "StoreBusy"]
 _log = logging.getLogger(__name__)
 
 kglite.set_query_warning_policy("silent")  # its warnings reach the analyst as notes instead
+# Which parts of a save a *mapped* load could read in place: this store loads onto the
+# heap, so the list (a screenful after a write of text values) says nothing to our users.
+warnings.filterwarnings("ignore", category=kglite.MappedFallbackWarning)
 _PLANNED = re.compile(r"^\s*(?:EXPLAIN|PROFILE)\b", re.IGNORECASE)  # KGLite takes one EXPLAIN per query
 _SYNTHETIC = frozenset({"title", "type"})
 #: A file this large (bytes) is read through a reader process, when the store may use one:
