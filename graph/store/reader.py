@@ -18,6 +18,7 @@ holds read-only, and its answers are unpickled with an allow-list of plain value
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -398,6 +399,14 @@ def serve(graph: Path, *, idle: float) -> None:
             server.shutdown()
             address.unlink(missing_ok=True)
             address.with_suffix(".lock").unlink(missing_ok=True)
+            _drop_if_empty(address.with_suffix(".log"))
+
+
+def _drop_if_empty(log: Path) -> None:
+    """A reader's log, gone with it when it has nothing to say (one per graph file)."""
+    with contextlib.suppress(OSError):
+        if log.stat().st_size == 0:
+            log.unlink()
 
 
 def _wanted(snapshot: _Snapshot, idle: float) -> bool:
@@ -415,4 +424,5 @@ def _wanted(snapshot: _Snapshot, idle: float) -> bool:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through serve's clean-up
+    kglite.set_query_warning_policy("silent")  # they travel with each answer, not to the log
     serve(Path(sys.argv[1]), idle=float(os.environ.get("KG_READER_IDLE", IDLE)))

@@ -157,8 +157,11 @@ def test_a_reader_started_ahead_serves_the_next_command_and_stops_on_request(
     forbid_open()
     assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
     assert reader_status(graph_file)["pid"] == status["pid"]  # the same reader answered
+    warned = EmbeddedStore(graph_file, reader=True).query("MATCH (n:Nowhere) RETURN n.name AS name")
+    assert any("Nowhere" in note for note in warned.attrs["notes"])  # with the answer, not in the log
     assert stop_reader(graph_file)
     assert reader_status(graph_file) is None and not reader_address(graph_file).exists()
+    assert not reader_address(graph_file).with_suffix(".log").exists()  # it had nothing to say
 
 
 def test_a_load_leaves_a_reader_holding_its_save_for_the_next_command(
