@@ -28,6 +28,7 @@ __all__ = [
     "RelationshipSpec",
     "Model",
     "ModelError",
+    "EVENT_ROLES",
     "load_model",
     "quote",
     "check_identifier",
@@ -89,6 +90,33 @@ def _role(value: Any, owner: str) -> str:
     return str(value)
 
 
+#: What an event date is: a ``point`` in time (a seizure), or the ``start`` or ``end`` of
+#: a span (a case opened ... closed). The timeline draws spans as bars, points as marks.
+EVENT_ROLES = ("point", "start", "end")
+_DATE_TYPES = ("date", "datetime")
+
+
+def _checked_events(events: Any, properties: Mapping[str, str], owner: str) -> dict[str, str]:
+    """``events`` (property -> role) checked against ``owner``'s declared properties:
+    each names a date or datetime property, and a span has at most one start and one end."""
+    if not isinstance(events, Mapping):
+        raise ModelError(f"{owner}: events must map properties to one of {EVENT_ROLES}, not {events!r}")
+    checked: dict[str, str] = {}
+    for prop, role in events.items():
+        if properties.get(prop) not in _DATE_TYPES:
+            raise ModelError(
+                f"{owner}: event {prop!r} is not a declared date or datetime property "
+                f"(declared: {sorted(p for p, t in properties.items() if t in _DATE_TYPES)})"
+            )
+        if role not in EVENT_ROLES:
+            raise ModelError(f"{owner}: event {prop!r} has role {role!r}; use one of {EVENT_ROLES}")
+        twin = next((other for other, seen in checked.items() if seen == role != "point"), None)
+        if twin:
+            raise ModelError(f"{owner}: a span has one {role}, but {twin!r} and {prop!r} are both {role}")
+        checked[str(prop)] = str(role)
+    return checked
+
+
 def _weight(value: Any, owner: str, what: str = "weight") -> float:
     try:
         weight = float(value)
@@ -112,6 +140,7 @@ class LabelSpec:
     role: str = "entity"  # entity | identifier | hub (see ROLES)
     evidence: float = 0.5  # identifiers: how telling one value shared by two entities is
     resolvable: bool = False  # entity resolution looks for duplicates among these
+    events: Mapping[str, str] = field(default_factory=dict)  # date property -> point | start | end
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,7 @@ class RelationshipSpec:
     description: str = ""
     declared: bool = False
     weight: float = 1.0  # how strongly the link binds two entities in network analysis
+    events: Mapping[str, str] = field(default_factory=dict)  # date property -> point | start | end
 
     def allows(self, source: str, target: str) -> bool:
         return (self.sources is None or source in self.sources) and (self.targets is None or target in self.targets)
@@ -174,17 +204,21 @@ class Model:
         display: str = "name",
         properties: Mapping[str, str] | None = None,
         description: str = "",
+        events: Mapping[str, str] | None = None,
     ) -> LabelSpec:
-        """Add a label a dataset brings; re-declaring a known label returns it unchanged."""
+        """Add a label a dataset brings, with its event dates (checked as in
+        ``model.yaml``); re-declaring a known label returns it unchanged."""
         if name in self._labels:
             return self._labels[name]
+        checked = _checked_properties(properties or {}, name)
         spec = LabelSpec(
             name=check_identifier(name, "label"),
             key=key,
             display=display,
-            properties=_checked_properties(properties or {}, name),
+            properties=checked,
             description=description,
             declared=True,
+            events=_checked_events(events or {}, checked, f"label {name}"),
         )
         self._labels[name] = spec
         return spec
@@ -225,6 +259,20 @@ class Model:
     def resolvable_labels(self) -> list[str]:
         """Labels flagged ``resolvable``: where entity resolution looks for duplicates."""
         return sorted(name for name, spec in self._labels.items() if spec.resolvable)
+
+    def label_events(self, labels: Iterable[str]) -> dict[str, str]:
+        """The event dates (property -> point | start | end) of a node with these labels:
+        a ``ShellCompany`` that is also a ``Company`` has both labels' events."""
+        events: dict[str, str] = {}
+        for name in labels:
+            if name in self._labels:
+                events.update(self._labels[name].events)
+        return events
+
+    def type_events(self, rel_type: str) -> dict[str, str]:
+        """The event dates of a relationship type (none for a type the model lacks)."""
+        spec = self._relationships.get(rel_type)
+        return dict(spec.events) if spec else {}
 
     def display_property(self, labels: list[str] | tuple[str, ...]) -> str:
         """The display property of the first known label of a node (``name`` otherwise)."""
@@ -294,25 +342,29 @@ def load_model(path: str | Path | None = None) -> Model:
     labels = {}
     for name, spec in (raw.get("labels") or {}).items():
         spec = spec or {}
+        properties = _checked_properties(spec.get("properties") or {}, name)
         labels[name] = LabelSpec(
             name=check_identifier(name, "label"),
             key=spec.get("key", "id"),
             display=spec.get("display", "name"),
-            properties=_checked_properties(spec.get("properties") or {}, name),
+            properties=properties,
             description=spec.get("description", ""),
             role=_role(spec.get("role", "entity"), name),
             evidence=_weight(spec.get("evidence", 0.5), f"label {name}", "evidence"),
             resolvable=bool(spec.get("resolvable", False)),
+            events=_checked_events(spec.get("events") or {}, properties, f"label {name}"),
         )
     relationships = {}
     for name, spec in (raw.get("relationships") or {}).items():
         spec = spec or {}
+        properties = _checked_properties(spec.get("properties") or {}, name)
         relationships[name] = RelationshipSpec(
             name=check_identifier(name, "relationship type"),
             sources=_endpoints(spec.get("from"), name, labels),
             targets=_endpoints(spec.get("to"), name, labels),
-            properties=_checked_properties(spec.get("properties") or {}, name),
+            properties=properties,
             description=spec.get("description", ""),
             weight=_weight(spec.get("weight", 1.0), f"relationship {name}"),
+            events=_checked_events(spec.get("events") or {}, properties, f"relationship {name}"),
         )
     return Model(labels, relationships)

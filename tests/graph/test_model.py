@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graph.model import KEY, ModelError, load_model, quote
@@ -95,3 +97,48 @@ def test_display_name_for_known_and_foreign_labels() -> None:
     assert model.display_name(["Case"], {"title": "x"}, "CASE-1") == "CASE-1"  # a known label keeps its property
     assert model.display_name(["Location"], {"address": "42 Roberts Avenue"}, "6101") == "42 Roberts Avenue"
     assert model.display_name(["Crime"], {"type": "Public order"}, "1325") == "1325"
+
+
+def test_the_model_says_which_dates_are_events() -> None:
+    model = load_model()
+    assert model.label_events(["Case"]) == {"opened": "start", "closed": "end"}
+    assert model.label_events(["Seizure"]) == {"date": "point"}
+    assert model.label_events(["Company", "ShellCompany"]) == {"incorporated": "start", "dissolved": "end"}
+    assert model.label_events(["SalesChannel"]) == {"created": "start", "taken_down": "end"}
+    assert model.type_events("DIRECTS") == {"since": "start", "until": "end"}
+    assert model.type_events("OWNS") == {"since": "start", "until": "end"}
+    assert model.label_events(["Phone", "Crime"]) == {} and model.type_events("HAS_PHONE") == {}
+    for owner, events in [*model.labels.items(), *model.relationships.items()]:
+        for prop in events.events:
+            assert events.properties[prop] in ("date", "datetime"), (owner, prop)
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        ("{opened: start, name: point}", "label Case: event 'name' is not a declared date or datetime property"),
+        ("{filed: start}", "label Case: event 'filed' is not a declared date or datetime property"),
+        ("{opened: begin}", "label Case: event 'opened' has role 'begin'"),
+        ("{opened: start, closed: start}", "label Case: a span has one start, but 'opened' and 'closed'"),
+        ("[opened]", "label Case: events must map properties"),
+    ],
+)
+def test_bad_event_declarations_are_named_at_load(tmp_path, events: str, message: str) -> None:
+    bad = tmp_path / "model.yaml"
+    bad.write_text(
+        f"labels:\n  Case:\n    properties: {{name: string, opened: date, closed: datetime}}\n    events: {events}\n"
+    )
+    with pytest.raises(ModelError, match=re.escape(message)):
+        load_model(bad)
+    rel = tmp_path / "rel.yaml"
+    rel.write_text("relationships:\n  OWNS:\n    properties: {since: date, share: float}\n    events: {share: start}\n")
+    with pytest.raises(ModelError, match="relationship OWNS: event 'share' is not a declared date"):
+        load_model(rel)
+
+
+def test_a_declared_label_brings_its_events() -> None:
+    model = load_model()
+    model.declare_label("Warehouse", properties={"opened": "date"}, events={"opened": "start"})
+    assert model.label_events(["Warehouse"]) == {"opened": "start"}
+    with pytest.raises(ModelError, match="label Depot: event 'opened' is not a declared date"):
+        model.declare_label("Depot", events={"opened": "start"})
