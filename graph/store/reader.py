@@ -307,8 +307,8 @@ def _resident_mb(pid: int) -> float | None:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024 if "VmRSS" in fields else None
+    resident = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+    return int(resident[0]) / 1024 if resident else None
 
 
 def stop_reader(graph: Path, *, timeout: float = 30.0) -> bool:
