@@ -207,9 +207,15 @@ class Model:
         events: Mapping[str, str] | None = None,
     ) -> LabelSpec:
         """Add a label a dataset brings, with its event dates (checked as in
-        ``model.yaml``); re-declaring a known label returns it unchanged."""
-        if name in self._labels:
-            return self._labels[name]
+        ``model.yaml``). Re-declaring a known label returns it unchanged, unless a
+        dataset's label is given event dates: a mapping may date what an earlier load
+        (or the graph) brought undated."""
+        known = self._labels.get(name)
+        if known is not None:
+            if not (known.declared and events):
+                return known
+            key, display, description = known.key, known.display, known.description
+            properties = {**known.properties, **(properties or {})}
         checked = _checked_properties(properties or {}, name)
         spec = LabelSpec(
             name=check_identifier(name, "label"),

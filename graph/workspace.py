@@ -203,9 +203,18 @@ class Workspace:
     # -- the vocabulary loads declared --------------------------------------------------
 
     def remember_vocabulary(self, model: Model) -> None:
-        """Keep the labels and types a load declared, with their key and display."""
+        """Keep the labels and types a load declared, with their key, display and event dates."""
         rows = [
-            {"kind": "label", "name": spec.name, "spec": {"key": spec.key, "display": spec.display}}
+            {
+                "kind": "label",
+                "name": spec.name,
+                "spec": {
+                    "key": spec.key,
+                    "display": spec.display,
+                    "properties": spec.properties,
+                    "events": spec.events,
+                },
+            }
             for spec in model.labels.values()
             if spec.declared
         ]

@@ -5,7 +5,7 @@ records, so one customs seizure row can yield a Shipment, a consignee Company, a
 Address and the links between them::
 
     declare:                       # labels/types the model does not know (optional)
-      labels: {Warehouse: {display: name}}
+      labels: {Warehouse: {display: name, events: {opened: start}}}   # events: as in model.yaml
       relationships: [STORED_AT]
     nodes:
       - as: shipment               # the name relationships use
@@ -163,6 +163,17 @@ def _entry(value: Any, owner: str) -> dict[str, Any]:
     return value
 
 
+def _mapped_types(nodes: Any, label: str) -> dict[str, str]:
+    """The types the mapping gives ``label``'s properties: what its declared event dates
+    are checked against (an event must be a date or datetime property)."""
+    types: dict[str, str] = {}
+    for spec in nodes if isinstance(nodes, list) else []:
+        if isinstance(spec, dict) and label in (spec.get("labels") or [spec.get("label")]):
+            for name, prop in _entry(spec.get("properties"), label).items():
+                types[str(name)] = str(prop.get("type", "string")) if isinstance(prop, dict) else "string"
+    return types
+
+
 def load_mapping(path: str | Path, model: Model) -> TableMapping:
     """Read and check a mapping; labels and types must be known to ``model`` or declared."""
     path = Path(path)
@@ -172,7 +183,14 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
         for label, spec in _entry(declared.get("labels"), f"{path.name}: declare.labels").items():
             spec = _entry(spec, f"{path.name}: declare.labels.{label}")
             check_data_name(label, "label")
-            model.declare_label(label, **{k: v for k, v in spec.items() if k in ("key", "display")})
+            events = _entry(spec.get("events"), f"{path.name}: declare.labels.{label}.events")
+            types = _mapped_types(raw.get("nodes"), label)
+            model.declare_label(
+                label,
+                **{k: v for k, v in spec.items() if k in ("key", "display")},
+                properties={prop: types[prop] for prop in events if prop in types},
+                events=events,
+            )
         for rel_type in declared.get("relationships") or []:
             model.declare_relationship(check_data_name(rel_type, "relationship type"))
     except (ModelError, TypeError) as error:

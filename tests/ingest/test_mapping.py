@@ -149,3 +149,40 @@ def test_declared_labels_and_missing_columns(embedded_store: GraphStore, tmp_pat
     (tmp_path / "bad.csv").write_text("name\nDepot\n")
     ok, bad = load_mapped(embedded_store, tmp_path / "m.yaml", [tmp_path / "ok.csv", tmp_path / "bad.csv"])
     assert ok.loaded == 1 and bad.problem and "missing required column 'code'" in bad.problem
+
+
+WAREHOUSES = (
+    "declare: {labels: {Warehouse: {display: name, events: {opened: start, raided: point}}}}\n"
+    "nodes:\n  - {as: w, label: Warehouse, key: 'WH-{code}', properties: {name: name,\n"
+    "      opened: {column: opened, type: date, format: '%d/%m/%Y'}, raided: {column: raided, type: datetime}}}\n"
+)
+
+
+def test_a_mapping_dates_the_labels_it_declares(embedded_store: GraphStore, tmp_path: Path, cli) -> None:
+    (tmp_path / "m.yaml").write_text(WAREHOUSES)
+    (tmp_path / "w.csv").write_text("code,name,opened,raided\n1,Depot,02/03/2021,2024-05-06T07:30:00\n2,Shed,,\n")
+    embedded_store.close()
+    env = {"GRAPH_DB": str(embedded_store.path), "KG_READER": "off"}
+    loaded = cli(env, "ingest", str(tmp_path / "w.csv"), "--mapping", str(tmp_path / "m.yaml"))
+    assert loaded.returncode == 0, loaded.stderr
+    done = cli(env, "graph", "timeline", "--center", "WH-1", "--format", "csv")  # a new command: the workspace knows
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "2021-03-02,WH-1,Warehouse,Depot,opened,start,w.csv:2",
+        "2024-05-06T07:30:00,WH-1,Warehouse,Depot,raided,point,w.csv:2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        ("{name: start}", "label Warehouse: event 'name' is not a declared date or datetime property"),
+        ("{closed: end}", "label Warehouse: event 'closed' is not a declared date or datetime property"),
+        ("{opened: start, raided: start}", "label Warehouse: a span has one start, but 'opened' and 'raided'"),
+        ("{opened: soon}", "label Warehouse: event 'opened' has role 'soon'"),
+    ],
+)
+def test_bad_event_declarations_in_a_mapping_are_named(tmp_path: Path, events: str, message: str) -> None:
+    (tmp_path / "m.yaml").write_text(WAREHOUSES.replace("{opened: start, raided: point}", events))
+    with pytest.raises(MappingError, match="m.yaml: declare: " + message):
+        load_mapping(tmp_path / "m.yaml", load_model())
