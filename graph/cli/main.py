@@ -9,6 +9,7 @@
     python -m graph query --save NAME --cypher TEXT [--title T] [--description D]
     python -m graph workspace migrate     (move IngestRun/AnalysisRun/Judgement nodes out of the graph)
     python -m graph reader [status|start|stop]   (graph/cli/reader.py)
+    python -m graph timeline --center ID [--hops N]   (graph/cli/timeline.py)
 
 Exit status: 0 on success, 1 when the store fails the query, 2 for a refused query or
 bad arguments. Messages go to standard error and never carry credentials.
@@ -26,6 +27,7 @@ from graph.cli.analysis import add_commands
 from graph.cli.errors import reported
 from graph.cli.params import parse_params, row_limit, seconds
 from graph.cli.reader import add_command as add_reader_command
+from graph.cli.timeline import add_command as add_timeline_command
 from graph.library import LibraryError, load_library, save_query
 from graph.runner import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, audited_query, run_saved
 from graph.store import GraphStore, open_store, open_workspace
@@ -134,7 +136,16 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", help="move load, analysis and merge records an earlier version kept in the graph to the workspace"
     )
     migrate.set_defaults(run=_migrate)
-    for sub in (cypher, counts, listing, saved, migrate, add_reader_command(commands), *add_commands(commands)):
+    for sub in (
+        cypher,
+        counts,
+        listing,
+        saved,
+        migrate,
+        add_reader_command(commands),
+        add_timeline_command(commands),
+        *add_commands(commands),
+    ):
         sub.add_argument("--format", choices=FORMATS, default="table")
     return parser
 
