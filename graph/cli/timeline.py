@@ -23,9 +23,7 @@ __all__ = ["add_command"]
 def _timeline(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     frame = timeline_events(store, args.center, hops=args.hops)
     nodes, undated, more = frame.attrs["nodes"], frame.attrs["undated"], frame.attrs["more"]
-    notes = (
-        [f"{undated:,} of the view's {nodes:,} nodes have no event date: listed last, date empty"] if undated else []
-    )
+    notes = [f"undated nodes: {undated:,} of the view's {nodes:,} (listed last, date empty)"] if undated else []
     notes += [f"{more:,} neighbours are not in the view (as in Explore, each node shows its first 25)"] if more else []
     notes += [f"the view stops at {nodes:,} nodes, as Explore's does"] if frame.attrs["truncated"] else []
     for note in notes:
