@@ -1,5 +1,6 @@
 """A neo4j-admin file loaded a column at a time, into a store that creates new nodes and
-relationships from tables (:class:`graph.store.tables.TableWrites`: the embedded store).
+relationships from tables (:class:`graph.store.tables.TableWrites`: the embedded store's
+bulk loader; Neo4j's Cypher over columns, two transactions at a time).
 
 Row by row, Python spends ~95 µs on each row (parsing, records, checks, provenance). Here
 each distinct cell of a typed column is converted once, by the function the row path

@@ -18,6 +18,7 @@ from graph.store.engine import Answer, QueryError, UserQuery
 from graph.store.factory import redact_uri
 from graph.store.graph_store import GraphStore
 from graph.store.guard import PlanStep, QueryRefused, check_plan
+from graph.store.tables import TableWrites
 from graph.store.writes import Created
 from graph.values import to_python
 
@@ -44,11 +45,14 @@ class _Rows(list):  # type: ignore[type-arg]
         return f"<{len(self)} rows>"
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(GraphStore, TableWrites):
     """Writes in managed write transactions (retried on transient errors, hence the
-    idempotent MERGEs); reads in read access mode, so the server itself refuses writes."""
+    idempotent MERGEs; a retried CREATE batch is a whole new transaction, its first
+    attempt rolled back), two at a time; reads in read access mode, so the server itself
+    refuses writes. New nodes and relationships come from tables (Cypher over columns)."""
 
     prepares_beside_writes = True
+    write_concurrency = 2
 
     def __init__(
         self,

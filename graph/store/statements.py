@@ -18,8 +18,11 @@ __all__ = [
     "ENDS_BY_KEY",
     "NEW_NODE_FROM_MAP",
     "NEW_NODE_SET",
+    "NEW_NODES_FROM_COLUMNS",
     "NEW_RELATIONSHIP",
+    "NEW_RELATIONSHIPS_FROM_COLUMNS",
     "NODE_SET",
+    "RELATIONSHIP_COLUMNS",
     "RELATIONSHIP_SET",
     "union_over_labels",
 ]
@@ -73,6 +76,28 @@ ENDS_BY_KEY = f"MATCH (a:{{start}} {{{{{KEY}: row.src}}}}) MATCH (b:{{end}} {{{{
 ENDS_BY_ID = (
     "MATCH (a:{start}) WHERE elementId(a) = row.a AND a[$key] = row.src "
     "MATCH (b:{end}) WHERE elementId(b) = row.b AND b[$key] = row.dst "
+)
+
+#: New nodes of one label set (``{labels}``) from columns: ``$keys``, ``$search``,
+#: ``$source`` and one list per property (``{properties}``: ``, `name`: $p0[i]``...): what
+#: :data:`NEW_NODE_FROM_MAP` gives them, where a list per column is far less for the
+#: driver to pack and the server to unpack than a map per row (a null leaves the property
+#: out, as an absent key does). Their element ids come back in the order of the rows.
+NEW_NODES_FROM_COLUMNS = (
+    "UNWIND range(0, size($keys) - 1) AS i "
+    f"CREATE (n:{{labels}} {{{{{KEY}: $keys[i], {SEARCH}: $search[i], sources: [$source[i]], "
+    "first_seen: $first, last_seen: $last{properties}}}) "
+    "WITH i, n ORDER BY i RETURN collect(elementId(n)) AS ids"
+)
+#: The rows of relationship columns (``$a``, ``$b``, ``$src``, ``$dst``: ends by element
+#: id and key, as :data:`ENDS_BY_ID` reads a row), then what :data:`NEW_RELATIONSHIP`
+#: gives a first relationship between them (``{type}``; ``{properties}`` as for nodes).
+RELATIONSHIP_COLUMNS = (
+    "UNWIND range(0, size($a) - 1) AS i WITH i, {a: $a[i], b: $b[i], src: $src[i], dst: $dst[i]} AS row "
+)
+NEW_RELATIONSHIPS_FROM_COLUMNS = (
+    f"CREATE (a)-[r:{{type}} {{{{{KEY}: '', first_seen: $first, last_seen: $last, sources: [$source[i]]"
+    "{properties}}}]->(b) "
 )
 
 

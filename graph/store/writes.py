@@ -8,8 +8,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache, partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+import pandas as pd
 
 from graph.attribution import utc_now
 from graph.model import KEY, RESERVED, SEARCH, ModelError, check_identifier, quote
@@ -20,15 +24,20 @@ from graph.store.statements import (
     ENDS_BY_ID,
     ENDS_BY_KEY,
     NEW_NODE_FROM_MAP,
+    NEW_NODES_FROM_COLUMNS,
     NEW_RELATIONSHIP,
+    NEW_RELATIONSHIPS_FROM_COLUMNS,
     NODE_SET,
+    RELATIONSHIP_COLUMNS,
     RELATIONSHIP_SET,
 )
-from graph.values import PropertyError, clean_properties, fold
+from graph.store.tables import NodeTable, RelationshipTable, TableResult
+from graph.values import PropertyError, clean_properties, fold, fold_many
 
 __all__ = ["Created", "PreparedRelationships", "Writes"]
 
 _FILE_ROW = re.compile(r"^(.+:)\d+$")  # a source naming a row of a file: "people.csv:12"
+_T = TypeVar("_T")
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
@@ -70,19 +79,25 @@ class Created:
         self.relationships: set[int] = set()
         self.before: list[str] | None = None  # the store's labels, read at the first write
 
+    def claim(self, rel_type: str, start: str, key: str, end: str) -> bool:
+        """Whether this session may CREATE the relationship (between nodes it created, not
+        written yet); if so it is taken as written from now on."""
+        digest = hash((rel_type, start, key, end))
+        if start in self.ids and end in self.ids and digest not in self.relationships:
+            self.relationships.add(digest)
+            return True
+        return False
+
     def split(self, rel_type: str, rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The rows this session may CREATE (taken as written from now on), with their
-        ends' element ids as ``a`` and ``b`` and only what CREATE reads; and the others."""
+        """The rows this session may CREATE (:meth:`claim`), with their ends' element ids
+        as ``a`` and ``b`` and only what CREATE reads; and the others."""
         new, known = [], []
-        ids, written = self.ids, self.relationships
+        ids = self.ids
         for row in rows:
-            start, end = ids.get(row["src"]), ids.get(row["dst"])
-            digest = hash((rel_type, row["src"], row["key"], row["dst"]))
-            if start is not None and end is not None and digest not in written:
-                written.add(digest)
+            if self.claim(rel_type, row["src"], row["key"], row["dst"]):
                 new.append(
-                    {"a": start, "b": end, "src": row["src"], "dst": row["dst"], "key": row["key"]}
-                    | {"props": row["props"], "sources": row["sources"], "i": row["i"]}
+                    {"a": ids[row["src"]], "b": ids[row["dst"]], "src": row["src"], "dst": row["dst"]}
+                    | {"key": row["key"], "props": row["props"], "sources": row["sources"], "i": row["i"]}
                 )
             else:
                 known.append(row)
@@ -100,10 +115,42 @@ class Writes(Lookups):
     #: record of how far it got when the load stops half way (a crash, a kill).
     write_observer: Callable[[int], None] | None = None
 
+    #: Write transactions an engine may have in flight at once. The batches of one call
+    #: never conflict (distinct keys; relationships whose ends are already committed), so
+    #: on a server one executes and commits while this process packs the next.
+    write_concurrency = 1
+
     def _batch_written(self, records: int) -> None:
         observer = self.write_observer
         if observer is not None:
             self.after_commit(partial(observer, records))
+
+    def _batch_rows(self, rows: int) -> int:
+        """Rows per batch of a table: at most :attr:`batch_size`, and few enough that each
+        transaction in flight has one (a file of 6,000 rows is two of 3,000, not 5,000
+        and 1,000)."""
+        return max(1, min(self.batch_size, -(-rows // self.write_concurrency)))
+
+    def _in_turn(self, batches: Sequence[tuple[int, Callable[[], _T]]]) -> list[_T]:
+        """Run ``(records, write)`` batches, up to :attr:`write_concurrency` at once, and
+        their results in order. Each batch that succeeded is told to the observer (from
+        this thread), even when another failed; then the first error is raised."""
+        if self.write_concurrency < 2 or len(batches) < 2:
+            results = []
+            for records, write in batches:
+                results.append(write())
+                self._batch_written(records)
+            return results
+        with ThreadPoolExecutor(self.write_concurrency, thread_name_prefix="store-write") as pool:
+            futures = [pool.submit(write) for _, write in batches]
+        errors = [future.exception() for future in futures]
+        for (records, _), error in zip(batches, errors, strict=True):
+            if error is None:
+                self._batch_written(records)
+        first = next((error for error in errors if error is not None), None)
+        if first is not None:
+            raise first
+        return [future.result() for future in futures]
 
     def upsert_nodes(self, nodes: Iterable[NodeRecord], *, seen: dt.datetime | None = None) -> WriteResult:
         """Create or update nodes by key; idempotent, so safe to retry or re-load.
@@ -139,13 +186,14 @@ class Writes(Lookups):
                     result.rejected.append((record, reason))
                     continue
                 _merge_row(groups[labels], row)
+            batches = []
             for labels, rows in groups.items():
                 self._ensure_key_constraint(labels[0])
                 for batch, window in _batches(rows.values(), self.batch_size):
-                    created = self._upsert_node_batch(labels, batch, window, existing)
-                    self._batch_written(len(batch))
-                    result.created += created
-                    result.updated += len(batch) - created
+                    batches.append((len(batch), partial(self._upsert_node_batch, labels, batch, window, existing)))
+            for (records, _), created in zip(batches, self._in_turn(batches), strict=True):
+                result.created += created
+                result.updated += records - created
         return result
 
     def _node_row(self, record: NodeRecord, labels: tuple[str, ...], seen: dt.datetime) -> dict[str, Any]:
@@ -285,16 +333,130 @@ class Writes(Lookups):
         and rejected, then and now."""
         groups, records, result = prepared
         with self.writing():
-            for (rel_type, start_label, end_label), rows in groups.items():
-                for batch, window in _batches(rows.values(), self.batch_size):
-                    created, updated, missing = self._upsert_relationship_batch(
-                        (rel_type, start_label, end_label), batch, window
-                    )
-                    self._batch_written(len(batch))
-                    result.created += created
-                    result.updated += updated
-                    result.rejected.extend((records[i], "start or end node does not exist") for i in missing)
+            batches = [
+                (len(batch), partial(self._upsert_relationship_batch, kind, batch, window))
+                for kind, rows in groups.items()
+                for batch, window in _batches(rows.values(), self.batch_size)
+            ]
+            for created, updated, missing in self._in_turn(batches):
+                result.created += created
+                result.updated += updated
+                result.rejected.extend((records[i], "start or end node does not exist") for i in missing)
         return result
+
+    def create_node_table(self, table: NodeTable) -> TableResult:
+        """Create, from its columns, the rows of ``table`` whose key no node holds, as
+        :meth:`_upsert_node_batch` creates them (:class:`~graph.store.tables.TableWrites`
+        in Cypher); the others are the caller's to upsert. Property names go into the
+        statement as checked, quoted identifiers: a file whose names are not identifiers
+        goes by rows."""
+        try:
+            labels = tuple(self.model.label(label).name for label in table.labels)
+            names = _checked_names(table.properties)
+        except ModelError:
+            return TableResult(np.zeros(len(table), bool))
+        with self.writing():
+            held = self._locate_for_write(table.keys.tolist())
+            taken = np.fromiter((key not in held for key in table.keys), bool, len(table))
+            rows = np.flatnonzero(taken)
+            if not len(rows):
+                return TableResult(taken)
+            columns = {f"p{i}": _listed(values, rows) for i, (_, values) in enumerate(table.properties.values())}
+            keys = table.keys[rows]
+            display = table.properties.get(self.model.display_property(labels))
+            shown = np.array(_listed(display[1], rows), dtype=object) if display is not None else keys
+            columns |= {
+                "keys": keys.tolist(),
+                "search": fold_many(np.where(pd.notna(shown), shown, keys)).tolist(),
+                "source": table.sources[rows].tolist(),
+            }
+            statement = NEW_NODES_FROM_COLUMNS.format(
+                labels=":".join(quote(label) for label in labels), properties=_column_fields(names)
+            )
+            self._ensure_key_constraint(labels[0])
+            window = {"first": table.seen or utc_now(), "last": table.seen or utc_now()}
+            size = self._batch_rows(len(rows))
+            batches = [
+                (len(part["keys"]), partial(self._create_node_columns, labels, statement, part, window))
+                for part in _column_batches(columns, size)
+            ]
+            done = self._in_turn(batches)
+        for batch, created in enumerate(done):
+            if created is None:  # another writer created some of its keys: they are merged
+                taken[rows[batch * size : (batch + 1) * size]] = False
+        return TableResult(taken, created=sum(created or 0 for created in done))
+
+    def _create_node_columns(
+        self, labels: tuple[str, ...], statement: str, columns: dict[str, list[Any]], window: Mapping[str, Any]
+    ) -> int | None:
+        """One batch of new nodes from columns; how many were created (None when another
+        writer took one of the keys first: the caller merges them)."""
+        try:
+            found, counters = self._write(statement, {**columns, **window})
+        except QueryError:
+            return None
+        ours = self._created
+        if ours is not None:
+            ours.labels.update(dict.fromkeys(columns["keys"], labels))
+            ours.ids.update(zip(columns["keys"], found[0]["ids"], strict=True))
+        return counters.get("nodes_created", 0)
+
+    def create_relationship_table(self, table: RelationshipTable) -> TableResult:
+        """Create, from its columns, the rows of ``table`` that the writing session may
+        CREATE (:class:`Created`: between nodes it created, not written yet), as
+        :meth:`_upsert_relationship_batch` creates them; the others (and rows whose end
+        another writer deleted meanwhile) are the caller's to upsert."""
+        taken = np.zeros(len(table), bool)
+        ours = self._created
+        try:
+            self.model.relationship(table.type)
+            self.model.check_endpoints(table.type, table.start_label, table.end_label)
+            names = _checked_names(table.properties)
+        except ModelError:
+            return TableResult(taken)
+        if ours is None:
+            return TableResult(taken)
+        with self.writing():
+            taken[:] = [
+                ours.claim(table.type, start, "", end) for start, end in zip(table.starts, table.ends, strict=True)
+            ]
+            rows = np.flatnonzero(taken)
+            if not len(rows):
+                return TableResult(taken)
+            columns = {f"p{i}": _listed(values, rows) for i, (_, values) in enumerate(table.properties.values())}
+            columns |= {
+                "a": [ours.ids[key] for key in table.starts[rows]],
+                "b": [ours.ids[key] for key in table.ends[rows]],
+                "src": table.starts[rows].tolist(),
+                "dst": table.ends[rows].tolist(),
+                "source": table.sources[rows].tolist(),
+            }
+            anchors = RELATIONSHIP_COLUMNS + ENDS_BY_ID.format(
+                start=quote(table.start_label), end=quote(table.end_label)
+            )
+            create = NEW_RELATIONSHIPS_FROM_COLUMNS.format(type=quote(table.type), properties=_column_fields(names))
+            window = {"first": table.seen or utc_now(), "last": table.seen or utc_now(), "key": KEY}
+            size = self._batch_rows(len(rows))
+            batches = [
+                (len(part["a"]), partial(self._create_relationship_columns, anchors, create, part, window))
+                for part in _column_batches(columns, size)
+            ]
+            done = self._in_turn(batches)
+        for batch, missing in enumerate(done):
+            taken[rows[batch * size : (batch + 1) * size][missing]] = False
+        return TableResult(taken, created=int(taken.sum()))
+
+    def _create_relationship_columns(
+        self, anchors: str, create: str, columns: dict[str, list[Any]], window: Mapping[str, Any]
+    ) -> list[int]:
+        """One batch of new relationships from columns; the positions of rows lacking an
+        end (rare: a node deleted by another writer since)."""
+        found, _ = self._write(f"{anchors}{create}RETURN count(*) AS done", {**columns, **window})
+        if found and found[0]["done"] == len(columns["a"]):
+            return []
+        ends = {name: columns[name] for name in ("a", "b", "src", "dst")}
+        query = anchors.replace("MATCH", "OPTIONAL MATCH") + "WITH i, a, b WHERE a IS NULL OR b IS NULL"
+        return [row["i"] for row in self.read(f"{query} RETURN i", {**ends, "key": KEY})]
 
     def _upsert_relationship_batch(
         self, kind: tuple[str, str, str], rows: Sequence[dict[str, Any]], window: Mapping[str, Any]
@@ -384,6 +546,33 @@ def _new_node(row: Mapping[str, Any]) -> dict[str, Any]:
         SEARCH: row["search"] if search is None else search,
         "sources": row["sources"],
     }
+
+
+def _checked_names(properties: Mapping[str, Any]) -> list[str]:
+    """A table's property names, checked as :func:`_data_properties` checks a record's,
+    and quoted for a statement (a :class:`ModelError` for one that is no identifier)."""
+    _check_names(tuple(properties))
+    return [quote(name) for name in properties]
+
+
+def _column_fields(names: Sequence[str]) -> str:
+    """``, `name`: $p0[i], ...``: row ``i``'s value of each property column."""
+    return "".join(f", {name}: $p{position}[i]" for position, name in enumerate(names))
+
+
+def _listed(values: Any, rows: np.ndarray) -> list[Any]:
+    """A table column's values at ``rows`` as plain Python values, ``None`` where absent."""
+    chosen = values[rows]
+    if isinstance(chosen, np.ndarray):
+        return chosen.tolist()
+    return chosen.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _column_batches(columns: dict[str, list[Any]], size: int) -> Iterator[dict[str, list[Any]]]:
+    """The columns ``size`` rows at a time."""
+    count = len(next(iter(columns.values())))
+    for start in range(0, count, size):
+        yield {name: values[start : start + size] for name, values in columns.items()}
 
 
 def _data_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
