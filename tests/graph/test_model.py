@@ -142,3 +142,8 @@ def test_a_declared_label_brings_its_events() -> None:
     assert model.label_events(["Warehouse"]) == {"opened": "start"}
     with pytest.raises(ModelError, match="label Depot: event 'opened' is not a declared date"):
         model.declare_label("Depot", events={"opened": "start"})
+    model.declare_label("Crime", display="type")  # as the graph or an earlier load taught it: undated
+    model.declare_label("Crime", properties={"occurred": "datetime"}, events={"occurred": "point"})
+    assert model.label_events(["Crime"]) == {"occurred": "point"} and model.label("Crime").display == "type"
+    model.declare_label("Case", properties={"filed": "date"}, events={"filed": "point"})
+    assert model.label_events(["Case"]) == {"opened": "start", "closed": "end"}  # model.yaml's stand
