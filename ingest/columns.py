@@ -38,11 +38,11 @@ _TABLE_KINDS = ("string", "int", "float", "boolean", "date")
 
 
 def takes_columns(load: _FileLoad) -> bool:
-    """Whether ``load``'s file can go a column at a time: a table store, and for nodes an
-    ``id:ID`` column (the store keys its tables' nodes by id) and a ``name`` column."""
+    """Whether ``load``'s file can go a column at a time: a table store, and for nodes on
+    a store that keys its tables' nodes by id, an ``id:ID`` column and a ``name`` column."""
     if not isinstance(load.store, TableWrites):
         return False
-    if load.report.kind == FileKind.RELATIONSHIPS:
+    if load.report.kind == FileKind.RELATIONSHIPS or not load.store.node_tables_need_id_and_name:
         return True
     ids = [column for column in load.columns if column.role == "id"]
     return ids[0].name == "id" and ids[0].space is None and "name" in load.properties
@@ -168,9 +168,8 @@ class ColumnChunk:
             taken[chosen] = True
             load.report.created += result.created
             names = [self.values[name][1][chosen] for name in load.properties]
-            load.seen.update(
-                zip(self.keys[chosen], (hash((labels, values)) for values in zip(*names, strict=True)), strict=True)
-            )
+            rows_values = zip(*names, strict=True) if names else [()] * len(chosen)  # a file of keys and labels only
+            load.seen.update(zip(self.keys[chosen], (hash((labels, values)) for values in rows_values), strict=True))
             load.key_labels.update(dict.fromkeys(self.keys[chosen], labels[0]))
         return ~taken
 

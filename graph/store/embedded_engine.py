@@ -87,6 +87,7 @@ class EmbeddedStore(GraphStore, TableWrites):
 
     #: No transaction to bound here: bigger batches spare KGLite's per-call work.
     batch_size = 20_000
+    node_tables_need_id_and_name = True
     #: KGLite's element id is the node's index in the loaded save.
     node_number = "toInteger(elementId({node}))"
 

@@ -67,6 +67,10 @@ class TableWrites(ABC):
     """An engine that creates new nodes and relationships from tables, with the content
     its upserts would give them."""
 
+    #: Whether the engine takes node tables only from files whose ``id:ID`` column (no ID
+    #: space) is the key and that have a ``name`` column (KGLite's bulk loader).
+    node_tables_need_id_and_name = False
+
     @abstractmethod
     def create_node_table(self, table: NodeTable) -> TableResult:
         """Create the rows whose key no node holds; the others are the caller's to upsert."""

@@ -204,7 +204,9 @@ def _people(count: int, hostile: dict[int, str] = HOSTILE) -> str:
     return PEOPLE + "\n".join(rows) + "\n"
 
 
-def test_hostile_rows_go_by_rows_and_only_they(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_rows_go_by_rows_and_only_they(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     company = write(tmp_path, "a_company.csv", "id:ID,name,:LABEL\nc1,Acme,Company\n")
     people = write(tmp_path, "b_people.csv", _people(300))
     knows = ":START_ID,:END_ID,:TYPE,since:int\n" + "".join(f"p{i},p{i + 1},KNOWS,{i}\n" for i in range(1, 250))
@@ -212,28 +214,30 @@ def test_hostile_rows_go_by_rows_and_only_they(tmp_path: Path, monkeypatch: pyte
     links = write(tmp_path, "c_knows.csv", knows)
     tabled: list[str] = []
     for name in ("create_node_table", "create_relationship_table"):
-        create = getattr(EmbeddedStore, name)
+        create = getattr(store, name)
 
-        def spied(self: EmbeddedStore, table: Any, create: Any = create) -> Any:
-            result = create(self, table)
+        def spied(table: Any, create: Any = create) -> Any:
+            result = create(table)
             tabled.extend(table.sources[result.taken])
             return result
 
-        monkeypatch.setattr(EmbeddedStore, name, spied)
-    store = EmbeddedStore(tmp_path / "columns.kgl")
+        monkeypatch.setattr(store, name, spied)
     reports = load_paths(store, [company, people, links])
     content = _content(store)
     by_rows = {
         name: set(range(2, report.read + 2)) - {int(s.split(":")[1]) for s in tabled if s.startswith(name)}
         for name, report in (("b_people.csv", reports[1]), ("c_knows.csv", reports[2]))
     }
-    assert by_rows["b_people.csv"] == {2, 3} | set(HOSTILE) - {49}
+    expected = {2, 3} | set(HOSTILE) - {49}
+    if not isinstance(store, EmbeddedStore):  # only KGLite's loader needs a name
+        expected.discard(48)
+    assert by_rows["b_people.csv"] == expected
     assert by_rows["c_knows.csv"] == {251, 252, 253, 254}  # p1-p2 met again, and the bad ones
+    store.clear()
     _by_rows(monkeypatch)
-    row_store = EmbeddedStore(tmp_path / "rows.kgl")
-    row_reports = load_paths(row_store, [company, people, links])
+    row_reports = load_paths(store, [company, people, links])
     assert reconciled(reports) and _summary(reports) == _summary(row_reports)
-    assert content == _content(row_store)
+    assert content == _content(store)
     rejected = reasons(reports[1])
     assert sorted(rejected) == [40, 41, 42, 43, 44, 46, 47, 50, 51]
     assert "column 'age:int'" in rejected[40] and "column 'born:date'" in rejected[41]
