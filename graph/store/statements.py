@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from graph.model import KEY, SEARCH, quote
 
 __all__ = [
+    "COLUMN_ENDS",
     "EDGE_ROWS",
     "ENDS_BY_ID",
     "ENDS_BY_KEY",
@@ -24,6 +25,7 @@ __all__ = [
     "NODE_SET",
     "RELATIONSHIP_COLUMNS",
     "RELATIONSHIP_SET",
+    "ROW_ENDS",
     "union_over_labels",
 ]
 
@@ -72,11 +74,14 @@ ENDS_BY_KEY = f"MATCH (a:{{start}} {{{{{KEY}: row.src}}}}) MATCH (b:{{end}} {{{{
 #: index, which is most of the server's reading when a load joins its own new nodes. The
 #: label and key (``$key``: as a property named by a parameter, or Neo4j would seek the
 #: key's index instead) are checked again, so a node deleted since (its id reused) is not
-#: taken.
+#: taken. The ids and keys are read from a row map (:data:`ROW_ENDS`) or from columns
+#: (:data:`COLUMN_ENDS`).
 ENDS_BY_ID = (
-    "MATCH (a:{start}) WHERE elementId(a) = row.a AND a[$key] = row.src "
-    "MATCH (b:{end}) WHERE elementId(b) = row.b AND b[$key] = row.dst "
+    "MATCH (a:{start}) WHERE elementId(a) = {a} AND a[$key] = {src} "
+    "MATCH (b:{end}) WHERE elementId(b) = {b} AND b[$key] = {dst} "
 )
+ROW_ENDS = {"a": "row.a", "b": "row.b", "src": "row.src", "dst": "row.dst"}
+COLUMN_ENDS = {"a": "$a[i]", "b": "$b[i]", "src": "$src[i]", "dst": "$dst[i]"}
 
 #: New nodes of one label set (``{labels}``) from columns: ``$keys``, ``$search``,
 #: ``$source`` and one list per property (``{properties}``: ``, `name`: $p0[i]``...): what
@@ -90,11 +95,10 @@ NEW_NODES_FROM_COLUMNS = (
     "WITH i, n ORDER BY i RETURN collect(elementId(n)) AS ids"
 )
 #: The rows of relationship columns (``$a``, ``$b``, ``$src``, ``$dst``: ends by element
-#: id and key, as :data:`ENDS_BY_ID` reads a row), then what :data:`NEW_RELATIONSHIP`
-#: gives a first relationship between them (``{type}``; ``{properties}`` as for nodes).
-RELATIONSHIP_COLUMNS = (
-    "UNWIND range(0, size($a) - 1) AS i WITH i, {a: $a[i], b: $b[i], src: $src[i], dst: $dst[i]} AS row "
-)
+#: id and key, read by :data:`ENDS_BY_ID` with :data:`COLUMN_ENDS`), then what
+#: :data:`NEW_RELATIONSHIP` gives a first relationship between them (``{type}``;
+#: ``{properties}`` as for nodes).
+RELATIONSHIP_COLUMNS = "UNWIND range(0, size($a) - 1) AS i "
 NEW_RELATIONSHIPS_FROM_COLUMNS = (
     f"CREATE (a)-[r:{{type}} {{{{{KEY}: '', first_seen: $first, last_seen: $last, sources: [$source[i]]"
     "{properties}}}]->(b) "

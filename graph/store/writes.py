@@ -21,6 +21,7 @@ from graph.records import NodeRecord, RelationshipRecord, WriteResult
 from graph.store.engine import NodeNotFound, QueryError
 from graph.store.lookups import Lookups
 from graph.store.statements import (
+    COLUMN_ENDS,
     ENDS_BY_ID,
     ENDS_BY_KEY,
     NEW_NODE_FROM_MAP,
@@ -30,6 +31,7 @@ from graph.store.statements import (
     NODE_SET,
     RELATIONSHIP_COLUMNS,
     RELATIONSHIP_SET,
+    ROW_ENDS,
 )
 from graph.store.tables import NodeTable, RelationshipTable, TableResult
 from graph.values import PropertyError, clean_properties, fold, fold_many
@@ -432,7 +434,7 @@ class Writes(Lookups):
                 "source": table.sources[rows].tolist(),
             }
             anchors = RELATIONSHIP_COLUMNS + ENDS_BY_ID.format(
-                start=quote(table.start_label), end=quote(table.end_label)
+                start=quote(table.start_label), end=quote(table.end_label), **COLUMN_ENDS
             )
             create = NEW_RELATIONSHIPS_FROM_COLUMNS.format(type=quote(table.type), properties=_column_fields(names))
             window = {"first": table.seen or utc_now(), "last": table.seen or utc_now(), "key": KEY}
@@ -473,7 +475,7 @@ class Writes(Lookups):
         for ends, write, part in ((ENDS_BY_ID, create, new), (ENDS_BY_KEY, merge, known)):
             if not part:
                 continue
-            anchors = "UNWIND $rows AS row " + ends.format(start=quote(start_label), end=quote(end_label))
+            anchors = "UNWIND $rows AS row " + ends.format(start=quote(start_label), end=quote(end_label), **ROW_ENDS)
             found, counters = self._write(
                 f"{anchors}{write} RETURN count(*) AS done", {"rows": part, **window, "key": KEY}
             )
