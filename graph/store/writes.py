@@ -376,7 +376,8 @@ class Writes(Lookups):
                 labels=":".join(quote(label) for label in labels), properties=_column_fields(names)
             )
             self._ensure_key_constraint(labels[0])
-            window = {"first": table.seen or utc_now(), "last": table.seen or utc_now()}
+            seen = table.seen or utc_now()  # one instant: a new node's first and last sighting
+            window = {"first": seen, "last": seen}
             size = self._batch_rows(len(rows))
             batches = [
                 (len(part["keys"]), partial(self._create_node_columns, labels, statement, part, window))
@@ -437,7 +438,8 @@ class Writes(Lookups):
                 start=quote(table.start_label), end=quote(table.end_label), **COLUMN_ENDS
             )
             create = NEW_RELATIONSHIPS_FROM_COLUMNS.format(type=quote(table.type), properties=_column_fields(names))
-            window = {"first": table.seen or utc_now(), "last": table.seen or utc_now(), "key": KEY}
+            seen = table.seen or utc_now()
+            window = {"first": seen, "last": seen, "key": KEY}
             size = self._batch_rows(len(rows))
             batches = [
                 (len(part["a"]), partial(self._create_relationship_columns, anchors, create, part, window))
