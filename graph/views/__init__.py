@@ -6,6 +6,7 @@
 - :mod:`~graph.views.briefing`: the self-contained HTML briefing; :mod:`~graph.views.png`
   its picture for slides;
 - :mod:`~graph.views.tables`: results as table, CSV or JSON;
+- :mod:`~graph.views.timeline`: a view's events (the model's event dates) in order;
 - :mod:`~graph.views.pages`: the reads the app's pages need (their Cypher lives here,
   never in ``ui/``).
 """
