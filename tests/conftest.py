@@ -14,12 +14,14 @@ browser"`` is the quick loop. A marked test that skips is reported as a failure:
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from devserver.neo4j_server import Neo4jServer, free_port
 from graph.records import NodeRecord, RelationshipRecord
@@ -187,3 +189,31 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp
         return Ran(code, out, err)
 
     return run
+
+
+def turns_true(frame: Any, function: str, arg: Any = None, *, timeout: float = 30.0) -> bool:
+    """Whether ``function`` of ``arg``, asked in ``frame`` every 0.1 s, answers true within
+    ``timeout`` seconds. Playwright's ``wait_for_function`` compiles its predicate with
+    ``eval`` in the page, which the Content-Security-Policy of our drawings and briefings
+    refuses (as it should) once the frame has read it; ``evaluate`` is not page script."""
+    deadline = time.monotonic() + timeout
+    while not _asked(frame, function, arg):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _asked(frame: Any, function: str, arg: Any) -> Any:
+    """``function``'s answer in ``frame``; False while the frame is loading a new page."""
+    try:
+        return frame.evaluate(function, arg)
+    except PlaywrightError as error:
+        if "context was destroyed" in str(error):
+            return False
+        raise
+
+
+def wait_until(frame: Any, function: str, arg: Any = None, *, timeout: float = 30.0) -> None:
+    """:func:`turns_true`, or fail the test naming what never came."""
+    assert turns_true(frame, function, arg, timeout=timeout), f"waited {timeout:g} s for {function}"

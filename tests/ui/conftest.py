@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
@@ -18,7 +17,7 @@ from graph.workspace import Workspace
 from ingest.demo import generate, write_admin_csv
 from ingest.history import record_loads
 from ingest.loader import load_paths
-from tests.conftest import add_injected_storefronts
+from tests.conftest import add_injected_storefronts, turns_true, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL_NAMES = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "![t](http://127.0.0.1:9/x.png) **bold**"]
@@ -68,15 +67,12 @@ def hover_every_node(tab: Any, frame: Any) -> list[str]:
     """Hover each node of the view drawn in ``frame`` (a frame of ``tab``), fitted to its
     canvas; the tooltip text shown at each (once it reads as the node's title, or after
     a few seconds: a node under another, or a tooltip shown as HTML, never does)."""
-    frame.wait_for_function("typeof network !== 'undefined' && window.viewFitted === true", timeout=30_000)
+    wait_until(frame, "() => typeof network !== 'undefined' && window.viewFitted === true")
     box = frame.frame_element().bounding_box()  # where the nodes are once the drawing is fitted (slow when busy)
     shown = []
     for x, y, title in frame.evaluate(_NODE_SPOTS):
         tab.mouse.move(box["x"] + x, box["y"] + y)
-        try:
-            frame.wait_for_function(f"title => ({_TOOLTIP})() === title", arg=title, timeout=3000)
-        except PlaywrightTimeout:
-            pass
+        turns_true(frame, f"title => ({_TOOLTIP})() === title", title, timeout=3)
         shown.append(frame.evaluate(_TOOLTIP))
     return shown
 

@@ -28,7 +28,7 @@ from graph.views.briefing import briefing_html, picture_html, provenance_table
 from graph.views.png import pdf_of
 from graph.views.summary import summarise_view
 from ingest.demo import generate, load
-from tests.conftest import add_injected_storefronts
+from tests.conftest import add_injected_storefronts, wait_until
 from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
 from tests.ui.conftest import PWN, hover_every_node
 
@@ -349,7 +349,7 @@ def test_export_writes_html_png_and_pdf_without_redacted_properties(
     view = browser.new_page()
     view.route("**/*", lambda route: route.abort())
     view.set_content(handed[0])
-    view.wait_for_function("typeof network !== 'undefined'")
+    wait_until(view, "() => typeof network !== 'undefined'")
     labels = view.evaluate("Object.fromEntries(network.body.data.nodes.get().map(n => [n.id, n.label]))")
     assert labels[SUSPECT] == SUSPECT and labels[TIDE] == TIDE  # the name is gone: the node shows its key
 

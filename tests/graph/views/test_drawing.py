@@ -16,6 +16,7 @@ from graph.model import load_model
 from graph.store.embedded_engine import EmbeddedStore
 from graph.views.drawing import legend, network_html
 from graph.views.explore import ViewSpec, build_view
+from tests.conftest import wait_until
 from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
 from tests.ui.conftest import build_demo
 
@@ -182,9 +183,9 @@ def test_a_case_view_is_readable_at_first_sight_and_in_a_frame_sized_later(
     )
     page.eval_on_selector("iframe", "(frame, html) => { frame.srcdoc = html; }", html)
     frame = page.frames[1]
-    frame.wait_for_function("typeof network !== 'undefined' && window.viewFitted === true")
+    wait_until(frame, "() => typeof network !== 'undefined' && window.viewFitted === true")
     page.eval_on_selector("iframe", "frame => { frame.style.width = '1150px'; frame.style.height = '690px'; }")
-    frame.wait_for_function("network.canvas.frame.canvas.clientWidth > 1000")
+    wait_until(frame, "() => network.canvas.frame.canvas.clientWidth > 1000")
     frame.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 100))")
     framed = frame.evaluate(MEASURE)
     assert misses(framed, links) == [], framed
