@@ -25,6 +25,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.model import Model
+from graph.scalars import parse
 from graph.store import GraphStore
 from graph.views.explore import ViewSpec, build_view
 
@@ -41,13 +42,14 @@ _ROLE_ORDER = {"start": 0, "point": 1, "end": 2}
 
 
 def _when(value: Any) -> dt.date | None:
-    """A stored date or datetime (or its ISO text, from an untyped column); else None."""
+    """A stored date or datetime (or its text, from an untyped column, read as a load
+    reads a date or datetime cell); else None."""
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+        for kind in ("date", "datetime"):
             try:
-                return parse(value)
+                return parse(kind, value)
             except ValueError:
                 continue
     return None
