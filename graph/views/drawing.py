@@ -18,7 +18,7 @@ anything (the data lines are not markup: a name reading ``src=//...`` is only te
 Safe: names come from scraped storefronts. Labels are drawn on the canvas (never parsed
 as HTML); tooltips are plain text, which vis-network 9 shows as text; pyvis's template
 serialises data with Jinja's ``tojson`` (``<`` escaped), and the page's own script gets
-its data through ``json.dumps`` with ``<`` escaped too. One pyvis quirk remains: a node
+its data through :func:`graph.views.page.script_data`. One pyvis quirk remains: a node
 title containing ``href`` switches every tooltip to a popup that sets ``innerHTML``, so
 every string the view shows goes through :func:`_text` (which breaks the word with a
 zero-width space and shows direction controls), and a page with that popup is refused.
@@ -40,6 +40,7 @@ from pyvis.network import Network
 
 from graph.model import Model, load_model
 from graph.views.layout import LARGE, Box, place
+from graph.views.page import refuse_outside, script_data
 from graph.views.text import visible
 
 __all__ = ["PALETTE", "SHAPES", "Mark", "colour_of", "legend", "legend_html", "network_html"]
@@ -77,8 +78,6 @@ NODE_SIZE = 14
 GROUP_SIZE = 26
 MAX_ZOOM = 2.5
 _HTML_POPUP = "popup.innerHTML"
-_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-_DATA_LINES = re.compile(r"new vis\.DataSet\(.*\);$", re.MULTILINE)  # tojson: one line, no raw "<"
 _BOOTSTRAP = re.compile(r"<link[^>]*cdn\.jsdelivr\.net[^>]*>|<script[^>]*cdn\.jsdelivr\.net[^>]*>\s*</script>", re.S)
 _GLYPHS = {
     "dot": '<circle cx="6" cy="6" r="5"/>',
@@ -352,11 +351,6 @@ def _edges(graph: nx.MultiDiGraph) -> list[dict]:
     return edges
 
 
-def _script_data(value: object) -> str:
-    """``value`` as JavaScript inside a <script>: JSON with ``<`` escaped."""
-    return json.dumps(value).replace("<", "\\u003c")
-
-
 def network_html(
     graph: nx.MultiDiGraph,
     model: Model,
@@ -411,7 +405,7 @@ def network_html(
     name, extent = _place(nodes, edges, positions, seed, all_labels, canvas)
     setup = {"layout": name, "extent": extent, "selected": [str(key) for key in selected], "allLabels": all_labels}
     setup |= {"maxZoom": MAX_ZOOM, "edgeFont": EDGE_FONT, "large": len(nodes) > LARGE, "nodeSize": GROUP_SIZE}
-    return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", _script_data(setup)), report_clicks)
+    return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", script_data(setup)), report_clicks)
 
 
 def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict[str, Mark]:
@@ -497,8 +491,7 @@ def _page(nodes: list[dict], edges: list[dict], height: str, script: str, report
     )
     page = _BOOTSTRAP.sub("", network.generate_html())
     page = page.replace("</body>", script + (_CLICKS if report_clicks else "") + "</body>", 1)
-    if _EXTERNAL.search(_DATA_LINES.sub("", page)):
-        raise RuntimeError("the rendered view would fetch an outside resource")
+    refuse_outside(page)
     if _HTML_POPUP in page:
         raise RuntimeError("the rendered view would show tooltips as HTML")
     return page
