@@ -13,12 +13,22 @@ before them are exactly the events in order.
 
     timeline_events(store, "CASE-001", hops=2)   # the view Explore draws around CASE-001
     view_events(view.graph, store.model)         # a view already built (the app's View.graph)
+    in_window(view.graph, store.model, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+:func:`in_window` reduces a view to a period, the rule of the timeline's brush: a node or
+relationship with event dates stays when a span of it overlaps the period (a start with
+no end is still open; an end with no start existed before) or one of its point events
+falls inside it. Undated nodes stay while they touch, through kept relationships, a
+kept node (they are attributes of what existed: the phone of a shell that existed), so
+those joined to nothing dated that existed go. Undated relationships stay between kept
+nodes; a relationship never outlives its ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -29,7 +39,7 @@ from graph.scalars import parse
 from graph.store import GraphStore
 from graph.views.explore import ViewSpec, build_view
 
-__all__ = ["COLUMNS", "UNDATED", "timeline_events", "view_events"]
+__all__ = ["COLUMNS", "UNDATED", "Dated", "dated", "in_window", "relationship_key", "timeline_events", "view_events"]
 
 #: One row per event: when, on what (a node's key and labels, or a relationship's
 #: ``start -[TYPE]-> end`` and type), its display name, the date property and its role
@@ -65,6 +75,11 @@ def _sort_key(when: dt.date) -> dt.datetime:
 def _sources(properties: Mapping[str, Any]) -> str:
     sources = properties.get("sources") or []
     return "; ".join(str(source) for source in ([sources] if isinstance(sources, str) else sources))
+
+
+def relationship_key(start: str, rel_type: str, end: str) -> str:
+    """How a relationship is named in a view's events: ``start -[TYPE]-> end``."""
+    return f"{start} -[{rel_type}]-> {end}"
 
 
 def _row(*cells: Any) -> dict[str, Any]:
@@ -103,7 +118,7 @@ def view_events(graph: nx.MultiDiGraph, model: Model) -> pd.DataFrame:
         dated += _events(
             data.get("properties") or {},
             model.type_events(rel_type),
-            f"{start} -[{rel_type}]-> {end}",
+            relationship_key(start, rel_type, end),
             rel_type,
             f"{names[start]} → {names[end]}",
         )
@@ -124,3 +139,61 @@ def timeline_events(store: GraphStore, center: str, hops: int = 1) -> pd.DataFra
     frame = view_events(view.graph, store.model)
     frame.attrs.update(nodes=view.graph.number_of_nodes(), truncated=view.truncated, more=sum(view.more.values()))
     return frame
+
+
+@dataclass(frozen=True)
+class Dated:
+    """When one node or relationship existed (its span: either end may be open) and what
+    happened to it (its points), on one naive UTC time line."""
+
+    start: dt.datetime | None
+    end: dt.datetime | None
+    points: tuple[dt.datetime, ...]
+
+    def during(self, first: dt.datetime, last: dt.datetime) -> bool:
+        """Whether it existed or happened between ``first`` and ``last`` (both included)."""
+        spans = (self.start, self.end) != (None, None)
+        overlaps = spans and (self.start is None or self.start <= last) and (self.end is None or self.end >= first)
+        return overlaps or any(first <= point <= last for point in self.points)
+
+
+def dated(events: pd.DataFrame) -> dict[str, Dated]:
+    """The dates of each dated key of :func:`view_events`' rows (its undated rows left out)."""
+    found: dict[str, tuple[list, list, list]] = {}
+    for key, role, when in zip(events["key"], events["role"], events["date"], strict=True):
+        if role != UNDATED:
+            found.setdefault(key, ([], [], []))[("start", "end", "point").index(role)].append(_sort_key(when))
+    return {
+        key: Dated(min(starts, default=None), max(ends, default=None), tuple(points))
+        for key, (starts, ends, points) in found.items()
+    }
+
+
+def in_window(
+    graph: nx.MultiDiGraph, model: Model, start: dt.date, end: dt.date, events: pd.DataFrame | None = None
+) -> nx.MultiDiGraph:
+    """The part of a view that existed or happened from ``start`` to ``end`` (whole days,
+    both included), by the rule of this module's docstring. ``events``: the view's
+    :func:`view_events`, when the caller has them already."""
+    when = dated(view_events(graph, model) if events is None else events)
+    first, last = _sort_key(start), _sort_key(end) + dt.timedelta(days=1, microseconds=-1)
+    links = [
+        (u, v, k, data)
+        for u, v, k, data in graph.edges(keys=True, data=True)
+        if (span := when.get(relationship_key(u, data["type"], v))) is None or span.during(first, last)
+    ]
+    touching: dict[str, list[str]] = {}
+    for u, v, _, _ in links:
+        touching.setdefault(u, []).append(v)
+        touching.setdefault(v, []).append(u)
+    kept = {node for node in graph if node in when and when[node].during(first, last)}
+    reached, frontier = set(kept), list(kept)
+    while frontier:
+        for other in touching.get(frontier.pop(), ()):
+            if other not in reached and other not in when:
+                reached.add(other)
+                frontier.append(other)
+    window = nx.MultiDiGraph(**graph.graph)
+    window.add_nodes_from((node, data) for node, data in graph.nodes(data=True) if node in reached)
+    window.add_edges_from((u, v, k, data) for u, v, k, data in links if u in reached and v in reached)
+    return window
