@@ -66,7 +66,18 @@ PRODUCTS = ["handbags", "sneakers", "watches", "headphones", "perfume", "power t
 FIRST = ["Wei", "Li", "Mehmet", "Ayşe", "Carlos", "María", "Nguyen", "Olena", "Ahmed", "Sofia", "Jun", "Priya"]
 LAST = ["Zhang", "Chen", "Yılmaz", "Kaya", "Gómez", "Pérez", "Tran", "Kovalenko", "Haddad", "Rossi", "Wong", "Shah"]
 MODELS = ["Classic", "Sport", "Pro", "Mini", "Limited Edition", "Signature", "Heritage", "Air"]
-PORTS = ["Rotterdam", "Felixstowe", "Hamburg", "Antwerp", "Le Havre", "Valencia", "Los Angeles", "Newark"]
+#: Ports with their UN/LOCODE, as customs write them: the code says the country (there is
+#: more than one Valencia), so the map places each port in its city.
+PORTS = [
+    "Rotterdam (NLRTM)",
+    "Felixstowe (GBFXT)",
+    "Hamburg (DEHAM)",
+    "Antwerp (BEANR)",
+    "Le Havre (FRLEH)",
+    "Valencia (ESVLC)",
+    "Los Angeles (USLAX)",
+    "Newark (USEWR)",
+]
 
 
 #: The columns of ``truth/events.csv``: :class:`Event`'s fields.
