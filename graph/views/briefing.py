@@ -28,15 +28,13 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend_html, network_html
+from graph.views.page import CSP
 from graph.views.summary import node_name, summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 
 __all__ = ["Redaction", "briefing_html", "picture_html", "property_names", "provenance_table"]
 
-#: Nothing may be fetched: inline scripts and styles only, so the file works offline and
-#: a name that slipped through escaping still could not load anything.
-CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-src about: data:"
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; line-height: 1.4; }
 h1 { font-size: 2rem; margin: 0 0 0.5rem; } h2 { margin-top: 2rem; } h3 { margin-bottom: 0.3rem; }

@@ -43,7 +43,7 @@ from graph.views.layout import LARGE, Box, place
 from graph.views.page import refuse_outside, script_data
 from graph.views.text import visible
 
-__all__ = ["PALETTE", "SHAPES", "Mark", "colour_of", "legend", "legend_html", "network_html"]
+__all__ = ["PALETTE", "SHAPES", "Mark", "colour_of", "legend", "legend_html", "marks", "network_html"]
 
 #: Okabe-Ito's eight colours, then Paul Tol's "muted" nine: told apart with the common
 #: colour-vision deficiencies, and a shape per label tells apart the ones that stay close.
@@ -198,16 +198,19 @@ class Mark:
     colour: str
     shape: str
 
-    def glyph(self, size: int = 12) -> str:
-        """The shape in the colour, for legends: an SVG as a ``data:`` image, which
-        sanitisers that drop inline ``<svg>`` (Streamlit's ``st.html``) keep."""
+    def source(self) -> str:
+        """The shape in the colour as a ``data:`` image (an SVG), for an ``<img>``."""
         svg = (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" fill="{self.colour}">'
             f"{_GLYPHS[self.shape]}</svg>"
         )
-        source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+    def glyph(self, size: int = 12) -> str:
+        """The shape in the colour, for legends: an image, which sanitisers that drop
+        inline ``<svg>`` (Streamlit's ``st.html``) keep."""
         return (
-            f'<img src="{source}" width="{size}" height="{size}" alt="" '
+            f'<img src="{self.source()}" width="{size}" height="{size}" alt="" '
             'style="vertical-align:-0.1em;margin-right:.3em">'
         )
 
@@ -376,11 +379,11 @@ def network_html(
     With ``report_clicks``, a click (select) or double click (expand) on a node is posted
     to the parent window as ``{kind, id}``, every selection change as ``{kind:
     "selection", ids}`` and every drag as ``{kind: "moved", positions: {id: [x, y]}}``."""
-    marks = _marks(graph, colour_by, membership)
+    marks_of = marks(graph, colour_by, membership)
     largest = max((sizes or {}).values(), default=0) or 1
     scaled = {key: 10 + 25 * float(score) / largest for key, score in (sizes or {}).items()}
     nodes = [
-        _node(key, data, model, marks[key], scaled.get(key, 10 if sizes else NODE_SIZE), key in (highlight or ()))
+        _node(key, data, model, marks_of[key], scaled.get(key, 10 if sizes else NODE_SIZE), key in (highlight or ()))
         for key, data in sorted(graph.nodes(data=True))
     ]
     for node, hidden in sorted((more or {}).items()):
@@ -408,7 +411,7 @@ def network_html(
     return _page(nodes, edges, height, _VIEW_SCRIPT.replace("SETUP", script_data(setup)), report_clicks)
 
 
-def _marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict[str, Mark]:
+def marks(graph: nx.MultiDiGraph, colour_by: str, membership: Mapping[str, int] | None) -> dict[str, Mark]:
     """Each node's colour (by label or community) and shape (by label)."""
     values = _colour_values(graph, colour_by, membership)
     labels = _colour_values(graph, "label", None)

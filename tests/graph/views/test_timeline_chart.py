@@ -1,0 +1,134 @@
+"""The timeline drawing: lanes in time with the drawing's colours, offline and safe; in
+Debian Chromium (every outside request refused): a brush posts its period, a click its
+nodes, Play steps a window through time, and names that are markup stay text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.model import load_model
+from graph.store.embedded_engine import EmbeddedStore
+from graph.views.drawing import marks
+from graph.views.explore import ViewSpec, build_view
+from graph.views.timeline import view_events
+from graph.views.timeline_chart import timeline_html, timeline_lanes
+from ingest.demo import generate, load
+from tests.conftest import turns_true, wait_until
+from tests.ui.conftest import PWN
+
+#: Every message the page posts to its parent (itself, when it is the top page).
+RECORD = "() => { window.posted = []; window.addEventListener('message', e => window.posted.push(e.data)); }"
+
+
+@pytest.fixture(scope="module")
+def case_view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nx.MultiDiGraph]:
+    """The demo's first case two hops out, as Explore draws it."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("chart") / "g.kgl")
+    load(store, generate(4, seed=1))
+    yield build_view(store, ViewSpec(centres=("CASE-000",), hops=2)).graph
+    store.close()
+
+
+def test_lanes_run_in_time_coloured_like_the_drawing(case_view: nx.MultiDiGraph) -> None:
+    model = load_model()
+    drawn = timeline_lanes(case_view, model)
+    firsts = [min(event[0] for event in lane["events"]) for lane in drawn["lanes"]]
+    assert firsts == sorted(firsts) and len(drawn["lanes"]) > 10
+    colours = marks(case_view, "label", None)
+    nodes = [lane for lane in drawn["lanes"] if not lane["link"]]
+    assert nodes and all(lane["colour"] == colours[lane["key"]].colour for lane in nodes)
+    links = [lane for lane in drawn["lanes"] if lane["link"]]
+    assert links and all(len(lane["ids"]) == 2 and set(lane["ids"]) <= set(case_view) for lane in links)
+    undated = view_events(case_view, model).attrs["undated"]
+    assert len(drawn["undated"]) == undated > 0  # counted and listed, never dropped
+    assert drawn["first"] <= drawn["last"]
+
+
+def _hostile_dated() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_node(
+        f"S-{PWN}", labels=["ShellCompany"], properties={"name": f"</script>{PWN}", "incorporated": "2021-01-05"}
+    )
+    graph.add_node(
+        "Z-1", labels=["Seizure"], properties={"name": "src=//evil.example/x.js", "date": dt.date(2022, 2, 1)}
+    )
+    graph.add_node("P-1", labels=["Person"], properties={"name": f"{PWN} person"})
+    graph.add_edge("P-1", f"S-{PWN}", type="OWNS", properties={"since": dt.date(2021, 2, 1)})
+    return graph
+
+
+def test_the_page_fetches_nothing_and_hands_names_over_as_data() -> None:
+    page = timeline_html(_hostile_dated(), load_model())
+    assert PWN not in page and "</script>" + "<img" not in page
+    assert "default-src 'none'" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+def _opened(browser: Any, html_text: str, tmp_path: Path) -> tuple[Any, list[str], list[str]]:
+    out = tmp_path / "timeline.html"
+    out.write_text(html_text, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1000, "height": 500})
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == out.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(out.as_uri())
+    wait_until(page, "() => window.timelineDrawn === true")
+    page.evaluate(RECORD)
+    return page, requests, dialogs
+
+
+def test_hostile_names_show_as_text_offline(browser: Any, tmp_path: Path) -> None:
+    page, requests, dialogs = _opened(browser, timeline_html(_hostile_dated(), load_model()), tmp_path)
+    names = page.locator(".name span").all_inner_texts()
+    assert f"</script>{PWN}" in names and "src=//evil.example/x.js" in names
+    page.locator("#undated").click()
+    assert page.locator("#undated-list li").all_inner_texts() == [f"{PWN} person (Person)"]
+    assert page.locator("#undated").inner_text() == "1 undated"
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None and requests == [] and dialogs == []
+    assert page.locator("img:not([src^='data:'])").count() == 0
+
+
+def test_brush_click_and_play_post_to_the_parent(browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path) -> None:
+    page, requests, _ = _opened(browser, timeline_html(case_view, load_model(), play_every=0.2), tmp_path)
+    box = page.locator("#plot").bounding_box()
+    y = box["y"] + 30
+    page.mouse.move(box["x"] + 100, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, y, steps=5)
+    page.mouse.up()
+    wait_until(page, "() => window.posted.length > 0")  # a message arrives after the gesture
+    windows = page.evaluate("window.posted.filter(m => m.kind === 'window')")
+    assert len(windows) == 1 and windows[0]["start"] < windows[0]["end"]
+    assert page.locator("#shown").inner_text() == f"showing {windows[0]['start']} – {windows[0]['end']}"
+    page.locator(".name").nth(2).click()
+    wait_until(page, "() => window.posted.some(m => m.kind === 'selection')")
+    chosen = page.evaluate("window.posted.filter(m => m.kind === 'selection').pop().ids")
+    assert chosen and set(chosen) <= set(case_view) and page.locator(".name.on").count() >= 1
+    page.evaluate("() => window.postMessage({kind: 'show-selection', ids: [], window: null}, '*')")
+    assert turns_true(page, "() => window.timelineWindow === null && !document.querySelector('.name.on')")
+    page.evaluate("window.posted = []")
+    page.locator("#play").click()
+    assert turns_true(page, "() => window.posted.filter(m => m.kind === 'window').length >= 3")
+    page.locator("#play").click()  # pause
+    steps = page.evaluate("window.posted.filter(m => m.kind === 'window')")
+    days = [(dt.date.fromisoformat(s["start"]), dt.date.fromisoformat(s["end"])) for s in steps]
+    assert all(b[0] > a[0] for a, b in zip(days, days[1:], strict=False))  # it moves forward
+    assert len({end - start for start, end in days}) == 1  # with a fixed width
+    count = len(steps)
+    page.wait_for_timeout(600)
+    assert len(page.evaluate("window.posted.filter(m => m.kind === 'window')")) == count  # paused
+    assert requests == []
