@@ -61,6 +61,17 @@ CITIES = [
     ("Bangkok", "TH"),
     ("Ciudad del Este", "PY"),
 ]
+#: The port each factory city loads its containers at, with its UN/LOCODE.
+LOADING_PORTS = {
+    "Guangzhou": "Guangzhou (CNCAN)",
+    "Yiwu": "Ningbo (CNNGB)",
+    "Shenzhen": "Shenzhen (CNSZX)",
+    "Istanbul": "Istanbul (TRIST)",
+    "Dubai": "Dubai (AEDXB)",
+    "Hong Kong": "Hong Kong (HKHKG)",
+    "Bangkok": "Bangkok (THBKK)",
+    "Ciudad del Este": "Asunción (PYASU)",
+}
 SHELL_HAVENS = [("Wan Chai", "HK"), ("Road Town", "VG"), ("Limassol", "CY"), ("Wilmington", "US"), ("Glasgow", "GB")]
 PRODUCTS = ["handbags", "sneakers", "watches", "headphones", "perfume", "power tools", "phone cases", "sunglasses"]
 FIRST = ["Wei", "Li", "Mehmet", "Ayşe", "Carlos", "María", "Nguyen", "Olena", "Ahmed", "Sofia", "Jun", "Priya"]
@@ -262,7 +273,7 @@ def _ring(demo: Demo, rng: random.Random, story: random.Random, r: int, forwarde
         demo.link("HAS_EMAIL", key, email)
         for product in rng.sample(products, rng.randint(2 * len(products) // 3, len(products))):
             demo.link("SELLS", key, product, price=round(rng.uniform(9, 120), 2), currency="USD")
-    seizures, first_shipped = _shipments(demo, rng, story, tag, r, factories, forwarders, products, trading)
+    seizures, first_shipped = _shipments(demo, rng, story, tag, r, city, factories, forwarders, products, trading)
     closed, targeted, taken_down = _cases(demo, rng, story, tag, r, seizures, channels, start)
     latest_shell = max(shell.record.properties["incorporated"] for shell in shells)
     demo.dated(website, "registered", latest_shell - _days(story.randint(0, 30)), "domain registered")
@@ -326,13 +337,14 @@ def _shipments(
     story: random.Random,
     tag: str,
     r: int,
+    city: str,
     factories: list[str],
     forwarders: list[str],
     products: list[str],
     trading: dt.date,
 ) -> tuple[list[NodeRecord], dt.date]:
-    """Containers shipped once supply has begun, arrived weeks later, some seized on
-    arrival; returns the seizures and the first day a container shipped."""
+    """Containers loaded at the factories' port once supply has begun, arrived weeks later,
+    some seized on arrival; returns the seizures and the first day a container shipped."""
     seizures = []
     shipped_days = []
     for n in range(rng.randint(1, 3)):
@@ -343,6 +355,7 @@ def _shipments(
             f"SHP-{tag}-{n}",
             r,
             name=name,
+            port_of_loading=LOADING_PORTS[city],
             port_of_entry=rng.choice(PORTS),
             declared_value=float(rng.randint(2000, 90000)),
             currency="USD",

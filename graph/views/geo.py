@@ -63,8 +63,8 @@ COUNTRY_PROPERTIES = ("country", "jurisdiction")
 SHIPMENT, SEIZURE = "Shipment", "Seizure"
 SHIPPER, CONSIGNEE, REGISTERED_AT = "SHIPPED", "CONSIGNED_TO", "REGISTERED_AT"
 #: Outline points closer than this (degrees) to the previous one are dropped: a world map
-#: 1,000 pixels wide shows a third of a degree per pixel.
-SIMPLIFY = 0.25
+#: 1,000 pixels wide shows a third of a degree per pixel, a continent a tenth.
+SIMPLIFY = 0.4
 #: Islands smaller than this (square degrees) are left out of outlines, but not of lookups.
 SMALLEST_LAND = 0.05
 _LOCODE = re.compile(r"^(?:(?P<name>.*?)\s*[(\[]\s*)?(?P<cc>[A-Z]{2})\s?(?P<place>[A-Z2-9]{3})\s*[)\]]?$")

@@ -87,8 +87,8 @@ def test_every_place_of_the_demo_resolves_and_every_shipment_has_its_route() -> 
     shipments = sorted(key for key, label in labels.items() if label == "Shipment")
     assert [route.shipment for route in located.routes] == shipments
     for route in located.routes:
-        assert [stop.role for stop in route.stops] == ["origin", "port of entry", "destination"]
-        assert labels[route.stops[0].node] == "Supplier" and route.stops[2].node.startswith("FWD-")
+        assert [stop.role for stop in route.stops] == ["port of loading", "port of entry", "destination"]
+        assert route.stops[0].node == route.shipment and route.stops[2].node.startswith("FWD-")
     seizures = [key for key, label in labels.items() if label == "Seizure"]
     assert sum(located.seizures.values()) == len(seizures)
     assert set(located.seizures) <= {"NL", "GB", "DE", "BE", "FR", "ES", "US"}
@@ -99,3 +99,20 @@ def test_country_outlines_install_with_the_tool() -> None:
     assert {"CN", "NL", "FR", "NO", "HU", "HK", "US"} <= set(outlined)
     assert all(len(ring) >= 3 for country in outlined.values() for ring in country.rings)
     assert sum(len(ring) for country in outlined.values() for ring in country.rings) < 60_000
+
+
+def test_a_shipment_without_its_port_of_loading_starts_at_its_shippers_place() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("SUP-1", labels=["Supplier"], properties={"city": "Yiwu", "country": "CN"})
+    graph.add_node("SHP-1", labels=["Shipment"], properties={"port_of_entry": "Antwerp (BEANR)"})
+    graph.add_node("CO-1", labels=["Company"], properties={"jurisdiction": "BE"})
+    graph.add_node("ADR-1", labels=["Address"], properties={"city": "Ghent", "country": "BE"})
+    graph.add_edge("SUP-1", "SHP-1", type="SHIPPED")
+    graph.add_edge("SHP-1", "CO-1", type="CONSIGNED_TO")
+    graph.add_edge("CO-1", "ADR-1", type="REGISTERED_AT")
+    (route,) = locate(graph).routes
+    assert [(stop.role, stop.node, stop.position.place) for stop in route.stops] == [
+        ("origin", "SUP-1", "Yiwu, CN"),
+        ("port of entry", "SHP-1", "Antwerp, BE"),
+        ("destination", "ADR-1", "Gent, BE"),
+    ]
