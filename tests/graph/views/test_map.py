@@ -1,0 +1,131 @@
+"""The map of a view: one offline page; in Debian Chromium (every outside request
+refused) it draws a demo case's routes and places its seizures at their ports, a click
+selects and the parent's selection shows, names that are markup stay text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.model import load_model
+from graph.store.embedded_engine import EmbeddedStore
+from graph.views.explore import ViewSpec, build_view
+from graph.views.geo import locate
+from graph.views.map import map_html
+from ingest.demo import generate, load
+from tests.conftest import turns_true, wait_until
+from tests.ui.conftest import PWN
+
+#: Every message the page posts to its parent (itself, when it is the top page).
+RECORD = "() => { window.posted = []; window.addEventListener('message', e => window.posted.push(e.data)); }"
+
+
+@pytest.fixture(scope="module")
+def case_view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nx.MultiDiGraph]:
+    """The demo's first case two hops out, as Explore draws it."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("map") / "g.kgl")
+    load(store, generate(4, seed=1))
+    yield build_view(store, ViewSpec(centres=("CASE-000",), hops=2)).graph
+    store.close()
+
+
+def _hostile() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_node(f"A-{PWN}", labels=["Address"], properties={"name": f"</script>{PWN}", "city": PWN, "country": "CN"})
+    graph.add_node("P-1", labels=["Person"], properties={"name": f"{PWN} person"})
+    return graph
+
+
+def test_the_page_fetches_nothing_and_hands_names_over_as_data() -> None:
+    page = map_html(_hostile(), load_model())
+    assert PWN not in page and "</script>" + "<img" not in page
+    assert "default-src 'none'" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "1 with no place: Person ×1" in page  # counted and listed, never dropped
+
+
+def _opened(browser: Any, html_text: str, tmp_path: Path) -> tuple[Any, list[str]]:
+    out = tmp_path / "map.html"
+    out.write_text(html_text, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    requests: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == out.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.goto(out.as_uri())
+    wait_until(page, "() => window.mapFitted === true")
+    page.evaluate(RECORD)
+    return page, requests
+
+
+#: The middle of a drawn path, in the page's coordinates.
+_MIDDLE = """selector => { const path = document.querySelector(selector);
+  const box = path.ownerSVGElement.getBoundingClientRect(), at = path.getPointAtLength(path.getTotalLength() / 2);
+  return [box.left + at.x, box.top + at.y]; }"""
+
+
+def _tooltip_of(page: Any, selector: str) -> str:
+    if selector.startswith("path"):
+        page.mouse.move(*page.evaluate(_MIDDLE, selector))
+    else:
+        page.locator(selector).first.hover(force=True)
+    assert turns_true(page, "() => document.getElementById('tip').style.display === 'block'")
+    return page.locator("#tip").text_content() or ""
+
+
+def test_the_map_draws_the_case_routes_and_its_seizures_at_their_ports(
+    browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    located = locate(case_view)
+    shipments = [key for key, data in case_view.nodes(data=True) if "Shipment" in data["labels"]]
+    seizures = [key for key, data in case_view.nodes(data=True) if "Seizure" in data["labels"]]
+    assert shipments and seizures and sorted(route.shipment for route in located.routes) == sorted(shipments)
+    page, requests = _opened(browser, map_html(case_view, load_model(), located=located), tmp_path)
+    drawn = page.evaluate("Array.from(document.querySelectorAll('path.leg')).map(p => p.dataset.shipment)")
+    assert sorted(set(drawn)) == sorted(shipments) and len(drawn) == sum(len(r.stops) - 1 for r in located.routes)
+    assert page.evaluate("Array.from(document.querySelectorAll('path.leg')).every(p => p.getTotalLength() > 5)")
+    for seizure in seizures:
+        port = case_view.nodes[seizure]["properties"]["port"].split(" (")[0]
+        words = _tooltip_of(page, f'.mark[data-id="{seizure}"]')
+        assert f"city: {port}," in words and seizure in words
+    route = _tooltip_of(page, f'path.hit[data-shipment="{shipments[0]}"]')
+    assert "port of loading: " in route and "port of entry: " in route
+    seized = page.locator("#land path[style*='fill']").evaluate_all("paths => paths.map(p => p.dataset.code)")
+    assert sorted(seized) == sorted(located.seizures)
+    assert requests == []
+
+
+def test_a_click_selects_marks_and_the_parents_selection_shows(
+    browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    page, requests = _opened(browser, map_html(case_view, load_model(), report_clicks=True), tmp_path)
+    first, second = page.evaluate("Array.from(document.querySelectorAll('.mark')).slice(0, 2).map(m => m.dataset.id)")
+    page.locator(f'.mark[data-id="{first}"]').click(force=True)
+    wait_until(page, "() => window.posted.some(m => m.kind === 'selection')")
+    assert page.evaluate("window.posted.pop().ids") == [first]
+    page.locator(f'.mark[data-id="{second}"]').click(force=True, modifiers=["Control"])
+    wait_until(page, "() => window.posted.length > 0")
+    assert sorted(page.evaluate("window.posted.pop().ids")) == sorted([first, second])
+    page.evaluate("ids => window.postMessage({kind: 'show-selection', ids: ids}, '*')", [second])
+    assert turns_true(page, "id => JSON.stringify(window.mapSelected()) === JSON.stringify([id])", second)
+    assert page.locator(".mark.selected").count() == 1
+    assert requests == []
+
+
+def test_hostile_names_show_as_text_offline(browser: Any, tmp_path: Path) -> None:
+    page, requests = _opened(browser, map_html(_hostile(), load_model()), tmp_path)
+    words = _tooltip_of(page, ".mark")
+    assert f"</script>{PWN}" in words and "country: China" in words
+    page.locator("#unplaced summary").click()
+    assert page.locator("#unplaced li").all_inner_texts() == [f"{PWN} person (P-1)"]
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None and requests == []
+    assert page.locator("img:not([src^='data:'])").count() == 0
