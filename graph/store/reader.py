@@ -236,17 +236,23 @@ def serving_reader(graph: Path) -> Path | None:
     address = reader_address(graph)
     started: subprocess.Popen[bytes] | None = None
     deadline = time.monotonic() + _OPENING_WAIT
-    while not address.exists():
+    while not _serving(address):
         if time.monotonic() > deadline:
             return None
         if started is None and not _opening(address):
             started = _start(graph, address)
         elif started is not None and started.poll() is not None:  # it left: another one won the file
             started = None
-            if not _opening(address) and not address.exists():
+            if not _opening(address):
                 return None
         time.sleep(0.05)
     return address
+
+
+def _serving(address: Path) -> bool:
+    """Whether a reader answers at ``address``: its socket is there and it holds the lock
+    (a socket alone may be left by a reader that was killed)."""
+    return address.exists() and _opening(address)
 
 
 def _opening(address: Path) -> bool:
@@ -267,7 +273,7 @@ def start_reader(graph: Path) -> bool:
     open (False: there is one already, or readers are off). Of two started at once, the
     second leaves as soon as it finds the first holding the file."""
     address = reader_address(graph)
-    if not enabled() or address.exists() or _opening(address):
+    if not enabled() or _opening(address):
         return False
     _start(graph, address)
     return True

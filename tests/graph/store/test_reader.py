@@ -164,6 +164,21 @@ def test_a_reader_started_ahead_serves_the_next_command_and_stops_on_request(
     assert not reader_address(graph_file).with_suffix(".log").exists()  # it had nothing to say
 
 
+def test_a_socket_left_by_a_killed_reader_does_not_stop_the_next_one(
+    graph_file: Path, monkeypatch: pytest.MonkeyPatch, forbid_open: Callable[[], None]
+) -> None:
+    monkeypatch.setenv("KG_READER_IDLE", "60")
+    left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    left.bind(str(reader_address(graph_file)))  # what a reader killed with SIGKILL leaves
+    left.close()
+    assert reader_status(graph_file) is None
+    assert start_reader(graph_file)
+    _wait_for(lambda: (reader_status(graph_file) or {}).get("state") == "serving", "the new reader to open the file")
+    forbid_open()
+    assert EmbeddedStore(graph_file, reader=True).query("MATCH (b:Brand) RETURN b.name AS name")["name"][0] == "Acme"
+    assert stop_reader(graph_file)
+
+
 def test_a_load_leaves_a_reader_holding_its_save_for_the_next_command(
     cli: Callable[..., Ran], tmp_path: Path, forbid_open: Callable[[], None]
 ) -> None:
