@@ -18,6 +18,7 @@ st.navigation(
         st.Page(PAGES / "explore.py", title="Explore"),
         st.Page(PAGES / "pathfinder.py", title="Path finder"),
         st.Page(PAGES / "communities.py", title="Communities"),
+        st.Page(PAGES / "timeline.py", title="Timeline"),
         st.Page(PAGES / "queries.py", title="Saved queries"),
     ]
 ).run()

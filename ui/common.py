@@ -10,6 +10,7 @@ controls in names (a right-to-left override) are shown as ``[U+202E]`` in all of
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import time
@@ -31,11 +32,12 @@ from graph.attribution import utc_now
 from graph.model import Model
 from graph.progress import Cancelled, Progress, step_text
 from graph.store import GraphStore, Settings, open_store, open_workspace
-from graph.views.briefing import briefing_html, picture_html, property_names
+from graph.views.briefing import briefing_html, picture_html, property_names, timeline_picture
 from graph.views.drawing import legend_html, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
 from graph.views.text import visible, visible_frame
+from graph.views.timeline_chart import TimelineShown, Window, timeline_html
 from graph.workspace import Workspace
 
 __all__ = [
@@ -50,6 +52,9 @@ __all__ = [
     "NetworkEvents",
     "show_network",
     "show_legend",
+    "Period",
+    "TimelineEvents",
+    "show_timeline",
     "show_table",
     "briefing_panel",
     "csv_download",
@@ -62,6 +67,7 @@ __all__ = [
 ]
 
 VIEW_HEIGHT = 760
+TIMELINE_HEIGHT = 330
 VIEW_WIDTH = 810  # the drawing's column on a 1600-pixel screen: the layout is shaped for it
 FRESH_FOR = 300  # seconds a cached read of the store is reused (data loaded meanwhile shows after)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -244,20 +250,22 @@ def entity_picker(label: str, key: str, *, help: str | None = None) -> str | Non
     return st.selectbox("Match", options, key=f"{key}_match", format_func=names.__getitem__)
 
 
-# The view runs in an iframe sandboxed without same-origin access; this frame (trusted,
-# ours) only sets its srcdoc, passes on what the view posts (after checking where it comes
-# from and its shape) and tells the view which nodes are selected, so that a selection
-# made elsewhere (the table) shows without redrawing the view.
+# The view (or its timeline) runs in an iframe sandboxed without same-origin access; this
+# frame (trusted, ours) only sets its srcdoc, passes on what the view posts (after checking
+# where it comes from and its shape) and tells the view which nodes are selected and which
+# period is brushed, so that a selection made elsewhere (the table, the other frame) shows
+# without redrawing the view.
 _FRAME_JS = """
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
   let frame = parentElement.querySelector("iframe");
   const follow = () => frame.contentWindow && frame.contentWindow.postMessage(
-    {kind: "show-selection", ids: JSON.parse(frame.dataset.selection || "[]")}, "*");
+    {kind: "show-selection", ids: JSON.parse(frame.dataset.selection || "[]"),
+     window: JSON.parse(frame.dataset.window || "null")}, "*");
   if (!frame) {
     frame = document.createElement("iframe");
     frame.setAttribute("sandbox", "allow-scripts");
-    frame.title = "network";
+    frame.title = data.title || "network";
     frame.style.width = "100%";
     frame.style.border = "0";
     frame.addEventListener("load", follow);
@@ -265,6 +273,7 @@ export default function (component) {
   }
   frame.style.height = data.height + "px";
   frame.dataset.selection = JSON.stringify(data.selected || []);
+  frame.dataset.window = JSON.stringify(data.window || null);
   if (frame.srcdoc !== data.html) frame.srcdoc = data.html; else follow();
   const strings = (value) => Array.isArray(value) && value.every((item) => typeof item === "string");
   const listen = (event) => {
@@ -278,6 +287,9 @@ export default function (component) {
       const moved = Object.entries(message.positions).filter(
         ([id, at]) => Array.isArray(at) && at.length === 2 && at.every(Number.isFinite));
       setTriggerValue("moved", Object.fromEntries(moved));
+    } else if (message.kind === "window" && [message.start, message.end].every(
+        (day) => typeof day === "string" && /^\\d{4}-\\d{2}-\\d{2}$/.test(day))) {
+      setTriggerValue("window", [message.start, message.end]);
     }
   };
   window.addEventListener("message", listen);
@@ -285,6 +297,7 @@ export default function (component) {
 }
 """
 _network_frame = st.components.v2.component("kg_network", js=_FRAME_JS)
+_timeline_frame = st.components.v2.component("kg_timeline", js=_FRAME_JS)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -362,6 +375,96 @@ def show_network(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_timeline(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> str:
+    return timeline_html(_graph, store().model, **_options)
+
+
+@dataclass(frozen=True)
+class TimelineEvents:
+    """What the investigator did in the timeline during the interaction that caused this
+    run: the period brushed (or stepped to by Play), the nodes of a lane clicked."""
+
+    window: Window | None = None
+    selection: tuple[str, ...] | None = None
+
+
+def show_timeline(
+    graph: nx.MultiDiGraph,
+    *,
+    colour_by: str = "label",
+    membership: Mapping[str, int] | None = None,
+    selected: tuple[str, ...] = (),
+    window: Window | None = None,
+    height: int = TIMELINE_HEIGHT,
+    cache_key: Hashable | None = None,
+    key: str = "timeline",
+) -> TimelineEvents:
+    """Draw the timeline of a view (:mod:`graph.views.timeline_chart`) showing ``window``
+    and the ``selected`` nodes without redrawing it; return what the investigator did.
+    With a ``cache_key`` standing for the graph and its colours, the page is made once."""
+    options = {"colour_by": colour_by, "membership": membership}
+    if cache_key is None:
+        page = timeline_html(graph, store().model, **options)
+    else:
+        page = _cached_timeline(graph, options, cache_key)
+    result = _timeline_frame(
+        data={
+            "html": page,
+            "height": height,
+            "title": "timeline",
+            "selected": [node for node in selected if node in graph],
+            "window": [day.isoformat() for day in window] if window else None,
+        },
+        key=key,
+        height=height + 10,
+        on_window_change=lambda: None,
+        on_selection_change=lambda: None,
+    )
+    brushed = getattr(result, "window", None)
+    selection = getattr(result, "selection", None)
+    return TimelineEvents(
+        window=(dt.date.fromisoformat(brushed[0]), dt.date.fromisoformat(brushed[1])) if brushed else None,
+        selection=tuple(node for node in selection if node in graph) if isinstance(selection, list) else None,
+    )
+
+
+class Period:
+    """The period brushed in the timeline of one view, kept in the session under ``key``
+    with the view it was brushed on (``scope``): another view starts with none."""
+
+    def __init__(self, key: str, scope: Hashable) -> None:
+        self.key, self.scope = key, scope
+
+    @property
+    def window(self) -> Window | None:
+        scope, window = st.session_state.get(self.key, (None, None))
+        return window if scope == self.scope else None
+
+    def set(self, window: Window | None) -> None:
+        st.session_state[self.key] = (self.scope, window)
+
+    def bar(self) -> None:
+        """The period the view is filtered to, and the control that clears it."""
+        if self.window is None:
+            return
+        left, right = st.columns([4, 1])
+        left.markdown(md(f"Showing {self.window[0].isoformat()} – {self.window[1].isoformat()}"))
+        right.button("Clear the period", key=f"{self.key}_clear", on_click=self.set, args=(None,))
+
+    def follow(
+        self, events: TimelineEvents, selected: tuple[str, ...], select: Callable[[tuple[str, ...]], None]
+    ) -> None:
+        """A period brushed (or stepped to by Play) filters the view; a lane clicked
+        selects its nodes (``select``); either draws the page again."""
+        if events.window is not None and events.window != self.window:
+            self.set(events.window)
+            st.rerun()
+        elif events.selection is not None and tuple(events.selection) != tuple(selected):
+            select(tuple(events.selection))
+            st.rerun()
+
+
 def _known(node: object, graph: nx.MultiDiGraph) -> str | None:
     """A clicked id, if it is a node of the view (a "+ N more" node stands for its owner)."""
     if not isinstance(node, str):
@@ -398,10 +501,12 @@ def briefing_panel(
     scope: list[str] | None = None,
     drawing: Mapping[str, Any] | None = None,
     node_notes: Mapping[str, list[dict]] | None = None,
+    timeline: TimelineShown | None = None,
 ) -> None:
     """Export the current view, drawn as on screen (``drawing``: the options given to
-    :func:`show_network`): a self-contained HTML briefing, the same as a PDF, and a PNG
-    for slides; the properties chosen for redaction appear in none of them."""
+    :func:`show_network`; ``timeline``: its timeline and period): a self-contained HTML
+    briefing, the same as a PDF, and a PNG for slides; the properties chosen for
+    redaction appear in none of them."""
     drawing = dict(drawing or {})
     model = store().model
     with st.expander("Export a briefing"):
@@ -415,7 +520,17 @@ def briefing_panel(
             key=f"{key}_redact",
             help="never written to the HTML, PDF or PNG (a test buyer's persona, an informant)",
         )
-        asked = (heading, author, question, notes, tuple(redact), _as_drawn(graph, drawing), graph.number_of_edges())
+        period = (timeline.window, timeline.graph.number_of_nodes()) if timeline else None
+        asked = (
+            heading,
+            author,
+            question,
+            notes,
+            tuple(redact),
+            _as_drawn(graph, drawing),
+            graph.number_of_edges(),
+            period,
+        )
 
         def make(progress: Progress) -> dict[str, bytes]:
             progress.report("writing the briefing (HTML)")
@@ -430,13 +545,15 @@ def briefing_panel(
                 redact=redact,
                 tables=tables,
                 scope=scope or [],
+                timeline=timeline,
                 **drawing,
             )
             progress.report("printing the briefing to PDF in Chromium")
             document = _printed(lambda out: _pdf_of(page, out), "briefing.pdf")
             progress.report("drawing the graph to PNG in Chromium")
+            lanes = timeline_picture(timeline, model, redact=redact, **drawing) if timeline else None
             picture = _printed(
-                lambda out: _png_of(picture_html(graph, model, redact=redact, **drawing), out), "view.png"
+                lambda out: _png_of(picture_html(graph, model, redact=redact, **drawing), out, lanes), "view.png"
             )
             return {"html": page.encode("utf-8"), "pdf": document, "png": picture}
 
@@ -498,7 +615,7 @@ def _pdf_of(page: str, out: Path) -> Path:
     return pdf_of(page, out)
 
 
-def _png_of(view: str, out: Path) -> Path:
+def _png_of(view: str, out: Path, timeline: str | None = None) -> Path:
     from graph.views.png import png_of
 
-    return png_of(view, out)
+    return png_of(view, out, timeline=timeline)

@@ -32,8 +32,9 @@ from graph.views.page import CSP
 from graph.views.summary import node_name, summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
+from graph.views.timeline_chart import TimelineShown, timeline_html
 
-__all__ = ["Redaction", "briefing_html", "picture_html", "property_names", "provenance_table"]
+__all__ = ["Redaction", "briefing_html", "picture_html", "property_names", "provenance_table", "timeline_picture"]
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; line-height: 1.4; }
@@ -128,6 +129,24 @@ def property_names(graph: nx.MultiDiGraph) -> list[str]:
 def picture_html(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:
     """The view's pyvis page as exported (for the PNG): drawn like on screen, redacted."""
     return network_html(Redaction.of(graph, redact).graph(graph), model, **drawing)
+
+
+def timeline_picture(timeline: TimelineShown, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:
+    """The timeline page as exported: the view before its period, redacted, coloured as
+    drawn, with the period brushed."""
+    graph = Redaction.of(timeline.graph, redact).graph(timeline.graph)
+    colours = {name: drawing[name] for name in ("colour_by", "membership") if name in drawing}
+    return timeline_html(graph, model, window=timeline.window, **colours)
+
+
+def _timeline_section(timeline: TimelineShown | None, model: Model, redact: Iterable[str], drawing: Any) -> str:
+    if timeline is None:
+        return ""
+    page = timeline_picture(timeline, model, redact=redact, **drawing)
+    return f"""<section class="picture timeline">
+<h2>Timeline</h2>
+<iframe title="timeline" sandbox="allow-scripts" srcdoc="{html.escape(page, quote=True)}"></iframe>
+</section>"""
 
 
 def _sources(properties: Mapping[str, Any]) -> str:
@@ -240,12 +259,14 @@ def briefing_html(
     tables: Mapping[str, pd.DataFrame] | None = None,
     made: dt.datetime | None = None,
     scope: Sequence[str] = (),
+    timeline: TimelineShown | None = None,
     **drawing: Any,
 ) -> str:
     """The briefing page as a string. ``drawing`` (colour_by, membership, sizes, more,
     highlight) draws the graph as :func:`graph.views.drawing.network_html` does on
     screen; ``node_notes`` maps a node's key to its notes ({text, by, at}); ``redact``
-    names properties that must not appear anywhere in the page."""
+    names properties that must not appear anywhere in the page; ``timeline`` (the view
+    before its period, and the period) is drawn under the graph as on screen."""
     redaction = Redaction.of(graph, redact)
     graph = redaction.graph(graph)
     made = made or utc_now()
@@ -264,6 +285,7 @@ def briefing_html(
 <p class="legend">{legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))}</p>
 <iframe title="network" sandbox="allow-scripts" srcdoc="{html.escape(view, quote=True)}"></iframe>
 </section>
+{_timeline_section(timeline, model, redaction.properties, drawing)}
 {_node_notes(graph, model, node_notes or {}, redaction)}
 {tabled}
 <section class="sources">{_table("Where the data came from", provenance_table(graph, model), redaction)}</section>

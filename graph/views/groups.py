@@ -32,6 +32,7 @@ __all__ = [
     "Group",
     "collapse",
     "community_groups",
+    "community_members",
     "label_choices",
     "label_group",
     "label_words",
@@ -219,5 +220,9 @@ def saved_community(store: GraphStore, key: str) -> Group | None:
     community, run = properties.get(COMMUNITY_PROPERTY), properties.get(RUN_PROPERTY)
     if not isinstance(community, int) or run is None:
         return None
-    rows = store.read(_SAVED_COMMUNITY, {"run": run, "community": community})
-    return community_groups({row["key"]: community for row in rows})[0]
+    return community_groups(dict.fromkeys(community_members(store, run, community), community))[0]
+
+
+def community_members(store: GraphStore, run: str, community: int) -> list[str]:
+    """The keys of the nodes a saved detection run (its id) placed in ``community``."""
+    return [row["key"] for row in store.read(_SAVED_COMMUNITY, {"run": run, "community": int(community)})]

@@ -4,6 +4,8 @@ Chromium by Playwright with every outside request refused."""
 from __future__ import annotations
 
 import base64
+import io
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,10 +18,13 @@ T = TypeVar("T")
 DRAWN = "typeof network !== 'undefined' && network !== null"
 #: Two animation frames after the network exists: its first drawing (and fit) is on screen.
 SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
-#: The picture for print: the screenshot of the view, shown in print instead of the frame.
-PRINTED_PICTURE = """png => { const frame = document.querySelector('iframe[title=network]');
-  const img = document.createElement('img'); img.className = 'print-only'; img.alt = 'the network';
+#: The picture for print: the screenshot of a frame (network, timeline), shown in print instead of it.
+PRINTED_PICTURE = """([title, png]) => { const frame = document.querySelector('iframe[title=' + title + ']');
+  const img = document.createElement('img'); img.className = 'print-only'; img.alt = 'the ' + title;
   img.src = 'data:image/png;base64,' + png; frame.after(img); }"""
+TIMELINE_DRAWN = "() => window.timelineDrawn === true"
+#: The timeline page's height with every lane shown (for a PNG: no scrolling).
+TIMELINE_HEIGHT = "() => document.getElementById('bar').offsetHeight + document.getElementById('scroll').scrollHeight"
 
 
 def _offline(work: Callable[[Any], T], width: int, height: int, scale: float = 1) -> T:
@@ -49,16 +54,44 @@ def _drawn(frame: Any) -> None:
     frame.evaluate(SETTLED)
 
 
-def png_of(view_html: str, out: Path, *, width: int = 1400, height: int = 900) -> Path:
-    """Render a pyvis page offline and save its canvas as PNG."""
+def _timeline_drawn(frame: Any) -> None:
+    """Wait until the timeline page in ``frame`` has drawn its lanes (asked, not awaited
+    with ``wait_for_function``: the page's Content-Security-Policy refuses its ``eval``)."""
+    for _ in range(600):
+        if frame.evaluate(TIMELINE_DRAWN):
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the timeline was not drawn within 60 s")
+
+
+def png_of(view_html: str, out: Path, *, width: int = 1400, height: int = 900, timeline: str | None = None) -> Path:
+    """Render a pyvis page offline and save its canvas as PNG, with the ``timeline``
+    page's lanes (all of them) under it when given."""
 
     def shoot(page: Any) -> Path:
         page.set_content(view_html, wait_until="load")
         _drawn(page)
         page.locator("#mynetwork").screenshot(path=str(out))
+        if timeline is not None:
+            page.set_content(timeline, wait_until="load")
+            _timeline_drawn(page)
+            page.set_viewport_size({"width": width, "height": min(page.evaluate(TIMELINE_HEIGHT) + 4, 4000)})
+            _timeline_drawn(page)
+            _stacked(out, page.screenshot())
         return out
 
     return _offline(shoot, width, height)
+
+
+def _stacked(out: Path, below: bytes) -> None:
+    """The picture in ``out`` with the picture ``below`` added under it."""
+    from PIL import Image
+
+    with Image.open(out) as top, Image.open(io.BytesIO(below)) as bottom:
+        both = Image.new("RGB", (max(top.width, bottom.width), top.height + bottom.height), "white")
+        both.paste(top, (0, 0))
+        both.paste(bottom, (0, top.height))
+    both.save(out)
 
 
 def pdf_of(briefing: str, out: Path) -> Path:
@@ -71,8 +104,12 @@ def pdf_of(briefing: str, out: Path) -> Path:
         view = page.locator("iframe[title=network]")
         view.scroll_into_view_if_needed()  # Chromium does not animate a frame out of sight
         _drawn(view.element_handle().content_frame())
-        picture = base64.b64encode(view.screenshot()).decode("ascii")
-        page.evaluate(PRINTED_PICTURE, picture)
+        page.evaluate(PRINTED_PICTURE, ["network", base64.b64encode(view.screenshot()).decode("ascii")])
+        if page.locator("iframe[title=timeline]").count():
+            timeline = page.locator("iframe[title=timeline]")
+            timeline.scroll_into_view_if_needed()
+            _timeline_drawn(timeline.element_handle().content_frame())
+            page.evaluate(PRINTED_PICTURE, ["timeline", base64.b64encode(timeline.screenshot()).decode("ascii")])
         page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
         return out
 

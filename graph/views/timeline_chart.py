@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -35,12 +36,22 @@ from graph.views.page import CSP, refuse_outside, script_data
 from graph.views.text import visible
 from graph.views.timeline import UNDATED, relationship_key, view_events
 
-__all__ = ["LINK_COLOUR", "timeline_html", "timeline_lanes"]
+__all__ = ["LINK_COLOUR", "TimelineShown", "Window", "timeline_html", "timeline_lanes"]
 
 LINK_COLOUR = "#8a8f96"
 NAME_WIDTH = 240  # pixels for the lanes' names
 ROW = 22  # pixels per lane
+#: A period, both days included.
 Window = tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
+class TimelineShown:
+    """A timeline as on screen, for a briefing: the view it draws (before the period
+    filtered it) and the period brushed, if any."""
+
+    graph: nx.MultiDiGraph
+    window: Window | None = None
 
 
 def _day(when: Any) -> str:

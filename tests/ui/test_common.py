@@ -45,7 +45,7 @@ def test_the_briefing_panel_asks_for_author_question_and_redaction_and_offers_a_
     monkeypatch.setenv("GRAPH_DB", str(tmp_path / "graph.kgl"))
     printed: list[str] = []
 
-    def in_chromium(page: str, out: Path) -> Path:  # the browser tests print for real
+    def in_chromium(page: str, out: Path, **options: object) -> Path:  # the browser tests print for real
         printed.append(page)
         out.write_bytes(b"%PDF-1.7")
         return out

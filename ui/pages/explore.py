@@ -35,9 +35,12 @@ from graph.views.saved import add_note, current_author, notes_for, save_view, sa
 from graph.views.state import History, ViewState, ViewStateError
 from graph.views.tables import cell_text
 from graph.views.text import visible
+from graph.views.timeline import in_window
+from graph.views.timeline_chart import TimelineShown, Window
 from ui.common import (
     FRESH_FOR,
     NetworkEvents,
+    Period,
     briefing_panel,
     entity_picker,
     md,
@@ -46,6 +49,7 @@ from ui.common import (
     setup,
     show_network,
     show_table,
+    show_timeline,
     store,
     version,
     workspace,
@@ -315,14 +319,18 @@ def _author() -> str:
     return (st.session_state.get(AUTHOR) or "").strip() or current_author()
 
 
-def _drawn(graph_store: GraphStore, state: ViewState) -> tuple[View, Collapsed] | None:
-    """The view read from the store, cut to the table's filter, with groups collapsed."""
+def _drawn(
+    graph_store: GraphStore, state: ViewState, window: Window | None
+) -> tuple[View, Collapsed, nx.MultiDiGraph] | None:
+    """The view read from the store, cut to the table's filter and to the timeline's
+    period, with groups collapsed; and the view before the period (the timeline's)."""
     drawn = report_errors(lambda: _view(graph_store, state.spec(), version()))
     if drawn is None:
         return None
     keep = matching(drawn.graph, graph_store.model, state.table_filter) | set(state.centres)
     shown = only(drawn.graph, keep) if state.table_filter else drawn.graph
-    return replace(drawn, graph=shown), collapse(shown, state.groups, graph_store.model)
+    timed = in_window(shown, graph_store.model, *window) if window else shown
+    return replace(drawn, graph=timed), collapse(timed, state.groups, graph_store.model), shown
 
 
 def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
@@ -348,6 +356,14 @@ def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
             merge=True,
         )
         st.rerun()
+
+
+def _period(window: Window | None) -> list[str]:
+    return [f"what existed or happened {window[0].isoformat()} – {window[1].isoformat()}"] if window else []
+
+
+def _select(state: ViewState, chosen: tuple[str, ...]) -> None:
+    step(f"Select {_names(chosen)}", state.change(selection=chosen), merge=True)
 
 
 def _names(keys: tuple[str, ...]) -> str:
@@ -607,10 +623,12 @@ def main() -> None:
             "read it in the side panel, double-click it to expand it, ctrl-click to select several."
         )
         return
-    made = _drawn(graph_store, state)
+    period = Period("explore_period", state.centres)
+    window = period.window
+    made = _drawn(graph_store, state, window)
     if made is None:
         return
-    drawn, collapsed = made
+    drawn, collapsed, untimed = made
     graph = collapsed.graph
     key = (state.spec(), state.table_filter, state.groups, version(), state.colour_by, state.sized)
     membership, origin, sizes = _decorations(
@@ -618,7 +636,7 @@ def main() -> None:
         state.colour_by,
         state.sized,
         st.session_state.get("membership"),
-        (key, st.session_state.get("membership_run")),
+        (key, window, st.session_state.get("membership_run")),
     )
     notes = notes_for(workspace(), graph.nodes)  # read once: the side panel and the briefing show them
     with canvas:
@@ -631,6 +649,7 @@ def main() -> None:
             words.append(f"filtered to “{state.table_filter}”")
         words += state.filters.describe()
         st.caption(md(" · ".join(words)))
+        period.bar()
         drawing = {
             "colour_by": state.colour_by,
             "membership": membership,
@@ -641,18 +660,33 @@ def main() -> None:
         }
         selected = tuple(dict.fromkeys(collapsed.owner.get(node, node) for node in state.selection))
         events = show_network(
-            graph, **drawing, selected=selected, cache_key=(key, state.positions), key="explore_network"
+            graph, **drawing, selected=selected, cache_key=(key, state.positions, window), key="explore_network"
         )
         _on_events(events, drawn, state)
+        moments = show_timeline(
+            untimed,
+            colour_by=state.colour_by,
+            membership=membership,
+            selected=selected,
+            window=window,
+            cache_key=(key, st.session_state.get("membership_run")),
+            key="explore_timeline",
+        )
+        period.follow(moments, state.selection, lambda chosen: _select(state, chosen))
         _groups_bar(drawn, membership, state)
         _table(graph_store, drawn, state)
         briefing_panel(
             graph,
             key="explore_briefing",
             title="Network around " + ", ".join(name_of(drawn.graph, graph_store.model, k) for k in state.centres),
-            scope=[f"{state.hops} hop(s) around {', '.join(state.centres)}", *state.filters.describe()],
+            scope=[
+                f"{state.hops} hop(s) around {', '.join(state.centres)}",
+                *state.filters.describe(),
+                *_period(window),
+            ],
             drawing=drawing,
             node_notes=notes,
+            timeline=TimelineShown(untimed, window),
         )
     with panel:
         _node_panel(graph_store, drawn, collapsed, state, notes)
