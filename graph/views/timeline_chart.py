@@ -256,6 +256,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
       var row = document.createElement("div");
       row.className = "name" + (lane.link ? " link" : "") + (chosen[i] ? " on" : "");
       row.dataset.i = i;
+      row.dataset.key = lane.key;
       row.title = lane.name + " (" + lane.label + ")";
       if (lane.shape) {
         var img = document.createElement("img");
