@@ -1,6 +1,7 @@
 """The timeline drawing: lanes in time with the drawing's colours, offline and safe; in
 Debian Chromium (every outside request refused): a brush posts its period, a click its
-nodes, Play steps a window through time, and names that are markup stay text."""
+nodes, Play steps a window through time, and names that are markup stay text; a
+briefing carries it (HTML offline, PDF, PNG)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 from graph.model import load_model
 from graph.store.embedded_engine import EmbeddedStore
-from graph.views.drawing import marks
+from graph.views.briefing import briefing_html
+from graph.views.drawing import marks, network_html
 from graph.views.explore import ViewSpec, build_view
-from graph.views.timeline import view_events
-from graph.views.timeline_chart import timeline_html, timeline_lanes
+from graph.views.png import pdf_of, png_of
+from graph.views.timeline import in_window, view_events
+from graph.views.timeline_chart import TimelineShown, timeline_html, timeline_lanes
 from ingest.demo import generate, load
 from tests.conftest import turns_true, wait_until
 from tests.ui.conftest import PWN
@@ -132,3 +137,55 @@ def test_brush_click_and_play_post_to_the_parent(browser: Any, case_view: nx.Mul
     page.wait_for_timeout(600)
     assert len(page.evaluate("window.posted.filter(m => m.kind === 'window')")) == count  # paused
     assert requests == []
+
+
+def test_a_briefing_carries_the_timeline_as_on_screen_offline(
+    browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    model = load_model()
+    period = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    shown = in_window(case_view, model, *period)
+    hostile = _hostile_dated()
+    untimed = nx.compose(case_view, hostile)
+    page_html = briefing_html(
+        nx.compose(shown, hostile),
+        model,
+        title="Ring",
+        timeline=TimelineShown(untimed, period),
+        redact=["incorporated"],
+    )
+    out = tmp_path / "briefing.html"
+    out.write_text(page_html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == out.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.goto(out.as_uri())
+    page.locator("iframe[title=timeline]").scroll_into_view_if_needed()
+    frame = page.locator("iframe[title=timeline]").element_handle().content_frame()
+    wait_until(frame, "() => window.timelineDrawn === true")
+    assert frame.locator("#shown").inner_text() == "showing 2022-01-01 – 2022-12-31"
+    names = frame.locator(".name span").all_inner_texts()
+    assert f"{PWN} person → </script>{PWN}" in names  # the hostile stake, by name, as text
+    assert "2021-01-05" not in page_html  # the shell's redacted date is in no part of the briefing
+    assert f"</script>{PWN} (ShellCompany)" in frame.locator("#undated-list li").all_inner_texts()
+    assert [f.evaluate("window.__pwned") for f in page.frames] == [None] * len(page.frames) and requests == []
+    pdf = pdf_of(page_html, tmp_path / "b.pdf")
+    reader = PdfReader(pdf)
+    pictures = [image.name for sheet in reader.pages for image in sheet.images]
+    assert "Timeline" in "".join(sheet.extract_text() for sheet in reader.pages) and len(pictures) >= 2
+
+
+def test_the_png_shows_the_timeline_under_the_graph(case_view: nx.MultiDiGraph, tmp_path: Path) -> None:
+    model = load_model()
+    alone = png_of(network_html(case_view, model), tmp_path / "alone.png")
+    both = png_of(network_html(case_view, model), tmp_path / "both.png", timeline=timeline_html(case_view, model))
+    with Image.open(alone) as first, Image.open(both) as second:
+        lanes = len(timeline_lanes(case_view, model)["lanes"])
+        assert second.height >= first.height + lanes * 22  # every lane, under the graph
