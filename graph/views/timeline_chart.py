@@ -172,7 +172,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
   var lanes = setup.lanes, plot = document.getElementById("plot"), axis = document.getElementById("axis");
   var names = document.getElementById("names"), shown = document.getElementById("shown");
   var playButton = document.getElementById("play");
-  var chosen = {}, windowShown = null, playing = null, drag = null, width = 0;
+  var chosen = {}, windowShown = null, playing = null, drag = null, width = 0, backs = [], rows = [];
   var t0 = setup.first ? Date.parse(setup.first) : 0, t1 = setup.last ? Date.parse(setup.last) + DAY : DAY;
   var margin = Math.max((t1 - t0) * 0.02, DAY);
   t0 -= margin; t1 += margin;
@@ -227,8 +227,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
     });
     lanes.forEach(function (lane, i) {
       var g = el("g", {"data-i": i}, plot), top = i * ROW, mid = top + ROW / 2;
-      el("rect", {x: 0, y: top, width: width, height: ROW, fill: chosen[i] ? "#fff1b8" : i % 2 ? "#fafafa" : "#fff",
-                  "class": "lane"}, g);
+      backs[i] = el("rect", {x: 0, y: top, width: width, height: ROW, fill: backing(i), "class": "lane"}, g);
       var tipText = lane.name + " (" + lane.label + ")\\n" + lane.events.map(function (e) {
         return e[0] + "  " + e[1];
       }).join("\\n");
@@ -254,7 +253,8 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
     names.textContent = "";
     lanes.forEach(function (lane, i) {
       var row = document.createElement("div");
-      row.className = "name" + (lane.link ? " link" : "") + (chosen[i] ? " on" : "");
+      row.className = nameClass(i);
+      rows[i] = row;
       row.dataset.i = i;
       row.dataset.key = lane.key;
       row.title = lane.name + " (" + lane.label + ")";
@@ -289,8 +289,12 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
     chosen = {};
     lanes.forEach(function (lane, i) { if (lane.ids.some(function (id) { return wanted[id]; })) chosen[i] = true; });
     window.timelineSelected = Object.keys(chosen).map(function (i) { return lanes[i].key; });
-    render();
+    // lit in place, not redrawn: a large view stays quick
+    backs.forEach(function (back, i) { back.setAttribute("fill", backing(i)); });
+    rows.forEach(function (row, i) { row.className = nameClass(i); });
   }
+  function backing(i) { return chosen[i] ? "#fff1b8" : i % 2 ? "#fafafa" : "#fff"; }
+  function nameClass(i) { return "name" + (lanes[i].link ? " link" : "") + (chosen[i] ? " on" : ""); }
   function render() {
     width = plot.clientWidth;
     if (!width) return;
@@ -389,6 +393,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
   });
   windowShown = setup.window;
   showSelection(setup.selected);
+  render();
   new ResizeObserver(function () { if (plot.clientWidth !== width) render(); }).observe(plot);
 })(SETUP);
 </script>
