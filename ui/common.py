@@ -32,7 +32,7 @@ from graph.attribution import utc_now
 from graph.model import Model
 from graph.progress import Cancelled, Progress, step_text
 from graph.store import GraphStore, Settings, open_store, open_workspace
-from graph.views.briefing import briefing_html, picture_html, property_names, timeline_picture
+from graph.views.briefing import briefing_html, map_picture, picture_html, property_names, timeline_picture
 from graph.views.drawing import legend_html, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
@@ -502,9 +502,10 @@ def briefing_panel(
     drawing: Mapping[str, Any] | None = None,
     node_notes: Mapping[str, list[dict]] | None = None,
     timeline: TimelineShown | None = None,
+    with_map: bool = False,
 ) -> None:
     """Export the current view, drawn as on screen (``drawing``: the options given to
-    :func:`show_network`; ``timeline``: its timeline and period): a self-contained HTML
+    :func:`show_network`; ``timeline``: its timeline and period; ``with_map``: its map too): a self-contained HTML
     briefing, the same as a PDF, and a PNG for slides; the properties chosen for
     redaction appear in none of them."""
     drawing = dict(drawing or {})
@@ -546,14 +547,16 @@ def briefing_panel(
                 tables=tables,
                 scope=scope or [],
                 timeline=timeline,
+                with_map=with_map,
                 **drawing,
             )
             progress.report("printing the briefing to PDF in Chromium")
             document = _printed(lambda out: _pdf_of(page, out), "briefing.pdf")
             progress.report("drawing the graph to PNG in Chromium")
             lanes = timeline_picture(timeline, model, redact=redact, **drawing) if timeline else None
+            where = map_picture(graph, model, redact=redact, **drawing) if with_map else None
             picture = _printed(
-                lambda out: _png_of(picture_html(graph, model, redact=redact, **drawing), out, lanes), "view.png"
+                lambda out: _png_of(picture_html(graph, model, redact=redact, **drawing), out, lanes, where), "view.png"
             )
             return {"html": page.encode("utf-8"), "pdf": document, "png": picture}
 
@@ -615,7 +618,7 @@ def _pdf_of(page: str, out: Path) -> Path:
     return pdf_of(page, out)
 
 
-def _png_of(view: str, out: Path, timeline: str | None = None) -> Path:
+def _png_of(view: str, out: Path, timeline: str | None = None, map_page: str | None = None) -> Path:
     from graph.views.png import png_of
 
-    return png_of(view, out, timeline=timeline)
+    return png_of(view, out, timeline=timeline, map_page=map_page)

@@ -28,13 +28,22 @@ import pandas as pd
 from graph.attribution import utc_now
 from graph.model import Model
 from graph.views.drawing import legend_html, network_html
+from graph.views.map import map_html
 from graph.views.page import CSP
 from graph.views.summary import node_name, summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
 from graph.views.timeline_chart import TimelineShown, timeline_html
 
-__all__ = ["Redaction", "briefing_html", "picture_html", "property_names", "provenance_table", "timeline_picture"]
+__all__ = [
+    "Redaction",
+    "briefing_html",
+    "map_picture",
+    "picture_html",
+    "property_names",
+    "provenance_table",
+    "timeline_picture",
+]
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; line-height: 1.4; }
@@ -135,8 +144,17 @@ def timeline_picture(timeline: TimelineShown, model: Model, *, redact: Iterable[
     """The timeline page as exported: the view before its period, redacted, coloured as
     drawn, with the period brushed."""
     graph = Redaction.of(timeline.graph, redact).graph(timeline.graph)
-    colours = {name: drawing[name] for name in ("colour_by", "membership") if name in drawing}
-    return timeline_html(graph, model, window=timeline.window, **colours)
+    return timeline_html(graph, model, window=timeline.window, **_colours(drawing))
+
+
+def _colours(drawing: Mapping[str, Any]) -> dict[str, Any]:
+    """The drawing's colours (by label or community), for the timeline and the map."""
+    return {name: drawing[name] for name in ("colour_by", "membership") if name in drawing}
+
+
+def map_picture(graph: nx.MultiDiGraph, model: Model, *, redact: Iterable[str] = (), **drawing: Any) -> str:
+    """The map page as exported: the view redacted (a redacted place is no place), coloured as drawn."""
+    return map_html(Redaction.of(graph, redact).graph(graph), model, **_colours(drawing))
 
 
 def _timeline_section(timeline: TimelineShown | None, model: Model, redact: Iterable[str], drawing: Any) -> str:
@@ -146,6 +164,15 @@ def _timeline_section(timeline: TimelineShown | None, model: Model, redact: Iter
     return f"""<section class="picture timeline">
 <h2>Timeline</h2>
 <iframe title="timeline" sandbox="allow-scripts" srcdoc="{html.escape(page, quote=True)}"></iframe>
+</section>"""
+
+
+def _map_section(graph: nx.MultiDiGraph, model: Model, drawing: Mapping[str, Any]) -> str:
+    """The map of the (redacted) view, under the graph as on screen."""
+    page = map_html(graph, model, **_colours(drawing))
+    return f"""<section class="picture map">
+<h2>Map</h2>
+<iframe title="map" sandbox="allow-scripts" srcdoc="{html.escape(page, quote=True)}"></iframe>
 </section>"""
 
 
@@ -260,13 +287,15 @@ def briefing_html(
     made: dt.datetime | None = None,
     scope: Sequence[str] = (),
     timeline: TimelineShown | None = None,
+    with_map: bool = False,
     **drawing: Any,
 ) -> str:
     """The briefing page as a string. ``drawing`` (colour_by, membership, sizes, more,
     highlight) draws the graph as :func:`graph.views.drawing.network_html` does on
     screen; ``node_notes`` maps a node's key to its notes ({text, by, at}); ``redact``
     names properties that must not appear anywhere in the page; ``timeline`` (the view
-    before its period, and the period) is drawn under the graph as on screen."""
+    before its period, and the period) is drawn under the graph as on screen, and with
+    ``with_map`` the map of the view (:mod:`graph.views.map`) too."""
     redaction = Redaction.of(graph, redact)
     graph = redaction.graph(graph)
     made = made or utc_now()
@@ -286,6 +315,7 @@ def briefing_html(
 <iframe title="network" sandbox="allow-scripts" srcdoc="{html.escape(view, quote=True)}"></iframe>
 </section>
 {_timeline_section(timeline, model, redaction.properties, drawing)}
+{_map_section(graph, model, drawing) if with_map else ""}
 {_node_notes(graph, model, node_notes or {}, redaction)}
 {tabled}
 <section class="sources">{_table("Where the data came from", provenance_table(graph, model), redaction)}</section>

@@ -18,11 +18,12 @@ T = TypeVar("T")
 DRAWN = "typeof network !== 'undefined' && network !== null"
 #: Two animation frames after the network exists: its first drawing (and fit) is on screen.
 SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
-#: The picture for print: the screenshot of a frame (network, timeline), shown in print instead of it.
+#: The picture for print: the screenshot of a frame (network, timeline, map), shown in print instead of it.
 PRINTED_PICTURE = """([title, png]) => { const frame = document.querySelector('iframe[title=' + title + ']');
   const img = document.createElement('img'); img.className = 'print-only'; img.alt = 'the ' + title;
   img.src = 'data:image/png;base64,' + png; frame.after(img); }"""
 TIMELINE_DRAWN = "() => window.timelineDrawn === true"
+MAP_DRAWN = "() => window.mapFitted === true"
 #: The timeline page's height with every lane shown (for a PNG: no scrolling).
 TIMELINE_HEIGHT = "() => document.getElementById('bar').offsetHeight + document.getElementById('scroll').scrollHeight"
 
@@ -54,19 +55,28 @@ def _drawn(frame: Any) -> None:
     frame.evaluate(SETTLED)
 
 
-def _timeline_drawn(frame: Any) -> None:
-    """Wait until the timeline page in ``frame`` has drawn its lanes (asked, not awaited
-    with ``wait_for_function``: the page's Content-Security-Policy refuses its ``eval``)."""
+def _until(frame: Any, drawn: str, what: str) -> None:
+    """Wait until the page in ``frame`` (the timeline, the map) says it has ``drawn`` (asked,
+    not awaited with ``wait_for_function``: the page's Content-Security-Policy refuses its
+    ``eval``)."""
     for _ in range(600):
-        if frame.evaluate(TIMELINE_DRAWN):
+        if frame.evaluate(drawn):
             return
         time.sleep(0.1)
-    raise TimeoutError("the timeline was not drawn within 60 s")
+    raise TimeoutError(f"{what} was not drawn within 60 s")
 
 
-def png_of(view_html: str, out: Path, *, width: int = 1400, height: int = 900, timeline: str | None = None) -> Path:
+def png_of(
+    view_html: str,
+    out: Path,
+    *,
+    width: int = 1400,
+    height: int = 900,
+    timeline: str | None = None,
+    map_page: str | None = None,
+) -> Path:
     """Render a pyvis page offline and save its canvas as PNG, with the ``timeline``
-    page's lanes (all of them) under it when given."""
+    page's lanes (all of them) and the ``map_page`` under it when given."""
 
     def shoot(page: Any) -> Path:
         page.set_content(view_html, wait_until="load")
@@ -74,10 +84,15 @@ def png_of(view_html: str, out: Path, *, width: int = 1400, height: int = 900, t
         page.locator("#mynetwork").screenshot(path=str(out))
         if timeline is not None:
             page.set_content(timeline, wait_until="load")
-            _timeline_drawn(page)
+            _until(page, TIMELINE_DRAWN, "the timeline")
             page.set_viewport_size({"width": width, "height": min(page.evaluate(TIMELINE_HEIGHT) + 4, 4000)})
-            _timeline_drawn(page)
+            _until(page, TIMELINE_DRAWN, "the timeline")
             _stacked(out, page.screenshot())
+        if map_page is not None:
+            page.set_viewport_size({"width": width, "height": height})
+            page.set_content(map_page, wait_until="load")
+            _until(page, MAP_DRAWN, "the map")
+            _stacked(out, page.screenshot(full_page=True))
         return out
 
     return _offline(shoot, width, height)
@@ -105,11 +120,12 @@ def pdf_of(briefing: str, out: Path) -> Path:
         view.scroll_into_view_if_needed()  # Chromium does not animate a frame out of sight
         _drawn(view.element_handle().content_frame())
         page.evaluate(PRINTED_PICTURE, ["network", base64.b64encode(view.screenshot()).decode("ascii")])
-        if page.locator("iframe[title=timeline]").count():
-            timeline = page.locator("iframe[title=timeline]")
-            timeline.scroll_into_view_if_needed()
-            _timeline_drawn(timeline.element_handle().content_frame())
-            page.evaluate(PRINTED_PICTURE, ["timeline", base64.b64encode(timeline.screenshot()).decode("ascii")])
+        for title, drawn in (("timeline", TIMELINE_DRAWN), ("map", MAP_DRAWN)):
+            if page.locator(f"iframe[title={title}]").count():
+                frame = page.locator(f"iframe[title={title}]")
+                frame.scroll_into_view_if_needed()
+                _until(frame.element_handle().content_frame(), drawn, f"the {title}")
+                page.evaluate(PRINTED_PICTURE, [title, base64.b64encode(frame.screenshot()).decode("ascii")])
         page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
         return out
 

@@ -54,6 +54,7 @@ from ui.common import (
     version,
     workspace,
 )
+from ui.map_panel import show_map
 
 HISTORY = "explore_history"
 AUTHOR = "explore_author"
@@ -673,6 +674,8 @@ def main() -> None:
             key="explore_timeline",
         )
         period.follow(moments, state.selection, lambda chosen: _select(state, chosen))
+        made_for = (key, window, st.session_state.get("membership_run"))
+        show_map(graph, drawing, selected, lambda chosen: _select(state, chosen), cache_key=made_for, key="explore_map")
         _groups_bar(drawn, membership, state)
         _table(graph_store, drawn, state)
         briefing_panel(
@@ -687,6 +690,7 @@ def main() -> None:
             drawing=drawing,
             node_notes=notes,
             timeline=TimelineShown(untimed, window),
+            with_map=True,
         )
     with panel:
         _node_panel(graph_store, drawn, collapsed, state, notes)

@@ -4,20 +4,25 @@ selects and the parent's selection shows, names that are markup stay text."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+from PIL import Image
 
 from graph.model import load_model
 from graph.store.embedded_engine import EmbeddedStore
+from graph.views.briefing import briefing_html, map_picture, picture_html
 from graph.views.explore import ViewSpec, build_view
 from graph.views.geo import locate
 from graph.views.map import map_html
+from graph.views.png import pdf_of, png_of
 from ingest.demo import generate, load
 from tests.conftest import turns_true, wait_until
+from tests.graph.views.test_briefing import pdf_text
 from tests.ui.conftest import PWN
 
 #: Every message the page posts to its parent (itself, when it is the top page).
@@ -129,3 +134,46 @@ def test_hostile_names_show_as_text_offline(browser: Any, tmp_path: Path) -> Non
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None and requests == []
     assert page.locator("img:not([src^='data:'])").count() == 0
+
+
+def _frame_drawn(page: Any, ready: str) -> Any:
+    """The child frame of ``page`` whose page says ``ready``."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for frame in page.frames[1:]:
+            if frame.evaluate(f"() => {ready}"):
+                return frame
+        time.sleep(0.1)
+    raise AssertionError(f"no frame said {ready}")
+
+
+def test_a_briefing_carries_the_map_offline_redacted_and_prints_it(
+    browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    model = load_model()
+    page_html = briefing_html(case_view, model, title="Where the case went", with_map=True, redact=["port"])
+    out = tmp_path / "briefing.html"
+    out.write_text(page_html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    requests: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url == out.as_uri() else (requests.append(1), route.abort()),
+    )
+    page.goto(out.as_uri())
+    page.locator("iframe[title=map]").scroll_into_view_if_needed()
+    shown = _frame_drawn(page, "window.mapFitted === true")
+    shipments = [key for key, data in case_view.nodes(data=True) if "Shipment" in data["labels"]]
+    seizures = sorted(key for key, data in case_view.nodes(data=True) if "Seizure" in data["labels"])
+    legs = shown.evaluate("Array.from(document.querySelectorAll('path.leg')).map(p => p.dataset.shipment)")
+    assert sorted(set(legs)) == sorted(shipments)
+    unplaced = " ".join(shown.locator("#unplaced li").all_text_contents())
+    assert all(f"({seizure})" in unplaced for seizure in seizures)  # their port redacted: no place
+    assert requests == []
+    printed = pdf_text(pdf_of(page_html, tmp_path / "briefing.pdf"))
+    assert any(text.startswith("Map") for text in printed)
+    mapped, plain = tmp_path / "mapped.png", tmp_path / "plain.png"
+    png_of(picture_html(case_view, model), mapped, map_page=map_picture(case_view, model))
+    png_of(picture_html(case_view, model), plain)
+    with Image.open(mapped) as with_map, Image.open(plain) as without:
+        assert with_map.height > without.height + 400
