@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-import pandas as pd
 
 from graph.model import Model
 from graph.views.drawing import marks
@@ -61,45 +60,58 @@ def _day(when: Any) -> str:
     return when.isoformat()[:10]
 
 
-def _lane(key: str, rows: pd.DataFrame, ids: list[str], colour: str, shape: str) -> dict[str, Any]:
-    first = rows.iloc[0]
-    lane: dict[str, Any] = {"key": key, "ids": ids, "name": visible(first["name"]), "label": visible(first["label"])}
-    lane |= {"colour": colour, "shape": shape, "start": None, "end": None, "points": []}
-    for row in rows.itertuples():
-        day = _day(row.date)
-        if row.role == "point":
-            lane["points"].append([day, visible(row.event)])
-        else:  # a span: the earliest start, the latest end
-            side = str(row.role)
-            lane[side] = day if lane[side] is None else (min if side == "start" else max)(lane[side], day)
-    lane["events"] = [[_day(row.date), visible(row.event), str(row.role)] for row in rows.itertuples()]
-    return lane
+def _lane(row: Any, ids: list[str], colour: str, shape: str, link: bool) -> dict[str, Any]:
+    """A lane named by its first event's row, without its dates yet."""
+    lane: dict[str, Any] = {"key": row.key, "ids": ids, "name": visible(row.name), "label": visible(row.label)}
+    return lane | {
+        "colour": colour,
+        "shape": shape,
+        "link": link,
+        "start": None,
+        "end": None,
+        "points": [],
+        "events": [],
+    }
+
+
+def _add(lane: dict[str, Any], day: str, event: str, role: str) -> None:
+    """One event on its lane: a point, or a span's earliest start or latest end."""
+    lane["events"].append([day, event, role])
+    if role == "point":
+        lane["points"].append([day, event])
+    elif lane[role] is None or (day < lane[role] if role == "start" else day > lane[role]):
+        lane[role] = day
 
 
 def timeline_lanes(
     graph: nx.MultiDiGraph, model: Model, *, colour_by: str = "label", membership: Mapping[str, int] | None = None
 ) -> dict[str, Any]:
     """What the timeline draws: ``lanes`` in order of their first date (key, the node ids
-    a click selects, name, label, colour, shape image, start, end, points), the
-    ``undated`` nodes (key, name, label) and the days the lanes cover (``first``,
-    ``last``)."""
-    events = view_events(graph, model)
-    dated = events[events["role"] != UNDATED]
+    a click selects, name, label, colour, shape image, whether it is a relationship,
+    start, end, points, events), the ``undated`` nodes (key, name, label) and the days
+    the lanes cover (``first``, ``last``)."""
     mark = marks(graph, colour_by, membership)
+    shapes = {drawn: drawn.source() for drawn in set(mark.values())}  # a few marks: each image made once
     ends = {relationship_key(u, data["type"], v): [u, v] for u, v, data in graph.edges(data=True)}
-    lanes = []
-    for key, rows in dated.groupby("key", sort=False):
-        if key in mark:
-            lanes.append(_lane(key, rows, [key], mark[key].colour, mark[key].source()) | {"link": False})
-        else:
-            lanes.append(_lane(key, rows, ends.get(key, []), LINK_COLOUR, "") | {"link": True})
-    days = [_day(when) for when in dated["date"]]
-    undated = events[events["role"] == UNDATED]
+    lanes: dict[str, dict[str, Any]] = {}  # in the order of the events: by first date
+    undated = []
+    for row in view_events(graph, model).itertuples(index=False):
+        if row.role == UNDATED:
+            undated.append({"key": row.key, "name": visible(row.name), "label": visible(row.label)})
+            continue
+        lane = lanes.get(row.key)
+        if lane is None:
+            node = mark.get(row.key)
+            lane = lanes[row.key] = (
+                _lane(row, ends.get(row.key, []), LINK_COLOUR, "", True)
+                if node is None
+                else _lane(row, [row.key], node.colour, shapes[node], False)
+            )
+        _add(lane, _day(row.date), visible(row.event), str(row.role))
+    days = [day for lane in lanes.values() for day, _, _ in lane["events"]]
     return {
-        "lanes": lanes,
-        "undated": [
-            {"key": row.key, "name": visible(row.name), "label": visible(row.label)} for row in undated.itertuples()
-        ],
+        "lanes": list(lanes.values()),
+        "undated": undated,
         "first": min(days, default=None),
         "last": max(days, default=None),
     }
