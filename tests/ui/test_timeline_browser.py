@@ -74,7 +74,9 @@ def _showing(tab: Any) -> str:
     return shown.first.inner_text() if shown.count() else ""
 
 
-def test_brushing_a_period_filters_the_view_to_what_existed_then(page: Any, app: RunningApp, tmp_path: Path) -> None:
+def test_brushing_a_period_filters_the_view_to_what_existed_then_and_screenshot(
+    page: Any, app: RunningApp, tmp_path: Path
+) -> None:
     search_and_show(page, app, "CASE-003")
     set_hops(page, 2)
     whole = drawn_nodes(page)
