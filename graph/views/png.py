@@ -25,7 +25,7 @@ PRINTED_PICTURE = """([title, png]) => { const frame = document.querySelector('i
 TIMELINE_DRAWN = "() => window.timelineDrawn === true"
 MAP_DRAWN = "() => window.mapFitted === true"
 #: The timeline page's height with every lane shown (for a PNG: no scrolling).
-TIMELINE_HEIGHT = "() => document.getElementById('bar').offsetHeight + document.getElementById('scroll').scrollHeight"
+TIMELINE_HEIGHT = "() => ['bar', 'head', 'body'].reduce((sum, id) => sum + document.getElementById(id).offsetHeight, 0)"
 
 
 def _offline(work: Callable[[Any], T], width: int, height: int, scale: float = 1) -> T:
