@@ -9,12 +9,14 @@ map without drawing it again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import networkx as nx
 import streamlit as st
 
+from graph.views.geo import prepare
 from graph.views.map import map_html
 from ui.common import _FRAME_JS, store
 
@@ -22,6 +24,8 @@ __all__ = ["MAP_HEIGHT", "show_map"]
 
 MAP_HEIGHT = 560
 _map_frame = st.components.v2.component("kg_map", js=_FRAME_JS)
+# The first Explore page of the process reads the gazetteer behind the investigator's search.
+threading.Thread(target=prepare, name="gazetteer", daemon=True).start()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -413,6 +413,9 @@ _SCRIPT = """<script>
     });
     draw(); post();
   }
+  document.addEventListener("mousemove", function (event) {  // off everything that has a tooltip
+    if (!event.target.closest(".mark, .hit, #land path")) hideTip();
+  });
   svg.addEventListener("click", function () {
     if (dragged || !Object.keys(selected).length) return;
     selected = {}; draw(); post();

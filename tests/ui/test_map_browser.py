@@ -45,11 +45,12 @@ def map_frame(tab: Any, *, showing: str = "", timeout: float = 60) -> Any:
     raise AssertionError(f"no map was drawn with a mark of {showing}...")
 
 
-def test_map_and_graph_select_together(page: Any, app: RunningApp, tmp_path: Path) -> None:  # noqa: F811
+def test_map_and_graph_select_together_and_screenshot(page: Any, app: RunningApp, tmp_path: Path) -> None:  # noqa: F811
     search_and_show(page, app, "operation")
-    set_hops(page, 2)
+    first = drawn(page)
+    set_hops(page, 2)  # the case's seizures, and their shipments
+    drawn(page, other_than=first)
     ids = set(network_frame(page).evaluate("network.body.data.nodes.getIds()"))
-    drawn(page)
     shown = map_frame(page, showing="SHP-")
     seizures, shipments = shown.evaluate(MARKS, "SZ-"), shown.evaluate(MARKS, "SHP-")
     assert seizures and shipments and set(seizures + shipments) <= ids
@@ -67,7 +68,8 @@ def test_map_and_graph_select_together(page: Any, app: RunningApp, tmp_path: Pat
     settled(page)
     frame = map_frame(page).frame_element()
     frame.scroll_into_view_if_needed()
-    page.mouse.move(1, 1)  # no tooltip in the picture
+    box = frame.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] - 8, steps=5)  # under the map: no tooltip
     page.wait_for_timeout(500)
     shot = tmp_path / "map.png"
     frame.screenshot(path=str(shot))
