@@ -99,6 +99,8 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _found_communities(store: GraphStore, args: argparse.Namespace, progress: Progress) -> pd.DataFrame:
+    if args.write:  # the file opens for the write-back while the communities are found
+        store.open_for_writes()
     ran = find_communities(
         store,
         _scope(store, args),

@@ -146,6 +146,10 @@ class Engine(ABC):
         """Begin opening the graph for the next reads without waiting for it (at the end
         of a load, at the app's start); a server is open already."""
 
+    def open_for_writes(self) -> None:
+        """Begin opening the graph for the next writing session without waiting for it
+        (a command that writes once its analysis is done); a server is open already."""
+
     def saved_as(self) -> Hashable | None:
         """What tells saves of the graph apart: two reads between which it stays the same
         read the same save, so :attr:`node_number` means the same node in both (None: no

@@ -521,23 +521,26 @@ class Writes(Lookups):
             check_identifier(each, "property")
             if each in RESERVED:
                 raise ModelError(f"property {each!r} is reserved for the store")
-        done = 0
         self._whitelisted(values_by_label)  # the model's labels and any the store holds
-        constants = {f"alike{i}": value for i, value in enumerate((alike or {}).values())}
-        sets = ", ".join(
-            [
-                f"n.{quote(name)} = row.value",
-                *(f"n.{quote(e)} = ${p}" for e, p in zip(names[1:], constants, strict=True)),
-            ]
-        )
         with self.writing():
-            for label, values in sorted(values_by_label.items()):
-                found_by_key = f"UNWIND $rows AS row MATCH (n:{quote(label)} {{{KEY}: row.key}})"
-                query = f"{found_by_key} SET {sets} RETURN count(*) AS n"
-                rows = [{"key": key, "value": value} for key, value in sorted(values.items())]
-                for start in range(0, len(rows), self.batch_size):
-                    found, _ = self._write(query, {"rows": rows[start : start + self.batch_size], **constants})
-                    done += found[0]["n"] if found else 0
+            return sum(
+                self._set_label_values(label, name, values, alike or {})
+                for label, values in sorted(values_by_label.items())
+            )
+
+    def _set_label_values(self, label: str, name: str, values: Mapping[str, Any], alike: Mapping[str, Any]) -> int:
+        """:meth:`set_node_values` for the nodes of one label, by key, in MERGE-free
+        batches; how many were found."""
+        constants = {f"alike{i}": value for i, value in enumerate(alike.values())}
+        sets = ", ".join(
+            [f"n.{quote(name)} = row.value", *(f"n.{quote(e)} = ${p}" for e, p in zip(alike, constants, strict=True))]
+        )
+        query = f"UNWIND $rows AS row MATCH (n:{quote(label)} {{{KEY}: row.key}}) SET {sets} RETURN count(*) AS n"
+        rows = [{"key": key, "value": value} for key, value in sorted(values.items())]
+        done = 0
+        for start in range(0, len(rows), self.batch_size):
+            found, _ = self._write(query, {"rows": rows[start : start + self.batch_size], **constants})
+            done += found[0]["n"] if found else 0
         return done
 
 

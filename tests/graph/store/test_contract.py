@@ -425,3 +425,36 @@ def test_snapshot_delete_restore_is_exact(store: GraphStore) -> None:
     assert nx.utils.graphs_equal(before, store.to_networkx())
     assert store.snapshot(["SH-1", "P-1"]) == before_raw
     assert store.query("MATCH (p:Person {id: 'P-1'}) RETURN p.first_seen AS f").iloc[0]["f"] == SEEN
+
+
+def test_derived_values_land_on_the_nodes_by_key_and_make_none(store: GraphStore) -> None:
+    ring(store)
+    extra = [
+        NodeRecord(("Brand",), "BR-2", {"id": "brand two", "name": "Other id"}, source="test.csv:9"),
+        NodeRecord(("Brand",), "BR-3", {"name": "No id"}, source="test.csv:10"),
+    ]
+    assert not store.upsert_nodes(extra, seen=SEEN).rejected
+    found = store.set_node_values(
+        "community",
+        {
+            "SalesChannel": {"SC-1": 1, "SC-2": 2, "SC-404": 3},  # SC-404 is nowhere
+            "Company": {"SH-1": 4},
+            "Brand": {"BR-1": 5, "BR-2": 6, "BR-3": 7},
+        },
+        alike={"community_run": "RUN-1"},
+    )
+    assert found == 6
+    rows = store.read(
+        "MATCH (n) WHERE n.community IS NOT NULL RETURN n._kg_key AS key, n.community AS c, n.community_run AS run"
+    )
+    assert {row["key"]: (row["c"], row["run"]) for row in rows} == {
+        "SC-1": (1, "RUN-1"),
+        "SC-2": (2, "RUN-1"),
+        "SH-1": (4, "RUN-1"),
+        "BR-1": (5, "RUN-1"),
+        "BR-2": (6, "RUN-1"),
+        "BR-3": (7, "RUN-1"),
+    }
+    assert store.counts().nodes == 10  # nothing made for the key that is nowhere
+    names = store.read("MATCH (n:SalesChannel {_kg_key: 'SC-1'}) RETURN n.name AS name, n.kind AS kind")
+    assert names == [{"name": "Luxe-Bags-Outlet", "kind": "storefront"}]  # the rest untouched

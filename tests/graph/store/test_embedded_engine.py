@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph.records import NodeRecord, RelationshipRecord
+from graph.store import embedded_engine as engine
 from graph.store.embedded_engine import EmbeddedStore, StoreBusy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -159,3 +160,23 @@ def test_names_indexed_as_written_stay_whole_when_a_node_follows_relationships(t
         store.upsert_relationships([RelationshipRecord("OWNS", "p1", "c1")])
         store.upsert_nodes([NodeRecord(("Person",), "p2", {"id": "p2", "name": "Cyd Late"})])
     assert list(store.search("cyd")["key"]) == ["p2"] and list(store.search("acme")["key"]) == ["c1"]
+
+
+def test_a_writer_opened_ahead_takes_the_next_session_and_one_closed_aside_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(engine, "READER_FROM", 0)  # every file counts as large: its writer closes aside
+    path = tmp_path / "graph.kgl"
+    brand = [NodeRecord(("Brand",), f"BR-{i}", {"id": f"BR-{i}", "name": f"Brand {i}"}) for i in range(5)]
+    EmbeddedStore(path).upsert_nodes(brand[:1])
+    store = EmbeddedStore(path, lock_timeout=5)
+    store.open_for_writes()  # as a command that will write once its analysis is done
+    assert store.counts().labels == {"Brand": 1}  # its reads go on from the last save meanwhile
+    store.upsert_nodes(brand[1:2])
+    EmbeddedStore(path, lock_timeout=5).upsert_nodes(brand[2:3])  # waits for our close, not a lease
+    unused = EmbeddedStore(path, lock_timeout=5)
+    unused.open_for_writes()
+    unused.close()  # the session never came: the lease goes back, nothing is saved
+    EmbeddedStore(path, lock_timeout=5).upsert_nodes(brand[3:4])
+    assert not [record for record in caplog.records if "waiting" in record.getMessage()]
+    assert EmbeddedStore(path).counts().labels == {"Brand": 4}
