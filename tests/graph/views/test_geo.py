@@ -3,11 +3,16 @@ place listed, the demo's places and shipment routes all resolved."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
+from graph.store import GraphStore
+from graph.views.explore import ViewSpec, build_view
 from graph.views.geo import countries, locate, place_of
 from ingest.demo import generate
+from ingest.loader import load_paths
 from tests.graph.views.conftest import RLO
 from tests.ui.conftest import PWN
 
@@ -116,3 +121,17 @@ def test_a_shipment_without_its_port_of_loading_starts_at_its_shippers_place() -
         ("port of entry", "SHP-1", "Antwerp, BE"),
         ("destination", "ADR-1", "Gent, BE"),
     ]
+
+
+def test_coordinates_loaded_from_neo4j_admin_files_place_nodes_exactly(store: GraphStore, tmp_path: Path) -> None:
+    typed, untyped = tmp_path / "nodes.Address.csv", tmp_path / "nodes.Seizure.csv"
+    typed.write_text("id:ID,:LABEL,name,latitude:float,longitude:float\nADR-1,Address,Quay 1,51.9225,4.47917\n")
+    untyped.write_text("id:ID,:LABEL,name,latitude,longitude,port\nSZ-1,Seizure,Seized,51.26,4.40,Hamburg (DEHAM)\n")
+    load_paths(store, [typed, untyped])
+    graph = build_view(store, ViewSpec(centres=("ADR-1", "SZ-1"))).graph
+    assert isinstance(graph.nodes["ADR-1"]["properties"]["latitude"], float)
+    located = locate(graph)
+    assert (located.positions["ADR-1"].lat, located.positions["ADR-1"].precision) == (51.9225, "exact")
+    seized = located.positions["SZ-1"]  # text that reads as coordinates wins over its port's name
+    assert (seized.lat, seized.lon, seized.precision, seized.country) == (51.26, 4.4, "exact", "BE")
+    assert located.seizures == {"BE": 1}
