@@ -37,7 +37,7 @@ from graph.views.drawing import legend_html, network_html
 from graph.views.search import find_entities
 from graph.views.tables import format_frame
 from graph.views.text import visible, visible_frame
-from graph.views.timeline_chart import TimelineShown, Window, timeline_html
+from graph.views.timeline_chart import TimelineShown, Window, timeline_height, timeline_lanes, timeline_page
 from graph.workspace import Workspace
 
 __all__ = [
@@ -375,9 +375,15 @@ def show_network(
     )
 
 
+def _timeline_page(graph: nx.MultiDiGraph, options: dict) -> tuple[str, int]:
+    """The timeline page of a view and how many lanes it draws."""
+    lanes = timeline_lanes(graph, store().model, **options)
+    return timeline_page(lanes), len(lanes["lanes"])
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cached_timeline(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> str:
-    return timeline_html(_graph, store().model, **_options)
+def _cached_timeline(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> tuple[str, int]:
+    return _timeline_page(_graph, _options)
 
 
 @dataclass(frozen=True)
@@ -401,13 +407,12 @@ def show_timeline(
     key: str = "timeline",
 ) -> TimelineEvents:
     """Draw the timeline of a view (:mod:`graph.views.timeline_chart`) showing ``window``
-    and the ``selected`` nodes without redrawing it; return what the investigator did.
-    With a ``cache_key`` standing for the graph and its colours, the page is made once."""
+    and the ``selected`` nodes without redrawing it, at most ``height`` pixels tall (less
+    for a few lanes); return what the investigator did. With a ``cache_key`` standing
+    for the graph and its colours, the page is made once."""
     options = {"colour_by": colour_by, "membership": membership}
-    if cache_key is None:
-        page = timeline_html(graph, store().model, **options)
-    else:
-        page = _cached_timeline(graph, options, cache_key)
+    made = _timeline_page(graph, options) if cache_key is None else _cached_timeline(graph, options, cache_key)
+    page, height = made[0], min(height, timeline_height(made[1]))
     result = _timeline_frame(
         data={
             "html": page,

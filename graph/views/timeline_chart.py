@@ -35,7 +35,15 @@ from graph.views.page import CSP, refuse_outside, script_data
 from graph.views.text import visible
 from graph.views.timeline import UNDATED, relationship_key, view_events
 
-__all__ = ["LINK_COLOUR", "TimelineShown", "Window", "timeline_html", "timeline_lanes"]
+__all__ = [
+    "LINK_COLOUR",
+    "TimelineShown",
+    "Window",
+    "timeline_height",
+    "timeline_html",
+    "timeline_lanes",
+    "timeline_page",
+]
 
 LINK_COLOUR = "#8a8f96"
 NAME_WIDTH = 240  # pixels for the lanes' names
@@ -51,6 +59,11 @@ class TimelineShown:
 
     graph: nx.MultiDiGraph
     window: Window | None = None
+
+
+def timeline_height(lanes: int) -> int:
+    """Pixels that show the bar, the axis and ``lanes`` lanes (at least two) whole."""
+    return 32 + 36 + ROW * max(lanes, 2) + 4
 
 
 def _day(when: Any) -> str:
@@ -130,8 +143,15 @@ def timeline_html(
     """The timeline page of a view (see the module's docstring), showing ``window`` and
     ``selected`` nodes until its parent says otherwise; Play steps every ``play_every``
     seconds."""
-    setup = timeline_lanes(graph, model, colour_by=colour_by, membership=membership)
-    setup |= {
+    lanes = timeline_lanes(graph, model, colour_by=colour_by, membership=membership)
+    return timeline_page(lanes, window=window, selected=selected, play_every=play_every)
+
+
+def timeline_page(
+    lanes: Mapping[str, Any], *, window: Window | None = None, selected: Iterable[str] = (), play_every: float = 1.5
+) -> str:
+    """:func:`timeline_html` of the view's :func:`timeline_lanes`."""
+    setup = dict(lanes) | {
         "window": [day.isoformat() for day in window] if window else None,
         "selected": [str(key) for key in selected],
         "playEvery": int(play_every * 1000),
