@@ -211,6 +211,7 @@ body {{ margin: 0; font-family: system-ui, sans-serif; font-size: 13px; color: #
 #land path {{ fill: #fbfbf8; stroke: #9aa5ad; stroke-width: 0.6; vector-effect: non-scaling-stroke; }}
 #land path:hover {{ stroke: #333; }}
 .mark {{ cursor: pointer; }} .mark.selected .dot {{ stroke: #111; stroke-width: 3; }}
+.stop {{ fill: #fff; stroke: #37474f; stroke-width: 1.5; }}
 .leg {{ fill: none; stroke: #37474f; stroke-width: 1.6; stroke-opacity: 0.75; }}
 .leg.selected, .leg.hover {{ stroke: #111; stroke-width: 3; stroke-opacity: 1; }}
 .hit {{ fill: none; stroke: transparent; stroke-width: 10; cursor: pointer; }}
@@ -295,6 +296,21 @@ _SCRIPT = """<script>
     place.label.textContent = place.text;
   });
   order.sort(function (a, b) { return places[b].marks.length - places[a].marks.length; });
+  // A route's stop where no node of the view is (a shipment's port of loading): a small ring, labelled too.
+  var stops = {};
+  setup.routes.forEach(function (route) {
+    route.stops.forEach(function (stop) {
+      var at = stop.x + "," + stop.y;
+      if (places[at] || stops[at]) return;
+      var dot = el("circle", {"class": "stop", r: 4.5}, marksLayer), words = stop.role + ": " + stop.place;
+      dot.addEventListener("mousemove", function (event) { showTip(event, words); });
+      dot.addEventListener("mouseleave", hideTip);
+      places[at] = stops[at] = {x: stop.x, y: stop.y, marks: [], radius: 7, dot: dot};
+      places[at].label = el("text", {"class": "place", "text-anchor": "middle"}, labelsLayer);
+      places[at].label.textContent = stop.place.split(", the largest")[0];
+      order.push(at);
+    });
+  });
   setup.seizures.forEach(function (s) {
     s.label = el("text", {"class": "count", "text-anchor": "middle"}, labelsLayer);
     s.label.textContent = seizures(s.count);
@@ -364,6 +380,10 @@ _SCRIPT = """<script>
         l[0].classList.toggle("selected", !!selected[route.id]);
       });
     });
+    Object.keys(stops).forEach(function (at) {
+      var p = screen(stops[at].x, stops[at].y);
+      stops[at].dot.setAttribute("cx", p[0]); stops[at].dot.setAttribute("cy", p[1]);
+    });
     var taken = order.map(function (at) {
       var p = screen(places[at].x, places[at].y), r = places[at].radius;
       return [p[0] - r, p[1] - r, p[0] + r, p[1] + r];
@@ -414,7 +434,7 @@ _SCRIPT = """<script>
     draw(); post();
   }
   document.addEventListener("mousemove", function (event) {  // off everything that has a tooltip
-    if (!event.target.closest(".mark, .hit, #land path")) hideTip();
+    if (!event.target.closest(".mark, .hit, .stop, #land path")) hideTip();
   });
   svg.addEventListener("click", function () {
     if (dragged || !Object.keys(selected).length) return;
