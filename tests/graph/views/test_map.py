@@ -177,3 +177,26 @@ def test_a_briefing_carries_the_map_offline_redacted_and_prints_it(
     png_of(picture_html(case_view, model), plain)
     with Image.open(mapped) as with_map, Image.open(plain) as without:
         assert with_map.height > without.height + 400
+
+
+#: The land's zoom and where the first mark is drawn, as the page shows them now.
+VIEW = """() => [Number(document.getElementById('land').getAttribute('transform').match(/scale\\(([^)]+)\\)/)[1]),
+  document.querySelector('.mark').getAttribute('transform')]"""
+
+
+def test_the_wheel_zooms_a_drag_pans_and_fit_fits_again(
+    browser: Any, case_view: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    page, requests = _opened(browser, map_html(case_view, load_model()), tmp_path)
+    fitted, at = page.evaluate(VIEW)
+    page.mouse.move(500, 300)
+    page.mouse.wheel(0, -600)
+    assert turns_true(page, f"() => ({VIEW})()[0] > {fitted} * 1.5")
+    zoomed, moved = page.evaluate(VIEW)
+    page.mouse.down()
+    page.mouse.move(400, 250, steps=5)
+    page.mouse.up()
+    panned, dragged_to = page.evaluate(VIEW)
+    assert panned == zoomed and dragged_to != moved
+    page.locator("#zoom-fit").click()
+    assert page.evaluate(VIEW) == [fitted, at] and requests == []
