@@ -88,7 +88,7 @@ def _setup(
 ) -> dict:
     """What the page's script draws, as data (names as text)."""
     drawn = marks(graph, colour_by, membership)
-    placed = []
+    placed, glyphs = [], {}  # each mark's glyph once (an SVG data URI: a view has few)
     for key, position in located.positions.items():
         x, y = project(position.lat, position.lon)
         placed.append(
@@ -101,7 +101,7 @@ def _setup(
                 "precision": position.precision,
                 "place": visible(position.place),
                 "colour": drawn[key].colour,
-                "image": drawn[key].source(),
+                "glyph": glyphs.setdefault(drawn[key].source(), len(glyphs)),
             }
         )
     routes = [
@@ -124,7 +124,13 @@ def _setup(
         )
         x, y = project(*where)
         seizures.append({"code": code, "name": country.name if country else code, "count": count, "x": x, "y": y})
-    return {"marks": placed, "routes": routes, "seizures": seizures, "extent": _extent(placed, routes)}
+    return {
+        "marks": placed,
+        "glyphs": list(glyphs),
+        "routes": routes,
+        "seizures": seizures,
+        "extent": _extent(placed, routes),
+    }
 
 
 def _extent(placed: list[dict], routes: list[dict]) -> list[float]:
@@ -323,7 +329,7 @@ _SCRIPT = """<script>
       el("circle", {r: 10, fill: "none", stroke: m.colour, "stroke-width": 1.5}, g);
     }
     el("circle", {"class": "dot", r: 7.5, fill: "#fff", "fill-opacity": 0.85, stroke: "none"}, g);
-    el("image", {href: m.image, x: -6, y: -6, width: 12, height: 12}, g);
+    el("image", {href: setup.glyphs[m.glyph], x: -6, y: -6, width: 12, height: 12}, g);
     m.node = g;
     var words = [m.name, m.id + " (" + m.labels + ")", m.precision + ": " + m.place];
     g.addEventListener("mousemove", function (event) { showTip(event, words.join("\\n")); });
