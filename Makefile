@@ -58,7 +58,7 @@ test: venv neo4j-jars chromium lint
 
 # The README's screenshots (the Explore page, a briefing's first page), retaken by the browser tests.
 screenshots: venv chromium
-	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/ui/test_browser.py tests/ui/test_map_browser.py tests/graph/views/test_briefing.py -k screenshot
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/ui/test_browser.py tests/ui/test_map_browser.py tests/ui/test_timeline_browser.py tests/graph/views/test_briefing.py -k screenshot
 
 bench: venv neo4j-jars chromium
 	$(PY) bench/store.py
