@@ -68,6 +68,8 @@ SHIPPER, CONSIGNEE, REGISTERED_AT = "SHIPPED", "CONSIGNED_TO", "REGISTERED_AT"
 SIMPLIFY = 0.4
 #: Islands smaller than this (square degrees) are left out of outlines, but not of lookups.
 SMALLEST_LAND = 0.05
+#: Longer text is no place's name (and a scraped page pasted into a field is not parsed).
+LONGEST_PLACE = 200
 _LOCODE = re.compile(r"^(?:(?P<name>.*?)\s*[(\[]\s*)?(?P<cc>[A-Z]{2})\s?(?P<place>[A-Z2-9]{3})\s*[)\]]?$")
 
 
@@ -280,6 +282,8 @@ def _city_position(text: str, country: str) -> Position | None:
     with the name (``Rotterdam (NLRTM)``) or after a comma (``Valencia, ES``). A bare
     country name or UN/LOCODE places it in that country."""
     name = text.strip()
+    if len(name) > LONGEST_PLACE:
+        return None
     coded = _LOCODE.match(name)
     if coded and coded["name"] and country_code(coded["cc"]):
         name, country = coded["name"].strip(), coded["cc"]

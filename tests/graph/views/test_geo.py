@@ -76,6 +76,8 @@ def test_a_hostile_place_name_is_only_text() -> None:
     assert place_of({"city": hostile}) is None
     in_china = place_of({"city": hostile, "country": "CN"})
     assert in_china is not None and (in_china.precision, in_china.country, in_china.place) == ("country", "CN", "China")
+    pasted = place_of({"port": "Rotterdam" + " " * 100_000 + "(NLRTM)", "country": "NL"})  # read at once, not parsed
+    assert pasted is not None and (pasted.precision, pasted.country) == ("country", "NL")
 
 
 def test_every_place_of_the_demo_resolves_and_every_shipment_has_its_route() -> None:
