@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,15 +218,17 @@ def run_communities(
     """Detect communities (``options`` go to :func:`~graph.analysis.gds.find_communities`:
     in the Neo4j server when it has Graph Data Science), summarise them and, with
     ``save``, write them to the graph and the run with its summary to the workspace:
-    the writes come after the last report, so a cancel leaves the graph as it was."""
-    ran = find_communities(graph_store, scope or Scope(), progress=progress, **options)
-    projection, result = ran.projection, ran.result
-    summary = summarise(graph_store, projection, result, limit=None, progress=progress)
-    run_id = None
-    if save:
-        progress.report(f"saving the community of each of {projection.node_count:,} nodes")
-        run_id = write_back(graph_store, workspace(), projection, result, summary)
-        changed()
+    the writes come after the last report, so a cancel leaves the graph as it was. With
+    ``save`` the file opens for the write-back while they are found."""
+    with graph_store.writes_ahead() if save else nullcontext():
+        ran = find_communities(graph_store, scope or Scope(), progress=progress, **options)
+        projection, result = ran.projection, ran.result
+        summary = summarise(graph_store, projection, result, limit=None, progress=progress)
+        run_id = None
+        if save:
+            progress.report(f"saving the community of each of {projection.node_count:,} nodes")
+            run_id = write_back(graph_store, workspace(), projection, result, summary)
+            changed()
     return {"projection": projection, "result": result, "summary": summary, "run": run_id, "notes": ran.notes}
 
 

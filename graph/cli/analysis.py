@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -99,8 +100,11 @@ def _communities(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _found_communities(store: GraphStore, args: argparse.Namespace, progress: Progress) -> pd.DataFrame:
-    if args.write:  # the file opens for the write-back while the communities are found
-        store.open_for_writes()
+    with store.writes_ahead() if args.write else nullcontext():  # the file opens while they are found
+        return _detected(store, args, progress)
+
+
+def _detected(store: GraphStore, args: argparse.Namespace, progress: Progress) -> pd.DataFrame:
     ran = find_communities(
         store,
         _scope(store, args),

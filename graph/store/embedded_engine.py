@@ -111,7 +111,7 @@ class EmbeddedStore(GraphStore, TableWrites):
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._writer: kglite.KnowledgeGraph | None = None
-        self._ahead: Future[kglite.KnowledgeGraph] | None = None  # see open_for_writes
+        self._ahead: Future[kglite.KnowledgeGraph] | None = None  # see writes_ahead
         self._depth = 0
         self._after_save: list[Callable[[], None]] = []
         self._snapshot: kglite.KnowledgeGraph | None = None
@@ -162,12 +162,26 @@ class EmbeddedStore(GraphStore, TableWrites):
                     if names is not None:
                         self._publish_names(*names)
 
-    def open_for_writes(self) -> None:
-        """Begin opening the file for the next writing session, beside whatever this
-        command does first (its analysis): the write lease is held from now on."""
+    @contextmanager
+    def writes_ahead(self) -> Iterator[None]:
+        """The file opened for the next writing session beside what the block does first
+        (a command's analysis, whose results it then writes). The write lease is held
+        from the start; a writer the block did not use is let go at its end."""
         with self._lock:
             if self._writer is None and self._ahead is None:
                 self._ahead = open_aside(self._open_writer)
+        try:
+            yield
+        finally:
+            self._discard_ahead()
+
+    def _discard_ahead(self) -> None:
+        """Let go of a writer opened ahead for a session that never came: nothing to save."""
+        with self._lock:
+            ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            with contextlib.suppress(Exception):  # it could not open: nothing is held
+                self._let_go(ahead.result())
 
     def _let_go(self, writer: kglite.KnowledgeGraph) -> None:
         """Close a saved writer: a large one aside (:mod:`graph.store.aside`)."""
@@ -293,10 +307,7 @@ class EmbeddedStore(GraphStore, TableWrites):
         with self._lock:
             self._snapshot = None
             self._snapshot_stamp = None
-            ahead, self._ahead = self._ahead, None
-        if ahead is not None:  # opened for a session that never came: nothing to save
-            with contextlib.suppress(Exception):
-                self._let_go(ahead.result())
+        self._discard_ahead()
 
     # -- primitives -------------------------------------------------------------------
 

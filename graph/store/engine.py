@@ -146,9 +146,11 @@ class Engine(ABC):
         """Begin opening the graph for the next reads without waiting for it (at the end
         of a load, at the app's start); a server is open already."""
 
-    def open_for_writes(self) -> None:
-        """Begin opening the graph for the next writing session without waiting for it
-        (a command that writes once its analysis is done); a server is open already."""
+    def writes_ahead(self) -> AbstractContextManager[None]:
+        """Within the block, the graph opens for its writing session beside what the block
+        does first (a command's analysis, whose results it then writes); a server is
+        open already."""
+        return nullcontext()
 
     def saved_as(self) -> Hashable | None:
         """What tells saves of the graph apart: two reads between which it stays the same

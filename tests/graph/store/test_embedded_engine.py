@@ -170,13 +170,16 @@ def test_a_writer_opened_ahead_takes_the_next_session_and_one_closed_aside_is_wa
     brand = [NodeRecord(("Brand",), f"BR-{i}", {"id": f"BR-{i}", "name": f"Brand {i}"}) for i in range(5)]
     EmbeddedStore(path).upsert_nodes(brand[:1])
     store = EmbeddedStore(path, lock_timeout=5)
-    store.open_for_writes()  # as a command that will write once its analysis is done
-    assert store.counts().labels == {"Brand": 1}  # its reads go on from the last save meanwhile
-    store.upsert_nodes(brand[1:2])
+    with store.writes_ahead():  # as a command that will write once its analysis is done
+        assert store.counts().labels == {"Brand": 1}  # its reads go on from the last save meanwhile
+        store.upsert_nodes(brand[1:2])
     EmbeddedStore(path, lock_timeout=5).upsert_nodes(brand[2:3])  # waits for our close, not a lease
-    unused = EmbeddedStore(path, lock_timeout=5)
-    unused.open_for_writes()
-    unused.close()  # the session never came: the lease goes back, nothing is saved
+    with store.writes_ahead():
+        pass  # cancelled before its write: the lease goes back, nothing is saved
     EmbeddedStore(path, lock_timeout=5).upsert_nodes(brand[3:4])
+    unused = EmbeddedStore(path, lock_timeout=5)
+    unused.writes_ahead().__enter__()
+    unused.close()  # the store closed inside the block lets the writer go too
+    EmbeddedStore(path, lock_timeout=5).upsert_nodes(brand[4:5])
     assert not [record for record in caplog.records if "waiting" in record.getMessage()]
-    assert EmbeddedStore(path).counts().labels == {"Brand": 4}
+    assert EmbeddedStore(path).counts().labels == {"Brand": 5}
