@@ -136,6 +136,34 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: Every message a page posts to its parent (itself, when it is the top page), kept in ``window.posted``.
+RECORD_POSTS = "() => { window.posted = []; window.addEventListener('message', e => window.posted.push(e.data)); }"
+
+
+def offline_page(
+    browser: Any, html_text: str, path: Path, viewport: Mapping[str, int] | None = None
+) -> tuple[Any, list[str], list[str]]:
+    """``html_text`` written to ``path`` and opened in a new page (of ``viewport``) that may
+    load that file and nothing else, as a reader with no network would: every other
+    request is refused and its address kept in ``requests``; a dialog is dismissed and its
+    message kept in ``dialogs``. Returns ``(page, requests, dialogs)``."""
+    path.write_text(html_text, encoding="utf-8")
+    page = browser.new_page(**({"viewport": dict(viewport)} if viewport else {}))
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == path.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(path.as_uri())
+    return page, requests, dialogs
+
+
 def add_injected_storefronts(store: GraphStore, names: list[str]) -> None:
     """Storefronts ``EVIL-i`` named ``names[i]`` (scraped names that try to inject HTML,
     script or Markdown), hosted on the demo's MKT-00."""

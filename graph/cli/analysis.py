@@ -10,6 +10,7 @@
     python -m graph shells [--limit N] [--as-of DATE]
     python -m graph export --center ID [--hops N] --out FILE.html [--png FILE.png] [--pdf FILE.pdf]
                            [--title T] [--author A] [--question Q] [--notes N] [--redact PROP,PROP]
+                           [--period START..END] [--no-timeline] [--no-map]
 
 SCOPE: ``--labels A,B`` ``--types T,U`` ``--since DATE`` ``--until DATE``
 ``--around ID [--hops N]`` ``--weight TYPE=W`` ``--unweighted``. Every command takes
@@ -23,7 +24,9 @@ import datetime as dt
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -35,9 +38,13 @@ from graph.analysis.projection import Projection, Scope, project
 from graph.analysis.shells import shell_scores
 from graph.analysis.summaries import summarise
 from graph.cli.params import hops, row_limit
+from graph.model import Model
 from graph.progress import ConsoleProgress, Progress
 from graph.store import GraphStore, open_workspace
 from graph.store.path_search import DEFAULT_BUDGET
+
+if TYPE_CHECKING:
+    from graph.views.timeline_chart import Window
 
 __all__ = ["add_commands"]
 
@@ -225,29 +232,101 @@ def _writable(path: str | None, parameter: str) -> Path | None:
     return out
 
 
+def _period(text: str | None) -> Window | None:
+    """The days ``--period START..END`` names, both included."""
+    if not text:
+        return None
+    first, dots, last = text.partition("..")
+    try:
+        window = (dt.date.fromisoformat(first.strip()), dt.date.fromisoformat(last.strip()))
+    except ValueError:
+        window = None
+    if not dots or window is None:
+        raise ValueError(f"--period: {text!r} is not a period (expected START..END in days: 2023-01-01..2023-06-30)")
+    if window[0] > window[1]:
+        raise ValueError(f"--period: {text!r} ends before it starts")
+    return window
+
+
 def _export(store: GraphStore, args: argparse.Namespace) -> pd.DataFrame:
     out, png, pdf = (_writable(args.out, "--out"), _writable(args.png, "--png"), _writable(args.pdf, "--pdf"))
+    window = _period(args.period)
     with ConsoleProgress() as progress:
-        return _exported(store, args, progress, (out, png, pdf))  # --out is required: out is a Path
+        return _exported(store, args, progress, (out, png, pdf), window)  # --out is required: out is a Path
+
+
+def _in_period(untimed: nx.MultiDiGraph, model: Model, window: Window | None, progress: Progress) -> nx.MultiDiGraph:
+    """The view cut to the period as the app's brush cuts it: what existed or happened then."""
+    if window is None:
+        return untimed
+    from graph.views.timeline import in_window
+
+    progress.report(f"keeping what existed or happened {window[0]} – {window[1]}")
+    graph = in_window(untimed, model, *window)
+    if graph.number_of_nodes() == 0:
+        raise ValueError(f"--period: nothing in the view existed or happened from {window[0]} to {window[1]}")
+    return graph
+
+
+def _has_dates(graph: nx.MultiDiGraph, model: Model) -> bool:
+    """Whether the timeline of ``graph`` (as redacted) has a lane: a dated node or link."""
+    from graph.views.timeline import UNDATED, view_events
+
+    return bool((view_events(graph, model)["role"] != UNDATED).any())
+
+
+def _has_places(graph: nx.MultiDiGraph) -> bool:
+    """Whether the map of ``graph`` (as redacted) places any node."""
+    from graph.views.geo import locate
+
+    return bool(locate(graph).positions)
 
 
 def _exported(
-    store: GraphStore, args: argparse.Namespace, progress: Progress, files: tuple[Path | None, ...]
+    store: GraphStore,
+    args: argparse.Namespace,
+    progress: Progress,
+    files: tuple[Path | None, ...],
+    window: Window | None,
 ) -> pd.DataFrame:
-    from graph.views.briefing import briefing_html, picture_html, property_names
+    from graph.views.briefing import (
+        Redaction,
+        briefing_html,
+        map_picture,
+        picture_html,
+        property_names,
+        timeline_picture,
+    )
+    from graph.views.timeline_chart import TimelineShown
 
     out, png, pdf = files
     progress.report(f"reading {args.hops} hop(s) around {', '.join(args.center)}")
-    graph = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
-    if graph.number_of_nodes() == 0:
+    untimed = store.neighbourhood(args.center, hops=args.hops, limit=args.limit)
+    if untimed.number_of_nodes() == 0:
         raise ValueError(f"--center: no entity has id {', '.join(args.center)}")
     redact = _names(args.redact) or ()
-    for name in sorted(set(redact) - set(property_names(graph))):
+    for name in sorted(set(redact) - set(property_names(untimed))):
         progress.say(f"note: --redact: no entity or link in the view has the property {name!r}")
+    graph = _in_period(untimed, store.model, window, progress)
+    timeline = None
+    if args.timeline:
+        progress.report(f"reading the dates of {untimed.number_of_nodes():,} entities for the timeline")
+        if _has_dates(Redaction.of(untimed, redact).graph(untimed), store.model):
+            timeline = TimelineShown(untimed, window)
+        else:
+            progress.say("note: nothing in the view is dated: the briefing has no timeline")
+    with_map = args.map
+    if with_map:
+        progress.report(f"placing {graph.number_of_nodes():,} entities on the map")
+        with_map = _has_places(Redaction.of(graph, redact).graph(graph))
+        if not with_map:
+            progress.say("note: nothing in the view has a place: the briefing has no map")
     title = args.title or f"Network around {', '.join(args.center)}"
     scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
-    if graph.graph.get("truncated"):
+    if untimed.graph.get("truncated"):
         scope.append(f"cut at {args.limit} nodes")
+    if window:
+        scope.append(f"what existed or happened {window[0]} – {window[1]}")
     progress.report(f"writing the briefing of {graph.number_of_nodes():,} entities to {out}")
     page = briefing_html(
         graph,
@@ -258,6 +337,8 @@ def _exported(
         notes=args.notes,
         redact=redact,
         scope=scope,
+        timeline=timeline,
+        with_map=with_map,
     )
     out.write_text(page, encoding="utf-8")
     written = [out]
@@ -265,14 +346,20 @@ def _exported(
         from graph.views.png import png_of
 
         progress.report(f"drawing the graph to {png} in Chromium")
-        written.append(png_of(picture_html(graph, store.model, redact=redact), png))
+        lanes = timeline_picture(timeline, store.model, redact=redact) if timeline else None
+        where = map_picture(graph, store.model, redact=redact) if with_map else None
+        written.append(png_of(picture_html(graph, store.model, redact=redact), png, timeline=lanes, map_page=where))
     if pdf:
         from graph.views.png import pdf_of
 
         progress.report(f"printing the briefing to {pdf} in Chromium")
         written.append(pdf_of(page, pdf))
+    shown = {"timeline": timeline is not None, "map": with_map}
     return pd.DataFrame(
-        [{"file": str(path), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()} for path in written]
+        [
+            {"file": str(path), "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()} | shown
+            for path in written
+        ]
     )
 
 
@@ -351,5 +438,14 @@ def add_commands(commands: argparse._SubParsersAction) -> list[argparse.Argument
     export.add_argument("--question", default="", help="the question the briefing answers, on its title page")
     export.add_argument("--notes", default="", help="the analyst's notes, shown as text")
     export.add_argument("--redact", metavar="PROP,PROP", help="properties that must not appear in the HTML, PNG or PDF")
+    export.add_argument(
+        "--period",
+        metavar="START..END",
+        help="only what existed or happened in these days (ISO, both included), brushed on the timeline",
+    )
+    export.add_argument(
+        "--no-timeline", dest="timeline", action="store_false", help="leave the timeline of the view out"
+    )
+    export.add_argument("--no-map", dest="map", action="store_false", help="leave the map of the view out")
     export.set_defaults(run=_export)
     return [communities, players, path, links, shells, export]
