@@ -28,7 +28,7 @@ from graph.views.briefing import briefing_html, picture_html, provenance_table
 from graph.views.png import pdf_of
 from graph.views.summary import summarise_view
 from ingest.demo import generate, load
-from tests.conftest import add_injected_storefronts, wait_until
+from tests.conftest import add_injected_storefronts, offline_page, wait_until
 from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
 from tests.ui.conftest import PWN, hover_every_node
 
@@ -48,27 +48,13 @@ def view(tmp_path: Path):
 
 def test_briefing_opens_offline_and_names_stay_text(view, browser, tmp_path: Path) -> None:
     store, graph = view
-    out = tmp_path / "briefing.html"
-    out.write_text(
-        briefing_html(graph, store.model, title="<b>Ring</b> review", notes="<script>alert(4)</script>"),
-        encoding="utf-8",
-    )
-    page = browser.new_page()
-    requests, dialogs = [], []
-    page.route(
-        "**/*",
-        lambda route: (
-            requests.append(route.request.url),
-            route.continue_() if route.request.url.startswith("file:") else route.abort(),
-        ),
-    )
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(out.as_uri())
+    page_html = briefing_html(graph, store.model, title="<b>Ring</b> review", notes="<script>alert(4)</script>")
+    page, requests, dialogs = offline_page(browser, page_html, tmp_path / "briefing.html")
     frame = page.frame_locator("iframe[title=network]")
     frame.locator("canvas").wait_for(timeout=30_000)
     drawn = page.frames[1].evaluate("network.body.data.nodes.length")
     assert drawn == graph.number_of_nodes()
-    assert [url for url in requests if not url.startswith("file:")] == []
+    assert requests == []
     page.wait_for_timeout(500)
     assert dialogs == []
     assert page.locator("script:not([src])").count() == 0  # the notes' script is text, not an element
@@ -114,21 +100,8 @@ def test_export_command_writes_briefing_and_png(view, tmp_path: Path) -> None:
 
 def test_hovering_every_node_of_a_hostile_briefing_runs_nothing(browser, tmp_path: Path) -> None:
     graph = hostile_view()
-    out = tmp_path / "briefing.html"
     page_html = briefing_html(graph, load_model(), title=f"Ring {PWN}", notes=PWN, more={HOSTILE_KEY: 40})
-    out.write_text(page_html, encoding="utf-8")
-    page = browser.new_page()
-    requests, dialogs = [], []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url == out.as_uri()
-            else (requests.append(route.request.url), route.abort())
-        ),
-    )
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(out.as_uri())
+    page, requests, dialogs = offline_page(browser, page_html, tmp_path / "briefing.html")
     page.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
     page.locator("iframe[title=network]").scroll_into_view_if_needed()  # below the title page and summary
     tooltips = hover_every_node(page, page.frames[1])
@@ -270,20 +243,7 @@ def test_hostile_names_and_notes_stay_text_on_screen_and_in_the_pdf(
     page_html = briefing_html(
         graph, case_store.model, title="Tide <b>review</b>", question=f"who is {RLO}cba?", node_notes={SUSPECT: [note]}
     )
-    out = tmp_path / "briefing.html"
-    out.write_text(page_html, encoding="utf-8")
-    page = browser.new_page()
-    dialogs, outside = [], []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url == out.as_uri()
-            else (outside.append(route.request.url), route.abort())
-        ),
-    )
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(out.as_uri())
+    page, outside, dialogs = offline_page(browser, page_html, tmp_path / "briefing.html")
     page.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
     page.wait_for_timeout(300)
     assert dialogs == [] and outside == []
@@ -307,7 +267,9 @@ def test_export_writes_html_png_and_pdf_without_redacted_properties(
 ) -> None:
     handed: list[str] = []
     taken = png.png_of
-    monkeypatch.setattr(png, "png_of", lambda view, out, **size: (handed.append(view), taken(view, out, **size))[1])
+    monkeypatch.setattr(
+        png, "png_of", lambda view, out, **more: (handed.extend([view, *more.values()]), taken(view, out, **more))[1]
+    )
     case_store.close()
     files = {kind: tmp_path / f"b.{kind}" for kind in ("html", "png", "pdf")}
     ran = cli(
@@ -342,13 +304,13 @@ def test_export_writes_html_png_and_pdf_without_redacted_properties(
     printed = pdf_text(files["pdf"])
     assert pdf.startswith(b"%PDF") and len(printed) > 1
     assert "A. Analyst" in printed[0] and "Who sells the fakes?" in printed[0]
-    assert files["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and len(handed) == 1
-    for text in (files["html"].read_text(encoding="utf-8"), handed[0], " ".join(printed)):
+    assert (
+        files["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and len(handed) == 3
+    )  # the graph, its timeline and its map
+    for text in (files["html"].read_text(encoding="utf-8"), *handed, " ".join(printed)):
         for secret in (PERSONA, INFORMANT, "Carlos Kovalenko", "Operation Tide 001"):
             assert secret not in text
-    view = browser.new_page()
-    view.route("**/*", lambda route: route.abort())
-    view.set_content(handed[0])
+    view, _, _ = offline_page(browser, handed[0], tmp_path / "handed.html")
     wait_until(view, "() => typeof network !== 'undefined'")
     labels = view.evaluate("Object.fromEntries(network.body.data.nodes.get().map(n => [n.id, n.label]))")
     assert labels[SUSPECT] == SUSPECT and labels[TIDE] == TIDE  # the name is gone: the node shows its key
@@ -382,9 +344,7 @@ def test_briefing_prints_its_title_page_alone_then_the_summary_and_screenshot(
     assert "Who runs the storefronts" in printed[0] and "Summary" not in printed[0]
     assert printed[1].startswith("Summary") and "Operation Tide 001" in printed[1]
     assert any("Where the data came from" in text for text in printed[2:])
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.route("**/*", lambda route: route.abort())
-    page.set_content(page_html)
+    page, _, _ = offline_page(browser, page_html, tmp_path / "briefing.html", {"width": 1100, "height": 900})
     summary = page.locator(".summary").bounding_box()
     shot = tmp_path / "briefing.png"
     page.screenshot(

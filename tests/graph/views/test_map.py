@@ -21,12 +21,9 @@ from graph.views.geo import locate
 from graph.views.map import map_html
 from graph.views.png import pdf_of, png_of
 from ingest.demo import generate, load
-from tests.conftest import turns_true, wait_until
+from tests.conftest import RECORD_POSTS, offline_page, turns_true, wait_until
 from tests.graph.views.test_briefing import pdf_text
 from tests.ui.conftest import PWN
-
-#: Every message the page posts to its parent (itself, when it is the top page).
-RECORD = "() => { window.posted = []; window.addEventListener('message', e => window.posted.push(e.data)); }"
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +50,9 @@ def test_the_page_fetches_nothing_and_hands_names_over_as_data() -> None:
 
 
 def _opened(browser: Any, html_text: str, tmp_path: Path) -> tuple[Any, list[str]]:
-    out = tmp_path / "map.html"
-    out.write_text(html_text, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1000, "height": 700})
-    requests: list[str] = []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url == out.as_uri()
-            else (requests.append(route.request.url), route.abort())
-        ),
-    )
-    page.goto(out.as_uri())
+    page, requests, _ = offline_page(browser, html_text, tmp_path / "map.html", {"width": 1000, "height": 700})
     wait_until(page, "() => window.mapFitted === true")
-    page.evaluate(RECORD)
+    page.evaluate(RECORD_POSTS)
     return page, requests
 
 
@@ -152,15 +137,7 @@ def test_a_briefing_carries_the_map_offline_redacted_and_prints_it(
 ) -> None:
     model = load_model()
     page_html = briefing_html(case_view, model, title="Where the case went", with_map=True, redact=["port"])
-    out = tmp_path / "briefing.html"
-    out.write_text(page_html, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    requests: list[str] = []
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url == out.as_uri() else (requests.append(1), route.abort()),
-    )
-    page.goto(out.as_uri())
+    page, requests, _ = offline_page(browser, page_html, tmp_path / "briefing.html", {"width": 1100, "height": 900})
     page.locator("iframe[title=map]").scroll_into_view_if_needed()
     shown = _frame_drawn(page, "window.mapFitted === true")
     shipments = [key for key, data in case_view.nodes(data=True) if "Shipment" in data["labels"]]

@@ -24,11 +24,8 @@ from graph.views.png import pdf_of, png_of
 from graph.views.timeline import in_window, view_events
 from graph.views.timeline_chart import TimelineShown, timeline_html, timeline_lanes
 from ingest.demo import generate, load
-from tests.conftest import turns_true, wait_until
+from tests.conftest import RECORD_POSTS, offline_page, turns_true, wait_until
 from tests.ui.conftest import PWN
-
-#: Every message the page posts to its parent (itself, when it is the top page).
-RECORD = "() => { window.posted = []; window.addEventListener('message', e => window.posted.push(e.data)); }"
 
 
 @pytest.fixture(scope="module")
@@ -75,23 +72,11 @@ def test_the_page_fetches_nothing_and_hands_names_over_as_data() -> None:
 
 
 def _opened(browser: Any, html_text: str, tmp_path: Path) -> tuple[Any, list[str], list[str]]:
-    out = tmp_path / "timeline.html"
-    out.write_text(html_text, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1000, "height": 500})
-    requests: list[str] = []
-    dialogs: list[str] = []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url == out.as_uri()
-            else (requests.append(route.request.url), route.abort())
-        ),
+    page, requests, dialogs = offline_page(
+        browser, html_text, tmp_path / "timeline.html", {"width": 1000, "height": 500}
     )
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(out.as_uri())
     wait_until(page, "() => window.timelineDrawn === true")
-    page.evaluate(RECORD)
+    page.evaluate(RECORD_POSTS)
     return page, requests, dialogs
 
 
@@ -154,19 +139,7 @@ def test_a_briefing_carries_the_timeline_as_on_screen_offline(
         timeline=TimelineShown(untimed, period),
         redact=["incorporated"],
     )
-    out = tmp_path / "briefing.html"
-    out.write_text(page_html, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    requests: list[str] = []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url == out.as_uri()
-            else (requests.append(route.request.url), route.abort())
-        ),
-    )
-    page.goto(out.as_uri())
+    page, requests, _ = offline_page(browser, page_html, tmp_path / "briefing.html", {"width": 1200, "height": 900})
     page.locator("iframe[title=timeline]").scroll_into_view_if_needed()
     frame = page.locator("iframe[title=timeline]").element_handle().content_frame()
     wait_until(frame, "() => window.timelineDrawn === true")
