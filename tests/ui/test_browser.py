@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from devserver.app_server import serving_app
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
+from tests.conftest import offline_page
 from tests.ui.conftest import EVIL_NAMES, HUB_SPOKES, PWN, ROOT, add_hostile_hub, build_demo, hover_every_node
 
 SCREENSHOT = ROOT / "docs" / "explore.png"
@@ -241,26 +242,15 @@ def test_briefing_export_opens_offline(page: Any, app: RunningApp, browser: Any,
     download.value.save_as(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    offline = browser.new_context()  # a reader's browser with no network at all
-    requests, dialogs = [], []
-    offline.route(
-        "**/*",
-        lambda route: (
-            (requests.append(route.request.url), route.continue_())
-            if route.request.url.startswith("file:")
-            else (requests.append(route.request.url), route.abort())
-        ),
-    )
-    reader = offline.new_page()
-    reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    reader.goto(briefing.as_uri())
+    # a reader's browser with no network at all
+    reader, requests, dialogs = offline_page(browser, briefing.read_text(encoding="utf-8"), tmp_path / "read.html")
     reader.frame_locator("iframe[title=network]").locator("canvas").wait_for(timeout=30_000)
     assert reader.frames[1].evaluate("network.body.data.nodes.length") == nodes
     assert reader.frames[1].evaluate(LOOKS) == on_screen  # the view as it was on screen
     assert "Ring seen on three platforms" in reader.locator(".notes").inner_text()
     reader.wait_for_timeout(500)
-    assert [url for url in requests if not url.startswith("file:")] == [] and dialogs == []
-    offline.close()
+    assert requests == [] and dialogs == []
+    reader.context.close()
 
 
 def node_point(tab: Any, node: str, *, timeout: float = 30) -> tuple[float, float]:
