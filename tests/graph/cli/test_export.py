@@ -77,8 +77,10 @@ def test_a_case_briefing_carries_its_timeline_and_map_offline_in_html_png_and_pd
         frame.scroll_into_view_if_needed()
         wait_until(frame.element_handle().content_frame(), drawn, timeout=60)
     assert requests == [] and dialogs == []  # nothing fetched from outside the file
-    printed = "".join(sheet.extract_text() for sheet in PdfReader(pdf).pages)
+    sheets = PdfReader(pdf).pages
+    printed = "".join(sheet.extract_text() for sheet in sheets)
     assert "Timeline" in printed and "Map" in printed
+    assert sum(len(sheet.images) for sheet in sheets) >= 3  # each frame photographed in place: graph, timeline, map
     plain = tmp_path / "plain.png"
     _export(cli, env, tmp_path / "plain.html", "--no-timeline", "--no-map", "--png", str(plain))
     with Image.open(png) as both, Image.open(plain) as alone:
