@@ -44,7 +44,7 @@ from graph.store import GraphStore, open_workspace
 from graph.store.path_search import DEFAULT_BUDGET
 
 if TYPE_CHECKING:
-    from graph.views.timeline_chart import Window
+    from graph.views.timeline_chart import TimelineShown, Window
 
 __all__ = ["add_commands"]
 
@@ -268,18 +268,42 @@ def _in_period(untimed: nx.MultiDiGraph, model: Model, window: Window | None, pr
     return graph
 
 
-def _has_dates(graph: nx.MultiDiGraph, model: Model) -> bool:
-    """Whether the timeline of ``graph`` (as redacted) has a lane: a dated node or link."""
+def _timeline_of(
+    untimed: nx.MultiDiGraph, model: Model, window: Window | None, redact: tuple[str, ...], progress: Progress
+) -> TimelineShown | None:
+    """The timeline the briefing carries: the whole view, the period brushed; none when
+    nothing in the view (as redacted) is dated."""
+    from graph.views.briefing import Redaction
     from graph.views.timeline import UNDATED, view_events
+    from graph.views.timeline_chart import TimelineShown
 
-    return bool((view_events(graph, model)["role"] != UNDATED).any())
+    progress.report(f"reading the dates of {untimed.number_of_nodes():,} entities for the timeline")
+    if (view_events(Redaction.of(untimed, redact).graph(untimed), model)["role"] != UNDATED).any():
+        return TimelineShown(untimed, window)
+    progress.say("note: nothing in the view is dated: the briefing has no timeline")
+    return None
 
 
-def _has_places(graph: nx.MultiDiGraph) -> bool:
-    """Whether the map of ``graph`` (as redacted) places any node."""
+def _has_places(graph: nx.MultiDiGraph, redact: tuple[str, ...], progress: Progress) -> bool:
+    """Whether the map of the view (as redacted) places anything, for the briefing to carry it."""
+    from graph.views.briefing import Redaction
     from graph.views.geo import locate
 
-    return bool(locate(graph).positions)
+    progress.report(f"placing {graph.number_of_nodes():,} entities on the map")
+    if locate(Redaction.of(graph, redact).graph(graph)).positions:
+        return True
+    progress.say("note: nothing in the view has a place: the briefing has no map")
+    return False
+
+
+def _export_scope(args: argparse.Namespace, untimed: nx.MultiDiGraph, window: Window | None) -> list[str]:
+    """What the briefing's view is, in words, for its title page."""
+    scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
+    if untimed.graph.get("truncated"):
+        scope.append(f"cut at {args.limit} nodes")
+    if window:
+        scope.append(f"what existed or happened {window[0]} – {window[1]}")
+    return scope
 
 
 def _exported(
@@ -289,15 +313,7 @@ def _exported(
     files: tuple[Path | None, ...],
     window: Window | None,
 ) -> pd.DataFrame:
-    from graph.views.briefing import (
-        Redaction,
-        briefing_html,
-        map_picture,
-        picture_html,
-        property_names,
-        timeline_picture,
-    )
-    from graph.views.timeline_chart import TimelineShown
+    from graph.views.briefing import briefing_html, map_picture, picture_html, property_names, timeline_picture
 
     out, png, pdf = files
     progress.report(f"reading {args.hops} hop(s) around {', '.join(args.center)}")
@@ -308,25 +324,9 @@ def _exported(
     for name in sorted(set(redact) - set(property_names(untimed))):
         progress.say(f"note: --redact: no entity or link in the view has the property {name!r}")
     graph = _in_period(untimed, store.model, window, progress)
-    timeline = None
-    if args.timeline:
-        progress.report(f"reading the dates of {untimed.number_of_nodes():,} entities for the timeline")
-        if _has_dates(Redaction.of(untimed, redact).graph(untimed), store.model):
-            timeline = TimelineShown(untimed, window)
-        else:
-            progress.say("note: nothing in the view is dated: the briefing has no timeline")
-    with_map = args.map
-    if with_map:
-        progress.report(f"placing {graph.number_of_nodes():,} entities on the map")
-        with_map = _has_places(Redaction.of(graph, redact).graph(graph))
-        if not with_map:
-            progress.say("note: nothing in the view has a place: the briefing has no map")
+    timeline = _timeline_of(untimed, store.model, window, redact, progress) if args.timeline else None
+    with_map = args.map and _has_places(graph, redact, progress)
     title = args.title or f"Network around {', '.join(args.center)}"
-    scope = [f"{args.hops} hop(s) around {', '.join(args.center)}"]
-    if untimed.graph.get("truncated"):
-        scope.append(f"cut at {args.limit} nodes")
-    if window:
-        scope.append(f"what existed or happened {window[0]} – {window[1]}")
     progress.report(f"writing the briefing of {graph.number_of_nodes():,} entities to {out}")
     page = briefing_html(
         graph,
@@ -336,7 +336,7 @@ def _exported(
         question=args.question,
         notes=args.notes,
         redact=redact,
-        scope=scope,
+        scope=_export_scope(args, untimed, window),
         timeline=timeline,
         with_map=with_map,
     )
