@@ -14,6 +14,7 @@ browser"`` is the quick loop. A marked test that skips is reported as a failure:
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -245,3 +246,27 @@ def _asked(frame: Any, function: str, arg: Any) -> Any:
 def wait_until(frame: Any, function: str, arg: Any = None, *, timeout: float = 30.0) -> None:
     """:func:`turns_true`, or fail the test naming what never came."""
     assert turns_true(frame, function, arg, timeout=timeout), f"waited {timeout:g} s for {function}"
+
+
+def frame_where(tab: Any, function: str, what: str, arg: Any = None, *, timeout: float = 60) -> Any:
+    """The first frame of ``tab`` where ``function`` of ``arg`` answers true (the app's
+    sandboxed drawing, timeline or map), or fail the test saying ``what`` never came."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in tab.frames:
+            try:
+                if frame.evaluate(function, arg):
+                    return frame
+            except PlaywrightError:  # a frame being replaced by a rerun
+                continue
+        tab.wait_for_timeout(250)
+    raise AssertionError(f"no {what} was drawn")
+
+
+def kept_screenshot(shot: Path, picture: Path) -> None:
+    """A screenshot that shows something, copied to the README's ``picture`` when
+    ``UPDATE_SCREENSHOTS`` is set (``make screenshots``)."""
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        picture.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, picture)

@@ -6,8 +6,6 @@ Also takes the README's screenshot (``make screenshots`` writes it to ``docs/exp
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from pypdf import PdfReader
 from devserver.app_server import serving_app
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
-from tests.conftest import offline_page
+from tests.conftest import frame_where, kept_screenshot, offline_page
 from tests.ui.conftest import EVIL_NAMES, HUB_SPOKES, PWN, ROOT, add_hostile_hub, build_demo, hover_every_node
 
 SCREENSHOT = ROOT / "docs" / "explore.png"
@@ -70,16 +68,7 @@ def page(browser: Any, app: RunningApp) -> Iterator[Any]:
 
 def network_frame(tab: Any, *, timeout: float = 60) -> Any:
     """The frame whose vis-network has drawn (the sandboxed view inside the app)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in tab.frames:
-            try:
-                if frame.evaluate("typeof network !== 'undefined' && network !== null"):
-                    return frame
-            except Exception:  # a frame being replaced by a rerun
-                continue
-        tab.wait_for_timeout(250)
-    raise AssertionError("no network view was drawn")
+    return frame_where(tab, "typeof network !== 'undefined' && network !== null", "network view", timeout=timeout)
 
 
 def drawn(tab: Any, *, other_than: int | None = None, timeout: float = 60) -> int:
@@ -166,10 +155,7 @@ def test_search_draw_expand_and_screenshot(page: Any, app: RunningApp, tmp_path:
     page.wait_for_timeout(1000)
     shot = tmp_path / "explore.png"
     page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+    kept_screenshot(shot, SCREENSHOT)
     assert page.outside == [] and page.dialogs == []
 
 

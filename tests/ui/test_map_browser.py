@@ -5,13 +5,10 @@ map (``UPDATE_SCREENSHOTS=1``, as ``make screenshots`` sets it, writes ``docs/ma
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import wait_until
+from tests.conftest import frame_where, kept_screenshot, wait_until
 from tests.ui.conftest import ROOT
 from tests.ui.test_browser import (  # noqa: F401  (app and page are the fixtures this module runs on)
     RunningApp,
@@ -33,16 +30,8 @@ MARKS = "p => Array.from(document.querySelectorAll('.mark')).map(m => m.dataset.
 def map_frame(tab: Any, *, showing: str = "", timeout: float = 60) -> Any:
     """The frame whose map has drawn (the sandboxed map inside the app), with a mark of
     a node whose key starts with ``showing``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in tab.frames:
-            try:
-                if frame.evaluate("window.mapFitted === true") and frame.evaluate(MARKS, showing):
-                    return frame
-            except Exception:  # a frame being replaced by a rerun
-                continue
-        tab.wait_for_timeout(250)
-    raise AssertionError(f"no map was drawn with a mark of {showing}...")
+    fitted = f"p => window.mapFitted === true && ({MARKS})(p).length > 0"
+    return frame_where(tab, fitted, f"map with a mark of {showing}...", showing, timeout=timeout)
 
 
 def test_map_and_graph_select_together_and_screenshot(page: Any, app: RunningApp, tmp_path: Path) -> None:  # noqa: F811
@@ -73,8 +62,5 @@ def test_map_and_graph_select_together_and_screenshot(page: Any, app: RunningApp
     page.wait_for_timeout(500)
     shot = tmp_path / "map.png"
     frame.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+    kept_screenshot(shot, SCREENSHOT)
     assert page.outside == [] and page.dialogs == []

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import turns_true
+from tests.conftest import frame_where, kept_screenshot, turns_true
 from tests.ui import test_browser as served
 from tests.ui.conftest import ROOT
 from tests.ui.test_browser import RunningApp, click_node, network_frame, search_and_show, set_hops, settled
@@ -26,16 +24,7 @@ NODES = "network.body.data.nodes.getIds().filter(id => !String(id).startsWith('m
 
 def timeline_frame(tab: Any, *, timeout: float = 60) -> Any:
     """The frame whose timeline has drawn its lanes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in tab.frames:
-            try:
-                if frame.evaluate("window.timelineDrawn === true"):
-                    return frame
-            except Exception:  # a frame being replaced by a rerun
-                continue
-        tab.wait_for_timeout(250)
-    raise AssertionError("no timeline was drawn")
+    return frame_where(tab, "window.timelineDrawn === true", "timeline", timeout=timeout)
 
 
 def drawn_nodes(tab: Any, *, other_than: set[str] | None = None, timeout: float = 60) -> set[str]:
@@ -98,8 +87,7 @@ def test_brushing_a_period_filters_the_view_to_what_existed_then_and_screenshot(
     page.locator("iframe[title=timeline]").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     page.screenshot(path=str(shot))
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        shutil.copyfile(shot, SCREENSHOT)
+    kept_screenshot(shot, SCREENSHOT)
     page.get_by_role("button", name="Clear the period").click()
     assert drawn_nodes(page, other_than=period) == whole
     assert turns_true(timeline_frame(page), "() => window.timelineWindow === null")

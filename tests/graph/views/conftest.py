@@ -1,14 +1,29 @@
-"""A drawn view where everything the data can name is hostile, for the drawing and
-briefing tests."""
+"""Views the drawing, timeline, map and briefing tests share: the demo's first case as
+Explore draws it, and a view where everything the data can name is hostile."""
 
 from __future__ import annotations
 
-import networkx as nx
+from collections.abc import Iterator
 
+import networkx as nx
+import pytest
+
+from graph.store.embedded_engine import EmbeddedStore
+from graph.views.explore import ViewSpec, build_view
+from ingest.demo import generate, load
 from tests.ui.conftest import PWN
 
 HOSTILE_KEY = f"K-href-{PWN}"
 RLO = "\u202e"
+
+
+@pytest.fixture(scope="module")
+def case_view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nx.MultiDiGraph]:
+    """The demo's first case two hops out, as Explore draws it."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("case") / "g.kgl")
+    load(store, generate(4, seed=1))
+    yield build_view(store, ViewSpec(centres=("CASE-000",), hops=2)).graph
+    store.close()
 
 
 def hostile_view() -> nx.MultiDiGraph:

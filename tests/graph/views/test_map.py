@@ -5,34 +5,20 @@ selects and the parent's selection shows, names that are markup stay text."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pytest
 from PIL import Image
 
 from graph.model import load_model
-from graph.store.embedded_engine import EmbeddedStore
 from graph.views.briefing import briefing_html, map_picture, picture_html
-from graph.views.explore import ViewSpec, build_view
 from graph.views.geo import locate
 from graph.views.map import map_html
 from graph.views.png import pdf_of, png_of
-from ingest.demo import generate, load
 from tests.conftest import RECORD_POSTS, offline_page, turns_true, wait_until
 from tests.graph.views.test_briefing import pdf_text
 from tests.ui.conftest import PWN
-
-
-@pytest.fixture(scope="module")
-def case_view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nx.MultiDiGraph]:
-    """The demo's first case two hops out, as Explore draws it."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("map") / "g.kgl")
-    load(store, generate(4, seed=1))
-    yield build_view(store, ViewSpec(centres=("CASE-000",), hops=2)).graph
-    store.close()
 
 
 def _hostile() -> nx.MultiDiGraph:

@@ -6,35 +6,21 @@ briefing carries it (HTML offline, PDF, PNG)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from graph.model import load_model
-from graph.store.embedded_engine import EmbeddedStore
 from graph.views.briefing import briefing_html
 from graph.views.drawing import marks, network_html
-from graph.views.explore import ViewSpec, build_view
 from graph.views.png import pdf_of, png_of
 from graph.views.timeline import in_window, view_events
 from graph.views.timeline_chart import TimelineShown, timeline_html, timeline_lanes
-from ingest.demo import generate, load
 from tests.conftest import RECORD_POSTS, offline_page, turns_true, wait_until
 from tests.ui.conftest import PWN
-
-
-@pytest.fixture(scope="module")
-def case_view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nx.MultiDiGraph]:
-    """The demo's first case two hops out, as Explore draws it."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("chart") / "g.kgl")
-    load(store, generate(4, seed=1))
-    yield build_view(store, ViewSpec(centres=("CASE-000",), hops=2)).graph
-    store.close()
 
 
 def test_lanes_run_in_time_coloured_like_the_drawing(case_view: nx.MultiDiGraph) -> None:
