@@ -1,7 +1,7 @@
 """The view an investigator is looking at, as one value.
 
-Centres, expansions, groups, filters (the time window among them), selection, pinned
-positions and the table's filter make a :class:`ViewState`: frozen, comparable, and
+Centres, expansions, groups, filters (the time window among them), the period brushed on
+the timeline, selection, pinned positions and the table's filter make a :class:`ViewState`: frozen, comparable, and
 serialisable to JSON and to a short URL token. Everything the app offers on a view is
 built on that one value: undo and redo walk a :class:`History` of them, a saved view is
 one of them with a name, and a link carries one in its ``?view=`` parameter, so another
@@ -55,6 +55,9 @@ class ViewState:
     colour_by: str = "label"
     sized: bool = True
     table_filter: str = ""
+    #: The period brushed on the timeline (days, both included): the view keeps what
+    #: existed or happened then (:func:`graph.views.timeline.in_window`).
+    period: tuple[dt.date, dt.date] | None = None
 
     def spec(self) -> ViewSpec:
         """What to read from the store for this view."""
@@ -110,6 +113,7 @@ class ViewState:
             "colour_by": self.colour_by,
             "sized": self.sized,
             "table_filter": self.table_filter,
+            "period": [day.isoformat() for day in self.period] if self.period else None,
         }
 
     @classmethod
@@ -151,6 +155,7 @@ class ViewState:
             colour_by=_choice(data.get("colour_by", default.colour_by), "colour_by", COLOUR_BY),
             sized=_flag(data.get("sized", default.sized), "sized"),
             table_filter=_text(data.get("table_filter", ""), "table_filter"),
+            period=_period(data.get("period"), "period"),
         )
 
     def to_token(self) -> str:
@@ -230,6 +235,20 @@ def _date(value: Any, name: str) -> dt.date | None:
         return dt.date.fromisoformat(_text(value, name))
     except ValueError:
         raise ViewStateError(f"view.{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _period(value: Any, name: str) -> tuple[dt.date, dt.date] | None:
+    """Two days, the first not after the second; None (an older link) for no period."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise ViewStateError(f"view.{name}: expected [start, end], two dates YYYY-MM-DD")
+    start, end = (_date(day, name) for day in value)
+    if start is None or end is None:
+        raise ViewStateError(f"view.{name}: expected [start, end], two dates YYYY-MM-DD")
+    if start > end:
+        raise ViewStateError(f"view.{name}: ends {end} before it starts {start}")
+    return start, end
 
 
 def _group(value: Any, name: str) -> Group:

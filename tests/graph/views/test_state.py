@@ -26,6 +26,7 @@ FULL = ViewState(
     colour_by="community",
     sized=False,
     table_filter="<img src=x>",
+    period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
 )
 
 
@@ -34,6 +35,12 @@ def test_every_part_of_a_view_survives_a_link() -> None:
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert ViewState.from_token(token) == FULL
     assert ViewState.from_dict(json.loads(json.dumps(FULL.to_dict()))) == FULL
+
+
+def test_the_period_travels_as_two_days_and_an_older_link_has_none() -> None:
+    assert FULL.to_dict()["period"] == ["2023-01-01", "2023-12-31"]
+    older = {key: value for key, value in FULL.to_dict().items() if key != "period"}
+    assert ViewState.from_token(_token(older)) == FULL.change(period=None)
 
 
 def _token(data: object) -> str:
@@ -51,6 +58,11 @@ def _token(data: object) -> str:
         ({"groups": [{"id": "g", "kind": "label", "title": 3}]}, "view.groups[0].title"),
         ({"positions": [["A", "x", 1]]}, "view.positions"),
         ({"colour_by": "shoe size"}, "view.colour_by"),
+        ({"period": ["2023-12-31", "2023-01-01"]}, "view.period: ends 2023-01-01 before it starts 2023-12-31"),
+        ({"period": ["2023-01-01"]}, "view.period: expected [start, end]"),
+        ({"period": "2023-01-01..2023-12-31"}, "view.period: expected"),
+        ({"period": ["2023-01-01", "next spring"]}, "view.period: expected a date"),
+        ({"period": ["2023-01-01", None]}, "view.period: expected"),
         ({"drop": "everything"}, "unknown field 'drop'"),
         ([1, 2], "expected an object"),
     ],
