@@ -291,7 +291,7 @@ export default function (component) {
       setTriggerValue("moved", Object.fromEntries(moved));
     } else if (message.kind === "window" && [message.start, message.end].every(
         (day) => typeof day === "string" && /^\\d{4}-\\d{2}-\\d{2}$/.test(day))) {
-      setTriggerValue("window", [message.start, message.end]);
+      setTriggerValue("window", [message.start, message.end, message.play === true]);
     }
   };
   window.addEventListener("message", listen);
@@ -391,10 +391,11 @@ def _cached_timeline(_graph: nx.MultiDiGraph, _options: dict, key: Hashable) -> 
 @dataclass(frozen=True)
 class TimelineEvents:
     """What the investigator did in the timeline during the interaction that caused this
-    run: the period brushed (or stepped to by Play), the nodes of a lane clicked."""
+    run: the period brushed (or stepped to by Play: ``played``), the nodes of a lane clicked."""
 
     window: Window | None = None
     selection: tuple[str, ...] | None = None
+    played: bool = False
 
 
 def show_timeline(
@@ -433,23 +434,27 @@ def show_timeline(
     return TimelineEvents(
         window=(dt.date.fromisoformat(brushed[0]), dt.date.fromisoformat(brushed[1])) if brushed else None,
         selection=tuple(node for node in selection if node in graph) if isinstance(selection, list) else None,
+        played=bool(brushed) and brushed[2:] == [True],
     )
 
 
 class Period:
-    """The period brushed in the timeline of one view, kept in the session under ``key``
-    with the view it was brushed on (``scope``): another view starts with none."""
+    """The period brushed in the timeline of a view (``window``) and what keeps a new one
+    (``keep(window, played)``: None clears it; ``played`` when Play stepped to it)."""
 
-    def __init__(self, key: str, scope: Hashable) -> None:
-        self.key, self.scope = key, scope
+    def __init__(self, key: str, window: Window | None, keep: Callable[[Window | None, bool], None]) -> None:
+        self.key, self.window, self.keep = key, window, keep
 
-    @property
-    def window(self) -> Window | None:
-        scope, window = st.session_state.get(self.key, (None, None))
-        return window if scope == self.scope else None
+    @classmethod
+    def in_session(cls, key: str, scope: Hashable) -> Period:
+        """A period kept in the session under ``key`` with the view it was brushed on
+        (``scope``): another view starts with none."""
+        kept_scope, window = st.session_state.get(key, (None, None))
 
-    def set(self, window: Window | None) -> None:
-        st.session_state[self.key] = (self.scope, window)
+        def keep(window: Window | None, played: bool) -> None:
+            st.session_state[key] = (scope, window)
+
+        return cls(key, window if kept_scope == scope else None, keep)
 
     def bar(self) -> None:
         """The period the view is filtered to, and the control that clears it."""
@@ -457,7 +462,7 @@ class Period:
             return
         left, right = st.columns([4, 1])
         left.markdown(md(f"Showing {self.window[0].isoformat()} – {self.window[1].isoformat()}"))
-        right.button("Clear the period", key=f"{self.key}_clear", on_click=self.set, args=(None,))
+        right.button("Clear the period", key=f"{self.key}_clear", on_click=self.keep, args=(None, False))
 
     def follow(
         self, events: TimelineEvents, selected: tuple[str, ...], select: Callable[[tuple[str, ...]], None]
@@ -465,7 +470,7 @@ class Period:
         """A period brushed (or stepped to by Play) filters the view; a lane clicked
         selects its nodes (``select``); either draws the page again."""
         if events.window is not None and events.window != self.window:
-            self.set(events.window)
+            self.keep(events.window, events.played)
             st.rerun()
         elif events.selection is not None and tuple(events.selection) != tuple(selected):
             select(tuple(events.selection))

@@ -11,9 +11,10 @@ What the investigator does is posted to the parent window, as the drawing does:
 dragging across the axis or the lanes selects a period (``{kind: "window", start, end}``,
 ISO days, both included: :func:`graph.views.timeline.in_window`'s period); a click on a
 lane or its name selects its nodes (``{kind: "selection", ids}``, ctrl/shift-click adds);
-Play moves a window of fixed width through time by half its width, posting each step,
-until Pause or the end. The page shows the window and selection its parent sends
-(``{kind: "show-selection", ids, window}``), or those it was made with (a briefing).
+Play moves a window of fixed width through time by half its width, posting each step
+(with ``play: true``, so the app can tell them from a brush), until Pause or the end.
+The page shows the window and selection its parent sends (``{kind: "show-selection",
+ids, window}``), or those it was made with (a briefing).
 
 Safe: names reach the page through :func:`graph.views.page.script_data` and the page
 only ever sets them as text (``textContent``, SVG ``<title>``); its Content-Security-
@@ -346,10 +347,10 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
     var node = target.closest ? target.closest("[data-i]") : null;
     return node ? Number(node.getAttribute("data-i")) : null;
   }
-  function setWindow(start, end) {  // ms; posted as whole days
+  function setWindow(start, end, play) {  // ms; posted as whole days
     var win = [iso(dayOf(start)), iso(dayOf(end))];
     showWindow(win);
-    post({kind: "window", start: win[0], end: win[1]});
+    post({kind: "window", start: win[0], end: win[1], play: play === true});
   }
   function adding(event) { return event.ctrlKey || event.metaKey || event.shiftKey; }
   function begin(event) {
@@ -388,7 +389,7 @@ html, body { margin: 0; height: 100%; font: 13px system-ui, sans-serif; color: #
     playButton.textContent = "❚❚ Pause";
     function next() {
       if (at >= t1) { stop(); return; }
-      setWindow(at, at + span - DAY);
+      setWindow(at, at + span - DAY, true);
       at += stepBy;
     }
     next();

@@ -5,7 +5,8 @@ The view is one value (:class:`graph.views.state.ViewState`) kept in a
 :class:`~graph.views.state.History`: every control changes it through :func:`step`, so
 each change can be undone, the breadcrumb lists them, a saved view stores it and the
 address bar's ``?view=`` link carries it to another browser. The widgets show the
-present step (they are set from it before they are drawn, so undo moves them too).
+present step (they are set from it before they are drawn, so undo moves them too). The
+period brushed on the timeline is part of the view too (:func:`_keep_period`).
 """
 
 from __future__ import annotations
@@ -187,7 +188,9 @@ def _controls(graph_store: GraphStore) -> None:
         on_click=step,
         args=(
             f"Show {picked_name}",
-            state.change(centres=(picked_name,), expanded=(), groups=(), selection=(), positions=(), table_filter=""),
+            state.change(
+                centres=(picked_name,), expanded=(), groups=(), selection=(), positions=(), table_filter="", period=None
+            ),
         ),
     )
     right.button(
@@ -360,7 +363,25 @@ def _on_events(events: NetworkEvents, drawn: View, state: ViewState) -> None:
 
 
 def _period(window: Window | None) -> list[str]:
-    return [f"what existed or happened {window[0].isoformat()} – {window[1].isoformat()}"] if window else []
+    return [f"what existed or happened {_days(window)}"] if window else []
+
+
+def _days(window: Window) -> str:
+    return f"{window[0].isoformat()} – {window[1].isoformat()}"
+
+
+def _keep_period(window: Window | None, played: bool) -> None:
+    """The timeline's period made the view's, as a step: a brush is one ("Period
+    2023-01-01 – 2023-12-31"), and so is "Clear the period". Play makes one step of a
+    run, not one per period it steps to: its first period is recorded as "Play ..." and
+    each next one replaces it, so the step holds the period Play stopped or paused at;
+    Undo goes back to the view before Play, Redo to that period. Play resumed after a
+    pause, with nothing done between, goes on in the same step."""
+    state = history().now
+    if window is None:
+        step("Clear the period", state.change(period=None))
+    else:
+        step(f"{'Play' if played else 'Period'} {_days(window)}", state.change(period=window), merge=played)
 
 
 def _select(state: ViewState, chosen: tuple[str, ...]) -> None:
@@ -624,8 +645,8 @@ def main() -> None:
             "read it in the side panel, double-click it to expand it, ctrl-click to select several."
         )
         return
-    period = Period("explore_period", state.centres)
-    window = period.window
+    window = state.period
+    period = Period("explore_period", window, _keep_period)
     made = _drawn(graph_store, state, window)
     if made is None:
         return

@@ -89,7 +89,7 @@ def main() -> None:
     if chosen is None:
         return
     scope, title, untimed = chosen
-    period = Period("timeline_period", scope)
+    period = Period.in_session("timeline_period", scope)
     window = period.window
     graph = in_window(untimed, graph_store.model, *window) if window else untimed
     selected = tuple(node for node in st.session_state.get(SELECTED, ()) if node in untimed)
