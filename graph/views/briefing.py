@@ -249,10 +249,13 @@ def _node_notes(
     return "".join(parts) + "</section>"
 
 
-def _summary(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int] | None) -> str:
+def _summary(
+    graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int] | None, timeline: TimelineShown | None
+) -> str:
+    period = timeline.window if timeline else None
     sections = "".join(
         f"<h3>{_text(section.heading)}</h3><ul>{''.join(f'<li>{_text(line)}</li>' for line in section.lines)}</ul>"
-        for section in summarise_view(graph, model, membership=membership)
+        for section in summarise_view(graph, model, membership=membership, period=period)
     )
     return f'<section class="summary"><h2>Summary</h2>{sections}</section>'
 
@@ -308,7 +311,7 @@ def briefing_html(
 <title>{_text(redaction.text(title))}</title><style>{STYLE}</style></head>
 <body>
 {_title_page(title, author, question, notes, made, redaction.text(described), redaction)}
-{_summary(graph, model, drawing.get("membership"))}
+{_summary(graph, model, drawing.get("membership"), timeline)}
 <section class="picture">
 <h2>Network</h2>
 <p class="legend">{legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))}</p>

@@ -62,17 +62,23 @@ def _date(value: object) -> str:
     return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
 
 
-def _who(graph: nx.MultiDiGraph, model: Model) -> Section:
+def _who(graph: nx.MultiDiGraph, model: Model, period: tuple[dt.date, dt.date] | None) -> Section:
     by_label: dict[str, list[str]] = defaultdict(list)
     for key, data in graph.nodes(data=True):
         by_label[(data.get("labels") or ["(no label)"])[0]].append(node_name(graph, model, key))
     counts = Counter({label: len(names) for label, names in by_label.items()})
     lines = [
         f"{_count(graph.number_of_nodes(), 'entity', 'entities')} joined by "
-        f"{_count(graph.number_of_edges(), 'link', 'links')}."
+        f"{_count(graph.number_of_edges(), 'link', 'links')}"
+        + (f" that existed or happened {_during(period)}." if period else ".")
     ]
     lines += [f"{label} ({count}): {_some(sorted(by_label[label]))}" for label, count in counts.most_common()]
     return Section("Who is in it", lines)
+
+
+def _during(period: tuple[dt.date, dt.date]) -> str:
+    """The period a view was cut to: its counts are of what existed or happened then."""
+    return f"from {period[0].isoformat()} to {period[1].isoformat()}"
 
 
 def _cases(graph: nx.MultiDiGraph, model: Model) -> Section | None:
@@ -145,15 +151,21 @@ def _communities(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, 
 
 
 def summarise_view(
-    graph: nx.MultiDiGraph, model: Model, *, membership: Mapping[str, int] | None = None
+    graph: nx.MultiDiGraph,
+    model: Model,
+    *,
+    membership: Mapping[str, int] | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> list[Section]:
     """The view in words; ``membership`` (the communities the view is coloured by) is
-    used when given, else found as the explorer finds it."""
+    used when given, else found as the explorer finds it; ``period``: the days (both
+    included) the view was cut to, said with what it holds."""
     if graph.number_of_nodes() == 0:
-        return [Section("Who is in it", ["The view is empty."])]
+        said = f"Nothing in the view existed or happened {_during(period)}." if period else "The view is empty."
+        return [Section("Who is in it", [said])]
     groups, source = view_membership(graph, membership)
     sections = [
-        _who(graph, model),
+        _who(graph, model, period),
         _cases(graph, model),
         _seizures(graph, model),
         _key_players(graph, model, groups),

@@ -26,6 +26,7 @@ from graph.views import png
 from graph.views.briefing import briefing_html, picture_html, provenance_table
 from graph.views.png import pdf_of
 from graph.views.summary import summarise_view
+from graph.views.timeline_chart import TimelineShown
 from ingest.demo import generate, load
 from tests.conftest import add_injected_storefronts, kept_screenshot, offline_page, wait_until
 from tests.graph.views.conftest import HOSTILE_KEY, RLO, hostile_view
@@ -360,3 +361,16 @@ def test_a_view_of_one_undated_case_reads_as_english() -> None:
     assert sections["Cases (1)"] == ["Op X"]
     assert sections["Communities"][1] == "Community 0, 1 member: Op X"
     assert summarise_view(nx.MultiDiGraph(), load_model())[0].lines == ["The view is empty."]
+
+
+def test_the_summary_says_the_period_the_view_was_cut_to() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("C-1", labels=["Case"], properties={"name": "Op X", "opened": dt.date(2022, 3, 1)})
+    period = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    said = "1 entity joined by 0 links that existed or happened from 2022-01-01 to 2022-12-31."
+    assert summarise_view(graph, load_model(), period=period)[0].lines[0] == said
+    page = briefing_html(graph, load_model(), title="Op X", timeline=TimelineShown(graph, period))
+    assert said in " ".join(section_text(page, "summary").split())
+    assert summarise_view(nx.MultiDiGraph(), load_model(), period=period)[0].lines == [
+        "Nothing in the view existed or happened from 2022-01-01 to 2022-12-31."
+    ]
