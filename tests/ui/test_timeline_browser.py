@@ -1,6 +1,7 @@
 """The timeline in the running app, in Debian Chromium (every outside request refused):
 brushing a period filters the drawn view to what existed then (against the demo's
-truth), Play steps the period, and the timeline and the graph select together. Also
+truth) as a step Undo takes back, Play steps the period (one step for the run), and the
+timeline and the graph select together. Also
 takes the README's screenshot of the timeline (``make screenshots``)."""
 
 from __future__ import annotations
@@ -94,6 +95,36 @@ def test_brushing_a_period_filters_the_view_to_what_existed_then_and_screenshot(
     assert page.outside == [] and page.dialogs == []
 
 
+def _steps(tab: Any) -> str:
+    """The history bar's breadcrumb."""
+    return tab.get_by_text("Steps: ", exact=False).first.inner_text()
+
+
+def _undo_or_redo(tab: Any, name: str) -> None:
+    tab.get_by_role("button", name=name).click()
+    settled(tab)
+
+
+def test_a_brush_is_a_step_undo_redraws_the_whole_view_and_redo_brings_the_period_back(
+    page: Any, app: RunningApp
+) -> None:
+    search_and_show(page, app, "CASE-003")
+    set_hops(page, 2)
+    whole = drawn_nodes(page)
+    brush(page, 0.05, 0.4)
+    page.get_by_role("button", name="Clear the period").wait_for(timeout=60_000)
+    period = drawn_nodes(page, other_than=whole)
+    start, end = timeline_frame(page).evaluate("window.timelineWindow")
+    assert _steps(page).endswith(f"Period {start} – {end}")
+    _undo_or_redo(page, "↶ Undo")
+    assert drawn_nodes(page, other_than=period) == whole and _showing(page) == ""
+    assert turns_true(timeline_frame(page), "() => window.timelineWindow === null")
+    _undo_or_redo(page, "↷ Redo")
+    assert drawn_nodes(page, other_than=whole) == period and _showing(page) == f"Showing {start} – {end}"
+    assert turns_true(timeline_frame(page), f"() => String(window.timelineWindow) === '{start},{end}'")
+    assert page.outside == [] and page.dialogs == []
+
+
 def test_play_steps_the_period_through_time(page: Any, app: RunningApp) -> None:
     search_and_show(page, app, "CASE-003")
     timeline_frame(page).locator("#play").click()
@@ -108,6 +139,10 @@ def test_play_steps_the_period_through_time(page: Any, app: RunningApp) -> None:
     periods = [tuple(dt.date.fromisoformat(day) for day in text.removeprefix("Showing ").split(" – ")) for text in seen]
     assert len(periods) == 3 and [p[0] for p in periods] == sorted(p[0] for p in periods)
     assert len({end - start for start, end in periods}) == 1  # a window of fixed width, moving
+    settled(page)
+    assert _steps(page).count("Play ") == 1  # the run is one step, holding where it paused
+    _undo_or_redo(page, "↶ Undo")
+    assert _showing(page) == "" and turns_true(timeline_frame(page), "() => window.timelineWindow === null")
     assert page.outside == []
 
 

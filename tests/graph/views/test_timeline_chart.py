@@ -88,7 +88,7 @@ def test_brush_click_and_play_post_to_the_parent(browser: Any, case_view: nx.Mul
     page.mouse.up()
     wait_until(page, "() => window.posted.length > 0")  # a message arrives after the gesture
     windows = page.evaluate("window.posted.filter(m => m.kind === 'window')")
-    assert len(windows) == 1 and windows[0]["start"] < windows[0]["end"]
+    assert len(windows) == 1 and windows[0]["start"] < windows[0]["end"] and windows[0]["play"] is False
     assert page.locator("#shown").inner_text() == f"showing {windows[0]['start']} – {windows[0]['end']}"
     page.locator(".name").nth(2).click()
     wait_until(page, "() => window.posted.some(m => m.kind === 'selection')")
@@ -103,6 +103,7 @@ def test_brush_click_and_play_post_to_the_parent(browser: Any, case_view: nx.Mul
     steps = page.evaluate("window.posted.filter(m => m.kind === 'window')")
     days = [(dt.date.fromisoformat(s["start"]), dt.date.fromisoformat(s["end"])) for s in steps]
     assert all(b[0] > a[0] for a, b in zip(days, days[1:], strict=False))  # it moves forward
+    assert all(s["play"] is True for s in steps)  # told apart from a brush: the app makes one step of them
     assert len({end - start for start, end in days}) == 1  # with a fixed width
     count = len(steps)
     page.wait_for_timeout(600)
