@@ -338,6 +338,7 @@ def _exported(
         redact=redact,
         scope=_export_scope(args, untimed, window),
         timeline=timeline,
+        period=window,
         with_map=with_map,
     )
     out.write_text(page, encoding="utf-8")

@@ -33,7 +33,7 @@ from graph.views.page import CSP
 from graph.views.summary import node_name, summarise_view
 from graph.views.tables import cell_text
 from graph.views.text import visible, visible_frame
-from graph.views.timeline_chart import TimelineShown, timeline_html
+from graph.views.timeline_chart import TimelineShown, Window, timeline_html
 
 __all__ = [
     "Redaction",
@@ -249,10 +249,7 @@ def _node_notes(
     return "".join(parts) + "</section>"
 
 
-def _summary(
-    graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int] | None, timeline: TimelineShown | None
-) -> str:
-    period = timeline.window if timeline else None
+def _summary(graph: nx.MultiDiGraph, model: Model, membership: Mapping[str, int] | None, period: Window | None) -> str:
     sections = "".join(
         f"<h3>{_text(section.heading)}</h3><ul>{''.join(f'<li>{_text(line)}</li>' for line in section.lines)}</ul>"
         for section in summarise_view(graph, model, membership=membership, period=period)
@@ -290,6 +287,7 @@ def briefing_html(
     made: dt.datetime | None = None,
     scope: Sequence[str] = (),
     timeline: TimelineShown | None = None,
+    period: Window | None = None,
     with_map: bool = False,
     **drawing: Any,
 ) -> str:
@@ -298,7 +296,8 @@ def briefing_html(
     screen; ``node_notes`` maps a node's key to its notes ({text, by, at}); ``redact``
     names properties that must not appear anywhere in the page; ``timeline`` (the view
     before its period, and the period) is drawn under the graph as on screen, and with
-    ``with_map`` the map of the view (:mod:`graph.views.map`) too."""
+    ``with_map`` the map of the view (:mod:`graph.views.map`) too. The summary says the
+    ``period`` the view was cut to (by default the timeline's)."""
     redaction = Redaction.of(graph, redact)
     graph = redaction.graph(graph)
     made = made or utc_now()
@@ -311,7 +310,7 @@ def briefing_html(
 <title>{_text(redaction.text(title))}</title><style>{STYLE}</style></head>
 <body>
 {_title_page(title, author, question, notes, made, redaction.text(described), redaction)}
-{_summary(graph, model, drawing.get("membership"), timeline)}
+{_summary(graph, model, drawing.get("membership"), period or (timeline.window if timeline else None))}
 <section class="picture">
 <h2>Network</h2>
 <p class="legend">{legend_html(graph, drawing.get("colour_by", "label"), drawing.get("membership"))}</p>

@@ -109,6 +109,8 @@ def test_period_keeps_only_what_existed_then_and_brushes_the_timeline(
     assert f'"window": ["{start}", "{end}"]' in frames["timeline"]  # the period brushed
     assert f'"key": "{later}"' in frames["timeline"]  # on the timeline of the whole view, as in the app
     assert f"what existed or happened {start} – {end}" in page_html
+    _export(cli, env, tmp_path / "untimed.html", "--period", f"{start}..{end}", "--no-timeline")
+    assert f"existed or happened from {start} to {end}" in _read(tmp_path / "untimed.html")  # said in the summary
 
 
 def test_no_map_and_no_timeline_leave_them_out(
