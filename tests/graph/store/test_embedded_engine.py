@@ -116,11 +116,27 @@ def test_a_copy_left_half_saved_by_a_killed_writer_is_cleared(tmp_path: Path) ->
     path = tmp_path / "graph.kgl"
     store = EmbeddedStore(path)
     store.upsert_nodes([NodeRecord(("Brand",), "BR-1", {"name": "Acme"})])
-    litter = tmp_path / "graph.kgl.tmp.4242.0"
+    killed = subprocess.Popen(["true"])  # a writer's pid that no process holds any more
+    killed.wait()
+    litter = tmp_path / f"graph.kgl.tmp.{killed.pid}.0"
     litter.write_bytes(b"\0" * 4096)  # what KGLite was writing when its process was killed
     store.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
     assert not litter.exists()
     assert EmbeddedStore(path).counts().labels == {"Brand": 2}
+
+
+def test_a_copy_another_live_process_is_writing_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "graph.kgl"
+    store = EmbeddedStore(path)
+    store.upsert_nodes([NodeRecord(("Brand",), "BR-1", {"name": "Acme"})])
+    with subprocess.Popen(["sleep", "30"]) as living:
+        try:
+            in_progress = tmp_path / f"graph.kgl.tmp.{living.pid}.0"
+            in_progress.write_bytes(b"\0" * 4096)
+            store.upsert_nodes([NodeRecord(("Brand",), "BR-2", {"name": "Bolt"})])
+            assert in_progress.exists()
+        finally:
+            living.kill()
 
 
 BATCHES = """
