@@ -5,6 +5,9 @@ lives here: each file loaded (``ingest_runs``: ``started`` before its first writ
 ``finished`` once all of it is in the graph), each analysis run written back
 (``analysis_runs``, with its largest communities' summary, which the Overview shows),
 each merge judgement with the exact copies ``unmerge`` restores (``judgements``), the
+pairs entity resolution proposed (``proposals``) and the investigator's decision on each
+(``pair_judgements``: accept, reject or unsure, kept by the pair's node keys so that a
+fresh load of the same files meets them again), the
 labels and relationship types loads declared (``vocabulary``), so that every later
 command knows them, and the investigator's own notes: saved views (``saved_views``) and
 notes on nodes (``node_notes``), never nodes in the graph.
@@ -51,12 +54,17 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "name", "kind", "status", "by", "at", "why", "score", "survivor", "merged", "snapshot",
         "reverted_by", "reverted_at",
     ),
+    "proposals": ("id", "label", "a", "b", "score", "reasons", "a_name", "b_name", "run", "at"),
+    "pair_judgements": (
+        "id", "label", "a", "b", "decision", "score", "reasons", "a_name", "b_name", "by", "at", "merge",
+        "undone_at",
+    ),
     "vocabulary": ("kind", "name", "spec"),
     "saved_views": ("id", "name", "note", "tags", "state", "by", "at"),
     "node_notes": ("id", "node", "text", "by", "at"),
 }  # fmt: skip
-JSON = frozenset({"why", "snapshot", "spec", "parameters", "tags", "state", "summary"})
-DATETIMES = frozenset({"at", "reverted_at"})
+JSON = frozenset({"why", "snapshot", "spec", "parameters", "tags", "state", "summary", "reasons"})
+DATETIMES = frozenset({"at", "reverted_at", "undone_at"})
 _PRIMARY = {"vocabulary": "PRIMARY KEY (kind, name)"}
 
 
