@@ -26,6 +26,8 @@ __all__ = [
     "RESERVED",
     "LabelSpec",
     "RelationshipSpec",
+    "Resolution",
+    "COMPARISON_KINDS",
     "Model",
     "ModelError",
     "EVENT_ROLES",
@@ -127,6 +129,46 @@ def _weight(value: Any, owner: str, what: str = "weight") -> float:
     return weight
 
 
+#: How entity resolution may compare a property of two nodes (``resolvable: {compare: ...}``):
+#: ``exact`` (same value once cleaned; common values weigh less), ``fuzzy`` (spelling
+#: variants), ``date`` (days apart), ``geo`` (kilometres apart: the property ``coordinates``
+#: stands for the label's ``latitude`` and ``longitude``).
+COMPARISON_KINDS = ("exact", "fuzzy", "date", "geo")
+COORDINATES = "coordinates"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What entity resolution compares between two nodes of a label: their names (the
+    ``name`` property, by default the display one), the identifier nodes both link to
+    (always), and each property of ``compare`` by its kind."""
+
+    name: str | None = None
+    compare: Mapping[str, str] = field(default_factory=dict)
+
+
+def _resolution(value: Any, properties: Mapping[str, str], owner: str) -> Resolution | None:
+    """``resolvable:`` as written in a model or mapping: false, true or ``{name, compare}``."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return Resolution()
+    if not isinstance(value, Mapping) or set(value) - {"name", "compare"}:
+        raise ModelError(f"{owner}: resolvable is true, false or {{name: <property>, compare: {{<property>: <kind>}}}}")
+    name = value.get("name")
+    if name is not None and name not in properties:
+        raise ModelError(f"{owner}: resolvable name {name!r} is not one of its properties {sorted(properties)}")
+    compare = dict(value.get("compare") or {})
+    for prop, kind in compare.items():
+        if kind not in COMPARISON_KINDS:
+            raise ModelError(f"{owner}: compare {prop}: {kind!r} is not one of {', '.join(COMPARISON_KINDS)}")
+        needed = ("latitude", "longitude") if kind == "geo" and prop == COORDINATES else (prop,)
+        missing = [p for p in needed if p not in properties]
+        if missing:
+            raise ModelError(f"{owner}: compare {prop}: no property {', '.join(missing)} (it has {sorted(properties)})")
+    return Resolution(name=name, compare=compare)
+
+
 @dataclass(frozen=True)
 class LabelSpec:
     """A node label: its key property, display property and typed properties."""
@@ -139,7 +181,7 @@ class LabelSpec:
     declared: bool = False  # True when a dataset, not model.yaml, brought it
     role: str = "entity"  # entity | identifier | hub (see ROLES)
     evidence: float = 0.5  # identifiers: how telling one value shared by two entities is
-    resolvable: bool = False  # entity resolution looks for duplicates among these
+    resolvable: Resolution | None = None  # entity resolution looks for duplicates among these
     events: Mapping[str, str] = field(default_factory=dict)  # date property -> point | start | end
 
 
@@ -205,15 +247,18 @@ class Model:
         properties: Mapping[str, str] | None = None,
         description: str = "",
         events: Mapping[str, str] | None = None,
+        resolvable: bool | Mapping[str, Any] | None = None,
     ) -> LabelSpec:
-        """Add a label a dataset brings, with its event dates (checked as in
-        ``model.yaml``). Re-declaring a known label returns it unchanged, unless a
-        dataset's label is given event dates: a mapping may date what an earlier load
-        (or the graph) brought undated."""
+        """Add a label a dataset brings, with its event dates and how resolution compares
+        its nodes (both checked as in ``model.yaml``). Re-declaring a known label returns
+        it unchanged, unless a dataset's label is given event dates or comparisons: a
+        mapping may date or make resolvable what an earlier load (or the graph) brought."""
         known = self._labels.get(name)
         if known is not None:
-            if not (known.declared and events):
+            if not (known.declared and (events or resolvable)):
                 return known
+            events = events or known.events
+            resolvable = resolvable if resolvable is not None else known.resolvable
             key, display, description = known.key, known.display, known.description
             properties = {**known.properties, **(properties or {})}
         checked = _checked_properties(properties or {}, name)
@@ -225,6 +270,11 @@ class Model:
             description=description,
             declared=True,
             events=_checked_events(events or {}, checked, f"label {name}"),
+            resolvable=(
+                resolvable
+                if isinstance(resolvable, Resolution)
+                else _resolution(resolvable, checked, f"label {name}")
+            ),
         )
         self._labels[name] = spec
         return spec
@@ -357,7 +407,7 @@ def load_model(path: str | Path | None = None) -> Model:
             description=spec.get("description", ""),
             role=_role(spec.get("role", "entity"), name),
             evidence=_weight(spec.get("evidence", 0.5), f"label {name}", "evidence"),
-            resolvable=bool(spec.get("resolvable", False)),
+            resolvable=_resolution(spec.get("resolvable"), properties, f"label {name}"),
             events=_checked_events(spec.get("events") or {}, properties, f"label {name}"),
         )
     relationships = {}

@@ -211,7 +211,8 @@ class Workspace:
     # -- the vocabulary loads declared --------------------------------------------------
 
     def remember_vocabulary(self, model: Model) -> None:
-        """Keep the labels and types a load declared, with their key, display and event dates."""
+        """Keep the labels and types a load declared, with their key, display, event dates
+        and how resolution compares their nodes."""
         rows = [
             {
                 "kind": "label",
@@ -221,6 +222,11 @@ class Workspace:
                     "display": spec.display,
                     "properties": spec.properties,
                     "events": spec.events,
+                    "resolvable": (
+                        {"name": spec.resolvable.name, "compare": dict(spec.resolvable.compare)}
+                        if spec.resolvable
+                        else None
+                    ),
                 },
             }
             for spec in model.labels.values()
