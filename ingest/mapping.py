@@ -14,6 +14,7 @@ Address and the links between them::
         required: true             # an empty key rejects the row (else the node is left out)
         properties:
           name: container_no                     # a column, as a string
+          label: "{brand} {model_no}"            # a template: several columns ({{ and }}: braces)
           shipped: {column: ship_date, type: date, format: "%d/%m/%Y"}
           hs_code: {column: hs, clean: strip}
           aliases: {column: names, type: "string[]", separator: "|"}
@@ -22,7 +23,8 @@ Address and the links between them::
 
 Cleaners: ``name`` (legal-name key), ``phone`` (E.164), ``email``, ``domain``,
 ``slug``, ``lower``, ``upper``, ``strip``. JSON Lines columns may be dotted paths
-(``seller.name``).
+(``seller.name``). Keys and properties share one template syntax (:mod:`ingest.templates`):
+an empty cell leaves a property's placeholder empty, but leaves a node without its key.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,11 +45,10 @@ from graph.records import NodeRecord, RelationshipRecord
 from graph.scalars import parse
 from graph.workspace import LEGACY_RECORD_LABELS
 from ingest.normalize import CLEANERS, CleaningError
+from ingest.templates import Template, TemplateError, clean, is_template, parse_template
 from ingest.textfile import TOO_LONG, BadRow, BoundedLines, csv_rows
 
 __all__ = ["TableMapping", "MappingError", "check_data_name", "load_mapping", "table_rows", "apply_mapping"]
-
-_FIELD = re.compile(r"\{([^{}|]+)(?:\|([^{}]+))?\}")
 
 
 class MappingError(ValueError):
@@ -67,18 +67,34 @@ def check_data_name(name: str, what: str) -> str:
 @dataclass(frozen=True)
 class PropertyMapping:
     name: str
-    column: str
+    column: str  # the column, or the template's text
     type: str = "string"
     format: str | None = None
     clean: str | None = None
     separator: str = ";"
+    template: Template | None = None  # a value built from several columns
+    region: str | None = None  # the phone region its ``phone`` cleaner reads numbers with
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.template.columns if self.template else (self.column,)
+
+    def cell(self, row: Mapping[str, Any]) -> Any:
+        """The row's value for this property, before typing: its column's cell, or the template filled."""
+        return self.template.value(row) if self.template else row.get(self.column)
+
+    def where(self) -> str:
+        """Where its value comes from, as an error message names it."""
+        if self.template is None:
+            return f"column {self.column!r}"
+        return f"property {self.name!r} ({self.column})"
 
 
 @dataclass(frozen=True)
 class NodeMapping:
     alias: str
     labels: tuple[str, ...]
-    key: str
+    key: Template
     required: bool
     properties: tuple[PropertyMapping, ...]
 
@@ -100,32 +116,42 @@ class TableMapping:
     relationships: tuple[RelationshipMapping, ...]
     sheet: str | None = None
     delimiter: str = ","
-    columns: frozenset[str] = field(default_factory=frozenset)  # every column the mapping reads
+    columns: Mapping[str, str] = field(default_factory=dict)  # every column the mapping reads -> what reads it
     key_columns: frozenset[str] = field(default_factory=frozenset)  # the columns its id templates read
 
 
-def _property(owner: str, name: str, spec: Any) -> PropertyMapping:
+def _property(owner: str, name: str, spec: Any, region: str | None = None) -> PropertyMapping:
     if name in RESERVED:
         raise MappingError(f"{owner}.{name}: {name!r} is kept by the store (provenance or key); map it to another name")
     if isinstance(spec, str):
         spec = {"column": spec}
     if not isinstance(spec, dict) or "column" not in spec:
-        raise MappingError(f"{owner}.{name}: give a column name or {{column: ..., type: ...}}")
+        raise MappingError(f"{owner}.{name}: give a column name, a template or {{column: ..., type: ...}}")
     try:
         check_type(str(spec.get("type", "string")))
     except ModelError as error:
         raise MappingError(f"{owner}.{name}: {error}") from None
-    clean = spec.get("clean")
-    if clean is not None and clean not in CLEANERS:
-        raise MappingError(f"{owner}.{name}: unknown cleaner {clean!r}; use one of {sorted(CLEANERS)}")
+    cleaner = spec.get("clean")
+    if cleaner is not None and cleaner not in CLEANERS:
+        raise MappingError(f"{owner}.{name}: unknown cleaner {cleaner!r}; use one of {sorted(CLEANERS)}")
+    column = str(spec["column"])
     return PropertyMapping(
         name,
-        str(spec["column"]),
+        column,
         str(spec.get("type", "string")),
         spec.get("format"),
-        clean,
+        cleaner,
         str(spec.get("separator", ";")),
+        _template(f"{owner}.{name}", column, region) if is_template(column) else None,
+        region,
     )
+
+
+def _template(owner: str, text: str, region: str | None) -> Template:
+    try:
+        return parse_template(text, region)
+    except TemplateError as error:
+        raise MappingError(f"{owner}: {text!r}: {error}") from None
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -195,7 +221,7 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             model.declare_relationship(check_data_name(rel_type, "relationship type"))
     except (ModelError, TypeError) as error:
         raise MappingError(f"{path}: declare: {error}") from None
-    nodes, columns, key_columns = [], set(), set()
+    nodes, readers, key_columns = [], {}, set()
     for index, spec in enumerate(raw.get("nodes") or []):
         owner = f"{path.name}: nodes[{index}]"
         spec = _entry(spec, owner)
@@ -209,14 +235,12 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             except ModelError as error:
                 raise MappingError(f"{owner}: {error}") from None
         props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
-        for column, chain in _FIELD.findall(str(spec["key"])):
-            for cleaner in filter(None, (name.strip() for name in chain.split("|"))):
-                if cleaner not in CLEANERS:
-                    raise MappingError(f"{owner}: unknown cleaner {cleaner!r} in key; use one of {sorted(CLEANERS)}")
-            key_columns.add(column.strip())
-        columns.update(p.column for p in props)
-        columns.update(key_columns)
-        nodes.append(NodeMapping(alias, labels, str(spec["key"]), bool(spec.get("required", False)), props))
+        key = _template(f"{owner}.key", str(spec["key"]), None)
+        key_columns.update(key.columns)
+        _read_by(readers, key.columns, f"{alias}.key")
+        for prop in props:
+            _read_by(readers, prop.columns, f"{alias}.{prop.name}")
+        nodes.append(NodeMapping(alias, labels, key, bool(spec.get("required", False)), props))
     aliases = {node.alias: node for node in nodes}
     if len(aliases) != len(nodes):
         raise MappingError(f"{path.name}: two nodes share one 'as' name")
@@ -234,7 +258,8 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
         if not rel.allows(start.labels[0], end.labels[0]):
             raise MappingError(f"{owner}: {rel.name} may not join {start.labels[0]} to {end.labels[0]}")
         props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
-        columns.update(p.column for p in props)
+        for prop in props:
+            _read_by(readers, prop.columns, f"{rel.name} {start.alias}->{end.alias}.{prop.name}")
         relationships.append(RelationshipMapping(rel.name, start.alias, end.alias, props))
     if not nodes:
         raise MappingError(f"{path.name}: the mapping makes no nodes")
@@ -248,9 +273,15 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
         tuple(relationships),
         source.get("sheet"),
         delimiter,
-        frozenset(columns),
+        readers,
         frozenset(key_columns),
     )
+
+
+def _read_by(readers: dict[str, str], columns: tuple[str, ...], reader: str) -> None:
+    """Note which entry reads each column (the first one), for a missing column's message."""
+    for column in columns:
+        readers.setdefault(column, reader)
 
 
 # -- reading tables ---------------------------------------------------------------------
@@ -283,9 +314,14 @@ def table_rows(path: Path, mapping: TableMapping) -> Iterator[tuple[int, dict[st
 
 
 def _check_columns(path: Path, names: list[str], mapping: TableMapping) -> None:
-    missing = sorted(mapping.columns - set(names))
+    """Every column the mapping reads is in the header, checked before any row is read."""
+    missing = sorted(set(mapping.columns) - set(names))
     if missing:
-        raise MappingError(f"{path}: missing required column {missing[0]!r} (the mapping reads it)")
+        column = missing[0]
+        raise MappingError(
+            f"{path}: missing required column {column!r} "
+            f"(the mapping {mapping.path.name} reads it for {mapping.columns[column]})"
+        )
 
 
 #: Uncompressed bytes in an ``.xlsx``, read from its zip directory before it is opened:
@@ -403,10 +439,10 @@ def _convert(spec: PropertyMapping, value: Any) -> Any:
     spreadsheet cells that are already numbers or dates are taken as they are."""
     if spec.type.endswith("[]"):
         items = value if isinstance(value, list) else str(value).split(spec.separator)
-        item_spec = PropertyMapping(spec.name, spec.column, spec.type[:-2], spec.format, spec.clean)
+        item_spec = PropertyMapping(spec.name, spec.column, spec.type[:-2], spec.format, spec.clean, region=spec.region)
         return [_convert(item_spec, item) for item in items if not _empty(item)]
     if spec.clean:
-        value = CLEANERS[spec.clean](str(value))
+        value = clean(spec.clean, str(value), spec.region)
     kind = spec.type
     if not isinstance(value, str):
         native = _native(kind, value)
@@ -443,35 +479,15 @@ def _native(kind: str, value: Any) -> Any:
 def _properties(specs: tuple[PropertyMapping, ...], row: Mapping[str, Any]) -> dict[str, Any]:
     props = {}
     for spec in specs:
-        value = row.get(spec.column)
+        value = spec.cell(row)
         if _empty(value):
             continue
         try:
             props[spec.name] = _convert(spec, value)
         except (ValueError, CleaningError) as error:
             expected = f"a {spec.type}" + (f" like {spec.format}" if spec.format else "")
-            raise CleaningError(f"column {spec.column!r}: {str(value)[:80]!r} is not {expected} ({error})") from None
+            raise CleaningError(f"{spec.where()}: {str(value)[:80]!r} is not {expected} ({error})") from None
     return props
-
-
-def _key(template: str, row: Mapping[str, Any]) -> str | None:
-    """The id from a template such as ``CO-{name|slug}`` (cleaners chain: ``{addr|address|slug}``);
-    None when a column is empty."""
-    parts = []
-    position = 0
-    for match in _FIELD.finditer(template):
-        value = row.get(match.group(1).strip())
-        if _empty(value):
-            return None
-        text = str(value).strip()
-        for cleaner in filter(None, (name.strip() for name in (match.group(2) or "").split("|"))):
-            try:
-                text = CLEANERS[cleaner](text)
-            except CleaningError as error:
-                raise CleaningError(f"column {match.group(1).strip()!r}: {error}") from None
-        parts.append(template[position : match.start()] + text)
-        position = match.end()
-    return "".join(parts) + template[position:]
 
 
 def apply_mapping(
@@ -480,10 +496,10 @@ def apply_mapping(
     """One row's nodes and relationships; a :class:`CleaningError` names the column at fault."""
     nodes: dict[str, NodeRecord] = {}
     for spec in mapping.nodes:
-        key = _key(spec.key, row)
+        key = spec.key.key(row)
         if key is None:
             if spec.required:
-                columns = ", ".join(repr(c.strip()) for c, _ in _FIELD.findall(spec.key))
+                columns = ", ".join(map(repr, spec.key.columns))
                 raise CleaningError(f"column {columns}: empty, and {spec.alias} needs its key")
             continue
         properties = _properties(spec.properties, row)

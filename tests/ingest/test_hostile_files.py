@@ -264,9 +264,9 @@ def test_a_key_template_naming_a_missing_column_is_an_error_in_every_format(
     done = cli(store_env, "ingest", str(csv_file), str(jsonl), str(book_path), "--mapping", str(mapping))
     assert done.returncode == 1, done.stdout
     assert done.stdout.splitlines() == [
-        f"{csv_file}: not loaded: {csv_file}: missing required column 'nope' (the mapping reads it)",
+        f"{csv_file}: not loaded: {csv_file}: missing required column 'nope' (the mapping m.yaml reads it for s.key)",
         f"{jsonl}: not loaded: {jsonl}: no row has the column 'nope' (the mapping's id templates read it)",
-        f"{book_path}: not loaded: {book_path}: missing required column 'nope' (the mapping reads it)",
+        f"{book_path}: not loaded: {book_path}: missing required column 'nope' (the mapping m.yaml reads it for s.key)",
     ]
 
 

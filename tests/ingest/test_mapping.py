@@ -12,7 +12,8 @@ from graph.model import load_model
 from graph.progress import Progress
 from graph.store import GraphStore
 from ingest.loader import LoadCancelled, load_mapped
-from ingest.mapping import MappingError, load_mapping
+from ingest.mapping import MappingError, apply_mapping, load_mapping
+from tests.conftest import SHARED_DATASETS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "examples"
 
@@ -186,3 +187,80 @@ def test_bad_event_declarations_in_a_mapping_are_named(tmp_path: Path, events: s
     (tmp_path / "m.yaml").write_text(WAREHOUSES.replace("{opened: start, raided: point}", events))
     with pytest.raises(MappingError, match="m.yaml: declare: " + message):
         load_mapping(tmp_path / "m.yaml", load_model())
+
+
+PEOPLE = (
+    "declare: {labels: {Customer: {display: name}}}\n"
+    "nodes:\n  - as: person\n    label: Customer\n    key: 'P-{first|slug}|{last|slug}'\n"
+    "    properties:\n      name: '{first} {middle} {last}'\n      tag: '{{{code}}}-{last|upper}'\n"
+)
+
+
+def _mapped(tmp_path: Path, text: str, rows: list[dict[str, str]]) -> list[tuple[str, dict]]:
+    (tmp_path / "m.yaml").write_text(text)
+    mapping = load_mapping(tmp_path / "m.yaml", load_model())
+    return [(node.key, node.properties) for row in rows for node in apply_mapping(mapping, row, "t.csv:2")[0]]
+
+
+def test_a_property_is_built_from_several_columns_and_empty_cells_leave_no_gap(tmp_path: Path) -> None:
+    rows = [
+        {"first": "Ada", "middle": "", "last": "Lovelace", "code": "7"},
+        {"first": " Jean ", "middle": "Luc", "last": "Picard", "code": ""},
+        {"first": "", "middle": "", "last": "", "code": ""},
+    ]
+    made = _mapped(tmp_path, PEOPLE, rows)
+    assert made == [
+        ("P-ada|lovelace", {"id": "P-ada|lovelace", "name": "Ada Lovelace", "tag": "{7}-LOVELACE"}),
+        ("P-jean|picard", {"id": "P-jean|picard", "name": "Jean Luc Picard", "tag": "{}-PICARD"}),
+    ]  # a key missing one of its cells makes no node: the third row yields none
+
+
+def test_a_template_whose_cells_are_all_empty_gives_no_value(tmp_path: Path) -> None:
+    text = PEOPLE.replace("'P-{first|slug}|{last|slug}'", "'P-{code}'")
+    made = _mapped(tmp_path, text, [{"first": "", "middle": " ", "last": "", "code": "9"}])
+    assert made == [("P-9", {"id": "P-9", "tag": "{9}-"})]
+
+
+def test_a_column_a_template_reads_that_the_file_lacks_is_named_before_any_row_is_read(
+    embedded_store: GraphStore, tmp_path: Path
+) -> None:
+    (tmp_path / "m.yaml").write_text(PEOPLE)
+    (tmp_path / "p.csv").write_text("first,last,code\nAda,Lovelace,7\n")
+    [report] = load_mapped(embedded_store, tmp_path / "m.yaml", [tmp_path / "p.csv"])
+    assert (
+        report.problem
+        == f"{tmp_path / 'p.csv'}: missing required column 'middle' (the mapping m.yaml reads it for person.name)"
+    )
+    assert report.read == 0 and embedded_store.counts().nodes == 0
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("'{first'", r"m.yaml: nodes\[0\].properties.name: '\{first': a lone '\{' at character 1; write \{\{"),
+        ("'first} x {last}'", r"nodes\[0\].properties.name: .*a lone '\}' at character 6"),
+        ("'{first|shout}'", r"nodes\[0\].properties.name: .*unknown cleaner 'shout'"),
+        ("'{} {last}'", r"nodes\[0\].properties.name: .*names no column"),
+        ("'{{literal}}'", r"nodes\[0\].properties.name: .*needs at least one \{column\}"),
+    ],
+)
+def test_a_bad_template_is_named_with_its_file_and_property(tmp_path: Path, template: str, message: str) -> None:
+    (tmp_path / "m.yaml").write_text(PEOPLE.replace("'{first} {middle} {last}'", template))
+    with pytest.raises(MappingError, match=message):
+        load_mapping(tmp_path / "m.yaml", load_model())
+
+
+USERS = SHARED_DATASETS / "entity-resolution" / "Users.csv"
+
+
+@pytest.mark.skipif(not USERS.is_file(), reason=f"the entity-resolution dataset is not at {USERS}")
+def test_the_entity_resolution_users_load_with_their_full_names(embedded_store: GraphStore, tmp_path: Path) -> None:
+    (tmp_path / "users.yaml").write_text(
+        "declare: {labels: {User: {display: name}}}\n"
+        "nodes:\n  - {as: user, label: User, key: 'U-{userId}', required: true,\n"
+        "     properties: {name: '{firstName} {lastName}', email: {column: email, clean: email}}}\n"
+    )
+    [report] = load_mapped(embedded_store, tmp_path / "users.yaml", [USERS])
+    assert (report.read, report.loaded, report.rejected) == (500, 500, 0)
+    first = embedded_store.query("MATCH (u:User {id: 'U-1'}) RETURN u.name AS name, u.email AS email")
+    assert first.to_dict("records") == [{"name": "Dorette Burbidge", "email": "dburbidge0@japanpost.jp"}]
