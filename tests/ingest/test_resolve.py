@@ -1,5 +1,6 @@
-"""Duplicate proposals: the demo's planted spelling variants are found, with reasons,
-and nothing else is proposed."""
+"""Duplicate proposals (Splink over the model's comparisons): the demo's planted
+spelling variants are found, with their score and reasons, and nothing else; a merge is
+undone exactly."""
 
 from __future__ import annotations
 
@@ -7,49 +8,27 @@ from collections.abc import Callable
 
 import pytest
 
-from graph.progress import Cancelled, Progress
-from graph.records import NodeRecord
+from graph.progress import Progress
 from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
 from ingest.demo import generate, load
-from ingest.normalize import address, domain, email, name_key, phone
-from ingest.resolve import apply, propose
+from ingest.resolution.propose import propose
 from tests.conftest import Ran
 
 
-def test_planted_variants_are_proposed_and_nothing_else(store: GraphStore) -> None:
+def test_planted_variants_are_proposed_and_nothing_else(store: GraphStore, workspace: Workspace) -> None:
     demo = generate(40, seed=5)
     load(store, demo)
-    candidates = propose(store)
-    found = {(c.a, c.b) for c in candidates}
+    proposals = propose(store, workspace)
     truth = {tuple(sorted(pair)) for pair in demo.variant_of.items()}
-    assert truth and found == truth
-    best = candidates[0]
-    assert best.score >= 0.85 and any("alike" in r for r in best.reasons)
-    assert any(r.startswith("both linked to ADR-") for r in best.reasons)
-
-
-def test_addresses_spelt_two_ways_are_proposed_but_other_suites_are_not(store: GraphStore) -> None:
-    store.upsert_nodes(
-        [
-            NodeRecord(("Address",), "A1", {"name": "Suite 501, 12 Harbour Road, Wan Chai"}, source="t"),
-            NodeRecord(("Address",), "A2", {"name": "STE 501 12 harbour rd. wan chai"}, source="t"),
-            NodeRecord(("Address",), "A3", {"name": "Suite 502, 12 Harbour Road, Wan Chai"}, source="t"),
-        ]
-    )
-    assert [(c.a, c.b) for c in propose(store, labels=["Address"])] == [("A1", "A2")]
-
-
-def test_normalizers() -> None:
-    assert name_key("Crème Trading Co., Ltd.") == name_key("CREME TRADING LIMITED") == "creme trading"
-    assert name_key("深圳市龙华皮具有限公司") == "深圳市龙华皮具"
-    assert name_key("Nordvik Outdoor GmbH") == "nordvik outdoor"
-    assert phone("138 1234 5678") == phone("+86 138-1234-5678") == "+8613812345678"
-    assert email(" mailto:Sales@Example.COM ") == "sales@example.com"
-    assert domain("https://WWW.cheap-bags.example/shop") == "cheap-bags.example"
-    assert address("Suite 501, 12 Harbour Road, Wan Chai") == address("STE 501 12 harbour rd. wan chai")
-    assert address("5th Floor, Bldg #3") == "5 fl bldg 3" != address("3rd Floor, Bldg #5")
+    assert truth and {(p.a, p.b) for p in proposals} == truth
+    best = proposals[0]
+    assert best.score >= 0.9 and best.a_name and best.b_name
+    assert any("in both names" in r for r in best.reasons)
+    assert any(r.startswith("linked to the same Address") and r.endswith(" for)") for r in best.reasons)
+    queued = workspace.records("proposals")
+    assert {row["id"] for row in queued} == {p.id for p in proposals}  # the review queue
 
 
 def _entities(store: GraphStore):
@@ -58,7 +37,6 @@ def _entities(store: GraphStore):
 
 def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore, workspace: Workspace) -> None:
     import networkx as nx
-    import pytest
 
     from ingest.merge import MergeError, merge, unmerge
 
@@ -86,41 +64,30 @@ def test_merge_then_unmerge_restores_the_exact_graph(store: GraphStore, workspac
         unmerge(store, workspace, judgement)
 
 
-class CancelDuringMerge(Progress):
-    """What the work said; asks to stop while the ``merges``-th merge is under way."""
-
-    def __init__(self, merges: int) -> None:
+class Said(Progress):
+    def __init__(self) -> None:
         super().__init__()
-        self.merges = merges
         self.said: list[str] = []
 
     def show(self, what: str, done: float | None, total: float | None) -> None:
         self.said.append(what)
-        if what == "merging likely duplicates" and done == self.merges - 1:
-            self.cancel()
 
 
-def test_resolve_says_what_it_compares_and_a_cancel_leaves_each_merge_whole(
-    store: GraphStore, workspace: Workspace
+def test_resolve_says_what_it_does(store: GraphStore) -> None:
+    load(store, generate(12, seed=5))
+    progress = Said()
+    propose(store, labels=["Company"], progress=progress)
+    assert "reading Company names, properties and identifiers" in progress.said
+    assert "scoring Company pairs in blocks" in progress.said
+
+
+def test_resolve_command_queues_the_proposals_and_reports_progress_on_stderr(
+    embedded_store: EmbeddedStore, cli: Callable[..., Ran], tmp_path
 ) -> None:
-    load(store, generate(40, seed=5))
-    progress = CancelDuringMerge(merges=1)
-    candidates = propose(store, progress=progress)
-    assert len(candidates) >= 2 and "comparing Company pairs" in progress.said
-    before = store.counts().nodes
-    with pytest.raises(Cancelled):
-        apply(store, workspace, candidates, progress=progress)
-    [judgement] = workspace.records("judgements")  # the first merge, whole; none after it
-    assert (judgement["survivor"], judgement["merged"]) == (candidates[0].a, candidates[0].b)
-    assert store.counts().nodes == before - 1 and set(store.locate([candidates[1].a, candidates[1].b])) == {
-        candidates[1].a,
-        candidates[1].b,
-    }
-
-
-def test_resolve_command_reports_progress_on_stderr(embedded_store: EmbeddedStore, cli: Callable[..., Ran]) -> None:
     load(embedded_store, generate(12, seed=5))
     embedded_store.close()
-    ran = cli({"GRAPH_DB": str(embedded_store.path)}, "ingest", "resolve", "--format", "csv")
-    assert ran.returncode == 0 and ran.stdout.startswith("a,b,label,score,reasons")
-    assert "reading Company names and identifiers" in ran.stderr and "comparing Company pairs: " in ran.stderr
+    env = {"GRAPH_DB": str(embedded_store.path), "KG_WORKSPACE": str(tmp_path / "ws.sqlite")}
+    ran = cli(env, "ingest", "resolve", "--format", "csv")
+    assert ran.returncode == 0 and ran.stdout.startswith("pair,a,b,a_name,b_name,label,score,reasons")
+    assert "reading Company names, properties and identifiers" in ran.stderr
+    assert len(Workspace(tmp_path / "ws.sqlite").records("proposals")) == ran.stdout.count("\n") - 1
