@@ -39,6 +39,7 @@ __all__ = [
     "Reapplied",
     "decide",
     "export_judgements",
+    "find_pair",
     "latest",
     "pair_id",
     "pending",
@@ -124,10 +125,15 @@ def decide(
 ) -> dict[str, Any]:
     """Record ``decision`` on the proposed pair with id ``pair``; accept merges the two
     nodes. Returns the decision's row (``merge``: the merge's judgement id, if one was made)."""
+    return _record(store, workspace, find_pair(workspace, pair), decision, by=by or current_user(), at=_now())[0]
+
+
+def find_pair(workspace: Workspace, pair: str) -> dict[str, Any]:
+    """The pair with this id: its decision, else its proposal; an unknown id is named."""
     known = workspace.record(DECIDED, pair) or workspace.record(PROPOSALS, pair)
     if known is None:
         raise JudgementError(f"no proposed pair {pair!r} in the workspace {workspace.path}")
-    return _record(store, workspace, known, decision, by=by or current_user(), at=_now())[0]
+    return known
 
 
 def undo(store: GraphStore, workspace: Workspace, pair: str) -> dict[str, Any]:
@@ -281,6 +287,8 @@ def _read_decisions(path: Path) -> list[dict[str, Any]]:
                 raw = [(number, _json_row(path, number, line)) for number, line in enumerate(source, 1) if line.strip()]
     except UnicodeDecodeError as error:
         raise JudgementError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise JudgementError(f"{path}: cannot be read ({error.strerror or error})") from None
     return [_checked(path, number, row) for number, row in raw]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -27,31 +28,31 @@ from ingest.resolution.judgements import (
     tally,
     undo,
 )
-from ingest.resolve import Candidate, propose
+from ingest.resolution.propose import propose
 
 
-def proposed(workspace: Workspace, candidates: list[Candidate], run: str = "RUN-1") -> list[str]:
-    """The candidates written to the proposals table as the contract has them (the lead's
-    engine writes it itself); returns their pair ids, best first."""
-    rows = [
-        {
-            "id": pair_id(c.label, c.a, c.b),
-            "label": c.label,
-            "a": min(c.a, c.b),
-            "b": max(c.a, c.b),
-            "score": c.score,
-            "reasons": list(c.reasons),
-            "a_name": f"name of {min(c.a, c.b)}",
-            "b_name": f"name of {max(c.a, c.b)}",
-            "run": run,
-        }
-        for c in candidates
-    ]
+def proposed(workspace: Workspace, pairs: list[dict[str, Any]], run: str = "RUN-1") -> list[str]:
+    """``pairs`` (label, a, b, score, reasons) written to the proposals table as the
+    contract has them; returns their ids, best first."""
+    rows = []
+    for pair in pairs:
+        a, b = sorted((pair["a"], pair["b"]))
+        rows.append(
+            pair
+            | {
+                "id": pair_id(pair["label"], a, b),
+                "a": a,
+                "b": b,
+                "a_name": f"name of {a}",
+                "b_name": f"name of {b}",
+                "run": run,
+            }
+        )
     workspace.add("proposals", rows)
     return [row["id"] for row in rows]
 
 
-def planted(store: GraphStore, folder: Path, rings: int = 6) -> list[Candidate]:
+def planted(store: GraphStore, folder: Path, rings: int = 6) -> list[dict[str, Any]]:
     """The demo rings written as CSV files to ``folder`` and loaded (loading them again is
     a re-load); returns their planted spelling variants as proposals would have them."""
     demo = generate(rings, seed=5)
@@ -59,7 +60,13 @@ def planted(store: GraphStore, folder: Path, rings: int = 6) -> list[Candidate]:
     load_paths(store, [folder])
     labels = store.locate(demo.variant_of.values())
     return [
-        Candidate(entity, variant, labels[entity][0], round(0.99 - i / 100, 2), (f"planted variant {i}",))
+        {
+            "label": labels[entity][0],
+            "a": entity,
+            "b": variant,
+            "score": round(0.99 - i / 100, 2),
+            "reasons": [f"planted variant {i}"],
+        }
         for i, (variant, entity) in enumerate(sorted(demo.variant_of.items()))
     ]
 
@@ -125,15 +132,17 @@ def test_a_rejected_pair_stays_rejected_after_a_reload_and_a_new_round_of_propos
 ) -> None:
     folder = tmp_path / "csv"
     planted(store, folder)
-    pairs = proposed(workspace, propose(store))
-    decide(store, workspace, pairs[0], "reject")
+    first = propose(store, workspace)
+    queue = [row["id"] for row in pending(workspace)]
+    assert queue == [p.id for p in first] and len(queue) >= 2
+    decide(store, workspace, queue[0], "reject")
     load_paths(store, [folder])  # the same files again: the same node keys
-    again = propose(store)  # this resolver knows nothing of decisions: it finds the pair again
-    assert pairs[0] in {pair_id(c.label, c.a, c.b) for c in again}
-    proposed(workspace, again, run="RUN-2")
-    assert pairs[0] not in [row["id"] for row in pending(workspace)]
-    assert standing(workspace) == {pairs[0]: "reject"}
-    assert tally(workspace) == {"pending": len(pairs) - 1, "accept": 0, "reject": 1, "unsure": 0}
+    assert queue[0] in {p.id for p in propose(store)}  # still alike, without the decisions
+    again = propose(store, workspace)
+    assert queue[0] not in {p.id for p in again}
+    assert [row["id"] for row in pending(workspace)] == queue[1:]
+    assert standing(workspace) == {queue[0]: "reject"}
+    assert tally(workspace) == {"pending": len(queue) - 1, "accept": 0, "reject": 1, "unsure": 0}
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
