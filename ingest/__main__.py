@@ -1,6 +1,6 @@
 """``python -m ingest``: load files into the configured store.
 
-    python -m ingest PATH [PATH ...] [--mapping FILE] [--strict] [--rejects FILE]
+    python -m ingest PATH [PATH ...] [--mapping FILE [--phone-region US]] [--strict] [--rejects FILE]
     python -m ingest demo --out DIR [--scale N] [--seed S]
     python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json] [--apply]
     python -m ingest unmerge JUDGEMENT_ID
@@ -30,6 +30,7 @@ from graph.store import open_store, open_workspace
 from ingest import demo, resolve, review
 from ingest.history import LoadJournal
 from ingest.loader import FileReport, LoadCancelled, load_mapped, load_paths, write_rejects
+from ingest.mapping import MappingError, check_region
 from ingest.merge import unmerge
 
 
@@ -41,6 +42,14 @@ def _unmerge(argv: list[str]) -> int:
         unmerge(store, open_workspace(), args.judgement)
     print(f"{args.judgement} undone: both entities are back as they were")
     return 0
+
+
+def _region(value: str) -> str:
+    """``--phone-region``, checked as argparse reads it (a bad one is named, status 2)."""
+    try:
+        return check_region(value, "--phone-region")
+    except MappingError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--phone-region: ")) from None
 
 
 def _rejects_problem(rejects: Path, inputs: list[Path]) -> str | None:
@@ -66,6 +75,12 @@ def _load(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load investigation data into the graph.")
     parser.add_argument("paths", nargs="+", type=Path, help="neo4j-admin CSV files or folders; with --mapping, tables")
     parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")
+    parser.add_argument(
+        "--phone-region",
+        type=_region,
+        help="with --mapping: the region (ISO 3166 alpha-2, such as US) of phone numbers written without +,"
+        " where the mapping's defaults name none; else such numbers are kept as written",
+    )
     parser.add_argument("--strict", action="store_true", help="load nothing from a file that has any bad row")
     parser.add_argument(
         "--rejects",
@@ -74,6 +89,8 @@ def _load(argv: list[str]) -> int:
         help="where rejected rows go, with their reasons (default ingest-rejects.csv)",
     )
     args = parser.parse_args(argv)
+    if args.phone_region and not args.mapping:
+        parser.error("--phone-region is the region of the phones a mapping cleans: give --mapping too")
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
@@ -89,7 +106,13 @@ def _load(argv: list[str]) -> int:
         try:
             if args.mapping:
                 reports = load_mapped(
-                    store, args.mapping, args.paths, strict=args.strict, journal=journal, progress=progress
+                    store,
+                    args.mapping,
+                    args.paths,
+                    strict=args.strict,
+                    journal=journal,
+                    progress=progress,
+                    phone_region=args.phone_region,
                 )
             else:
                 reports = load_paths(store, args.paths, strict=args.strict, journal=journal, progress=progress)

@@ -621,14 +621,16 @@ def load_mapped(
     strict: bool = False,
     journal: LoadJournal | None = None,
     progress: Progress = SILENT,
+    phone_region: str | None = None,
 ) -> list[FileReport]:
     """Load CSV, Excel or JSON Lines tables through a declarative mapping (see
     :mod:`ingest.mapping`); a row that fails any of its nodes or links is rejected.
+    ``phone_region`` reads phones without ``+`` where the mapping's defaults name no region.
 
     A table is read whole, then written: ``progress`` hears the rows read and the
     write, and a cancel stops the load while a table is read, before any of it is
     written (:class:`LoadCancelled` carries the reports)."""
-    mapping = load_mapping(mapping_path, store.model)
+    mapping = load_mapping(mapping_path, store.model, phone_region=phone_region)
     reports = [FileReport(path, kind="mapped", problem=problem) for path, problem in _files(Path(p) for p in paths)]
     with _accounted(reports, journal), store.writing():
         for report in reports:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import yaml
 
 from graph.model import INTERNAL_PREFIX, RESERVED, Model, ModelError, check_type
@@ -97,6 +98,8 @@ class NodeMapping:
     key: Template
     required: bool
     properties: tuple[PropertyMapping, ...]
+    country: str | None = None  # the country its nodes are in where the row names none
+    source: str | None = None  # the source its rows come from, named in their provenance
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,51 @@ class RelationshipMapping:
     start: str
     end: str
     properties: tuple[PropertyMapping, ...]
+    source: str | None = None
+
+
+#: What ``defaults:`` may say, at the top of a mapping or in a node or relationship block.
+COUNTRY, PHONE_REGION, SOURCE = "country", "phone_region", "source"
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What a file (or a block of it) leaves unsaid in its rows: the country its nodes
+    are in, the region its phone numbers are dialled from, the name of its source."""
+
+    country: str | None = None
+    phone_region: str | None = None
+    source: str | None = None
+
+
+def check_region(value: object, what: str) -> str:
+    """A phone region (ISO 3166 alpha-2, such as ``US``), upper-cased, or a
+    :class:`MappingError` naming ``what`` gave it."""
+    region = str(value).strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise MappingError(f"{what}: {str(value)[:40]!r} is not a phone region (ISO 3166 alpha-2, such as US or GB)")
+    return region
+
+
+def _defaults(
+    value: Any, owner: str, outer: Defaults, allowed: tuple[str, ...] = (COUNTRY, PHONE_REGION, SOURCE)
+) -> Defaults:
+    """``defaults:`` as written in ``owner``, over the defaults around it (the file's, the command line's)."""
+    given = _entry(value, owner)
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise MappingError(f"{owner}: unknown default {unknown[0]!r}; use {', '.join(allowed)}")
+    for name in (COUNTRY, SOURCE):
+        if name in given and (not isinstance(given[name], str) or not given[name].strip()):
+            raise MappingError(
+                f"{owner}.{name}: give it as text, such as {'US' if name == COUNTRY else 'customs 2024'!r}"
+            )
+    region = given.get(PHONE_REGION)
+    return Defaults(
+        given[COUNTRY].strip() if COUNTRY in given else outer.country,
+        check_region(region, f"{owner}.{PHONE_REGION}") if region is not None else outer.phone_region,
+        given[SOURCE].strip() if SOURCE in given else outer.source,
+    )
 
 
 @dataclass(frozen=True)
@@ -200,10 +248,45 @@ def _mapped_types(nodes: Any, label: str) -> dict[str, str]:
     return types
 
 
-def load_mapping(path: str | Path, model: Model) -> TableMapping:
-    """Read and check a mapping; labels and types must be known to ``model`` or declared."""
+def load_mapping(path: str | Path, model: Model, *, phone_region: str | None = None) -> TableMapping:
+    """Read and check a mapping; labels and types must be known to ``model`` or declared.
+    ``phone_region`` reads phones written without ``+`` where the mapping names no region."""
     path = Path(path)
     raw = _entry(_read_yaml(path), path.name)
+    _declare(raw, path, model)
+    defaults = _defaults(raw.get("defaults"), f"{path.name}: defaults", Defaults(phone_region=phone_region))
+    readers: dict[str, str] = {}
+    nodes = [
+        _node(_entry(spec, f"{path.name}: nodes[{index}]"), f"{path.name}: nodes[{index}]", model, defaults, readers)
+        for index, spec in enumerate(raw.get("nodes") or [])
+    ]
+    if not nodes:
+        raise MappingError(f"{path.name}: the mapping makes no nodes")
+    aliases = {node.alias: node for node in nodes}
+    if len(aliases) != len(nodes):
+        raise MappingError(f"{path.name}: two nodes share one 'as' name")
+    relationships = [
+        _relationship(_entry(spec, owner), owner, model, aliases, defaults, readers)
+        for index, spec in enumerate(raw.get("relationships") or [])
+        for owner in [f"{path.name}: relationships[{index}]"]
+    ]
+    source = _entry(raw.get("source"), f"{path.name}: source")
+    delimiter = source.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise MappingError(f"{path.name}: source.delimiter: one character, such as ',' or ';'")
+    return TableMapping(
+        path,
+        tuple(nodes),
+        tuple(relationships),
+        source.get("sheet"),
+        delimiter,
+        readers,
+        frozenset(column for node in nodes for column in node.key.columns),
+    )
+
+
+def _declare(raw: dict[str, Any], path: Path, model: Model) -> None:
+    """Declare in ``model`` the labels and relationship types the mapping brings."""
     declared = _entry(raw.get("declare"), f"{path.name}: declare")
     try:
         for label, spec in _entry(declared.get("labels"), f"{path.name}: declare.labels").items():
@@ -221,61 +304,60 @@ def load_mapping(path: str | Path, model: Model) -> TableMapping:
             model.declare_relationship(check_data_name(rel_type, "relationship type"))
     except (ModelError, TypeError) as error:
         raise MappingError(f"{path}: declare: {error}") from None
-    nodes, readers, key_columns = [], {}, set()
-    for index, spec in enumerate(raw.get("nodes") or []):
-        owner = f"{path.name}: nodes[{index}]"
-        spec = _entry(spec, owner)
-        alias = spec.get("as") or spec.get("label")
-        labels = tuple(spec.get("labels") or [spec.get("label")])
-        if not alias or not all(labels) or not spec.get("key"):
-            raise MappingError(f"{owner}: needs label (or labels), key and as")
-        for label in labels:
-            try:
-                model.label(check_data_name(label, "label"))
-            except ModelError as error:
-                raise MappingError(f"{owner}: {error}") from None
-        props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
-        key = _template(f"{owner}.key", str(spec["key"]), None)
-        key_columns.update(key.columns)
-        _read_by(readers, key.columns, f"{alias}.key")
-        for prop in props:
-            _read_by(readers, prop.columns, f"{alias}.{prop.name}")
-        nodes.append(NodeMapping(alias, labels, key, bool(spec.get("required", False)), props))
-    aliases = {node.alias: node for node in nodes}
-    if len(aliases) != len(nodes):
-        raise MappingError(f"{path.name}: two nodes share one 'as' name")
-    relationships = []
-    for index, spec in enumerate(raw.get("relationships") or []):
-        owner = f"{path.name}: relationships[{index}]"
-        spec = _entry(spec, owner)
+
+
+def _node(spec: dict[str, Any], owner: str, model: Model, outer: Defaults, readers: dict[str, str]) -> NodeMapping:
+    alias = spec.get("as") or spec.get("label")
+    labels = tuple(spec.get("labels") or [spec.get("label")])
+    if not alias or not all(labels) or not spec.get("key"):
+        raise MappingError(f"{owner}: needs label (or labels), key and as")
+    for label in labels:
         try:
-            rel = model.relationship(check_data_name(spec.get("type"), "relationship type"))
+            model.label(check_data_name(label, "label"))
         except ModelError as error:
             raise MappingError(f"{owner}: {error}") from None
-        start, end = aliases.get(spec.get("from")), aliases.get(spec.get("to"))
-        if start is None or end is None:
-            raise MappingError(f"{owner}: from and to must name nodes by their 'as' ({sorted(aliases)})")
-        if not rel.allows(start.labels[0], end.labels[0]):
-            raise MappingError(f"{owner}: {rel.name} may not join {start.labels[0]} to {end.labels[0]}")
-        props = tuple(_property(f"{owner}.properties", n, s) for n, s in (spec.get("properties") or {}).items())
-        for prop in props:
-            _read_by(readers, prop.columns, f"{rel.name} {start.alias}->{end.alias}.{prop.name}")
-        relationships.append(RelationshipMapping(rel.name, start.alias, end.alias, props))
-    if not nodes:
-        raise MappingError(f"{path.name}: the mapping makes no nodes")
-    source = _entry(raw.get("source"), f"{path.name}: source")
-    delimiter = source.get("delimiter", ",")
-    if not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise MappingError(f"{path.name}: source.delimiter: one character, such as ',' or ';'")
-    return TableMapping(
-        path,
-        tuple(nodes),
-        tuple(relationships),
-        source.get("sheet"),
-        delimiter,
-        readers,
-        frozenset(key_columns),
+    defaults = _defaults(spec.get("defaults"), f"{owner}.defaults", outer)
+    props = _properties_of(spec, owner, defaults.phone_region)
+    key = _template(f"{owner}.key", str(spec["key"]), defaults.phone_region)
+    _read_by(readers, key.columns, f"{alias}.key")
+    for prop in props:
+        _read_by(readers, prop.columns, f"{alias}.{prop.name}")
+    has_country = (
+        COUNTRY in _entry(spec.get("defaults"), owner)
+        or any(prop.name == COUNTRY for prop in props)
+        or any(COUNTRY in model.label(label).properties for label in labels)
     )
+    country = defaults.country if has_country else None
+    return NodeMapping(alias, labels, key, bool(spec.get("required", False)), props, country, defaults.source)
+
+
+def _relationship(
+    spec: dict[str, Any],
+    owner: str,
+    model: Model,
+    aliases: Mapping[str, NodeMapping],
+    outer: Defaults,
+    readers: dict[str, str],
+) -> RelationshipMapping:
+    try:
+        rel = model.relationship(check_data_name(spec.get("type"), "relationship type"))
+    except ModelError as error:
+        raise MappingError(f"{owner}: {error}") from None
+    start, end = aliases.get(spec.get("from")), aliases.get(spec.get("to"))
+    if start is None or end is None:
+        raise MappingError(f"{owner}: from and to must name nodes by their 'as' ({sorted(aliases)})")
+    if not rel.allows(start.labels[0], end.labels[0]):
+        raise MappingError(f"{owner}: {rel.name} may not join {start.labels[0]} to {end.labels[0]}")
+    defaults = _defaults(spec.get("defaults"), f"{owner}.defaults", outer, (PHONE_REGION, SOURCE))
+    props = _properties_of(spec, owner, defaults.phone_region)
+    for prop in props:
+        _read_by(readers, prop.columns, f"{rel.name} {start.alias}->{end.alias}.{prop.name}")
+    return RelationshipMapping(rel.name, start.alias, end.alias, props, defaults.source)
+
+
+def _properties_of(spec: dict[str, Any], owner: str, region: str | None) -> tuple[PropertyMapping, ...]:
+    properties = _entry(spec.get("properties"), f"{owner}.properties")
+    return tuple(_property(f"{owner}.properties", name, value, region) for name, value in properties.items())
 
 
 def _read_by(readers: dict[str, str], columns: tuple[str, ...], reader: str) -> None:
@@ -490,6 +572,11 @@ def _properties(specs: tuple[PropertyMapping, ...], row: Mapping[str, Any]) -> d
     return props
 
 
+def _named(name: str | None, source: str) -> str:
+    """A row's provenance (``file:row``), after the name of its source when the mapping gives one."""
+    return f"{name}: {source}" if name else source
+
+
 def apply_mapping(
     mapping: TableMapping, row: Mapping[str, Any], source: str
 ) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
@@ -503,7 +590,9 @@ def apply_mapping(
                 raise CleaningError(f"column {columns}: empty, and {spec.alias} needs its key")
             continue
         properties = _properties(spec.properties, row)
-        nodes[spec.alias] = NodeRecord(spec.labels, key, {"id": key, **properties}, source=source)
+        if spec.country and _empty(properties.get(COUNTRY)):
+            properties[COUNTRY] = spec.country
+        nodes[spec.alias] = NodeRecord(spec.labels, key, {"id": key, **properties}, source=_named(spec.source, source))
     relationships = [
         RelationshipRecord(
             spec.type,
@@ -512,7 +601,7 @@ def apply_mapping(
             _properties(spec.properties, row),
             start_label=nodes[spec.start].labels[0],
             end_label=nodes[spec.end].labels[0],
-            source=source,
+            source=_named(spec.source, source),
         )
         for spec in mapping.relationships
         if spec.start in nodes and spec.end in nodes

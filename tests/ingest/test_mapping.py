@@ -254,13 +254,107 @@ USERS = SHARED_DATASETS / "entity-resolution" / "Users.csv"
 
 
 @pytest.mark.skipif(not USERS.is_file(), reason=f"the entity-resolution dataset is not at {USERS}")
-def test_the_entity_resolution_users_load_with_their_full_names(embedded_store: GraphStore, tmp_path: Path) -> None:
+def test_the_entity_resolution_users_load_with_their_full_names_and_us_phones(
+    embedded_store: GraphStore, tmp_path: Path
+) -> None:
     (tmp_path / "users.yaml").write_text(
         "declare: {labels: {User: {display: name}}}\n"
+        "defaults: {phone_region: US, source: entity-resolution users}\n"
         "nodes:\n  - {as: user, label: User, key: 'U-{userId}', required: true,\n"
-        "     properties: {name: '{firstName} {lastName}', email: {column: email, clean: email}}}\n"
+        "     properties: {name: '{firstName} {lastName}', email: {column: email, clean: email},\n"
+        "                  phone: {column: phone, clean: phone}}}\n"
     )
     [report] = load_mapped(embedded_store, tmp_path / "users.yaml", [USERS])
     assert (report.read, report.loaded, report.rejected) == (500, 500, 0)
-    first = embedded_store.query("MATCH (u:User {id: 'U-1'}) RETURN u.name AS name, u.email AS email")
-    assert first.to_dict("records") == [{"name": "Dorette Burbidge", "email": "dburbidge0@japanpost.jp"}]
+    first = embedded_store.query("MATCH (u:User {id: 'U-1'}) RETURN u.name AS name, u.phone AS phone, u.sources AS s")
+    assert first.to_dict("records") == [
+        {"name": "Dorette Burbidge", "phone": "+18344248856", "s": ["entity-resolution users: Users.csv:2"]}
+    ]  # 834-424-8856 is a US number, not +86 834...
+
+
+DEFAULTS = """
+defaults: {country: US, phone_region: US, source: customs 2024}
+nodes:
+  - {as: buyer, label: Company, key: 'CO-{buyer|slug}', properties: {name: buyer, country: country}}
+  - as: agent
+    label: Company
+    key: 'CO-{agent|slug}'
+    defaults: {country: GB, source: broker list}
+    properties: {name: agent}
+  - {as: phone, label: Phone, key: 'PHN-{phone|phone}', properties: {name: {column: phone, clean: phone}}}
+  - as: agent_phone
+    label: Phone
+    key: 'PHN-{agent_phone|phone}'
+    defaults: {country: GB, phone_region: GB, source: broker list}
+    properties: {name: {column: agent_phone, clean: phone}}
+  - {as: product, label: Product, key: 'PRD-{goods|slug}', properties: {name: goods}}
+relationships:
+  - {type: HAS_PHONE, from: buyer, to: phone}
+  - {type: HAS_PHONE, from: agent, to: agent_phone, defaults: {source: broker list}}
+"""
+
+
+def test_a_files_defaults_fill_the_country_read_its_phones_and_name_its_source(
+    embedded_store: GraphStore, tmp_path: Path
+) -> None:
+    (tmp_path / "m.yaml").write_text(DEFAULTS)
+    (tmp_path / "t.csv").write_text(
+        "buyer,country,phone,agent,agent_phone,goods\n"
+        "Acme,,834-424-8856,Dover Agents,020 7946 0958,watches\n"
+        "Maple,CA,+44 20 7946 0000,,,\n"
+    )
+    [report] = load_mapped(embedded_store, tmp_path / "m.yaml", [tmp_path / "t.csv"])
+    assert report.rejected == 0, report.rejects
+    nodes = embedded_store.query(
+        "MATCH (n) RETURN n.id AS id, n.country AS country, n.name AS name, n.sources AS sources ORDER BY id"
+    ).to_dict("records")
+    assert nodes == [
+        {"id": "CO-acme", "country": "US", "name": "Acme", "sources": ["customs 2024: t.csv:2"]},
+        {"id": "CO-dover-agents", "country": "GB", "name": "Dover Agents", "sources": ["broker list: t.csv:2"]},
+        {"id": "CO-maple", "country": "CA", "name": "Maple", "sources": ["customs 2024: t.csv:3"]},
+        {"id": "PHN-+18344248856", "country": "US", "name": "+18344248856", "sources": ["customs 2024: t.csv:2"]},
+        {"id": "PHN-+442079460000", "country": "US", "name": "+442079460000", "sources": ["customs 2024: t.csv:3"]},
+        {"id": "PHN-+442079460958", "country": "GB", "name": "+442079460958", "sources": ["broker list: t.csv:2"]},
+        {"id": "PRD-watches", "country": None, "name": "watches", "sources": ["customs 2024: t.csv:2"]},
+    ]  # a Product has no country; a phone's country is the file's, not its number's
+    links = embedded_store.query("MATCH (a)-[r:HAS_PHONE]->(p) RETURN a.id AS a, r.sources AS s ORDER BY a")
+    assert links.to_dict("records") == [
+        {"a": "CO-acme", "s": ["customs 2024: t.csv:2"]},
+        {"a": "CO-dover-agents", "s": ["broker list: t.csv:2"]},
+        {"a": "CO-maple", "s": ["customs 2024: t.csv:3"]},
+    ]
+
+
+def test_the_command_lines_phone_region_reads_phones_where_the_mapping_names_none(
+    embedded_store: GraphStore, tmp_path: Path, cli
+) -> None:
+    (tmp_path / "m.yaml").write_text("nodes:\n  - {as: p, label: Phone, key: 'PHN-{phone|phone}'}\n")
+    (tmp_path / "t.csv").write_text("phone\n834-424-8856\n")
+    embedded_store.close()
+    env = {"GRAPH_DB": str(embedded_store.path), "KG_READER": "off"}
+    args = ["ingest", str(tmp_path / "t.csv"), "--mapping", str(tmp_path / "m.yaml")]
+    refused = cli(env, *args, "--phone-region", "Narnia")
+    assert refused.returncode == 2 and "--phone-region: 'Narnia' is not a phone region" in refused.stderr
+    assert cli(env, *args, "--phone-region", "us").returncode == 0
+    ids = cli(env, "graph", "cypher", "MATCH (p:Phone) RETURN p.id AS id", "--format", "csv")
+    assert ids.stdout.splitlines() == ["id", "PHN-+18344248856"]
+
+
+@pytest.mark.parametrize(
+    ("defaults", "message"),
+    [
+        ("{colour: red}", r"m.yaml: defaults: unknown default 'colour'; use country, phone_region, source"),
+        ("{phone_region: Narnia}", r"m.yaml: defaults.phone_region: 'Narnia' is not a phone region"),
+        ("{country: 1}", r"m.yaml: defaults.country: give it as text"),
+    ],
+)
+def test_bad_defaults_are_named(tmp_path: Path, defaults: str, message: str) -> None:
+    (tmp_path / "m.yaml").write_text(f"defaults: {defaults}\n" + DEFAULTS.split("\n", 2)[2])
+    with pytest.raises(MappingError, match=message):
+        load_mapping(tmp_path / "m.yaml", load_model())
+
+
+def test_a_relationship_block_takes_no_default_country(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(DEFAULTS.replace("defaults: {source: broker list}", "defaults: {country: FR}"))
+    with pytest.raises(MappingError, match=r"relationships\[1\].defaults: unknown default 'country'; use phone_region"):
+        load_mapping(tmp_path / "m.yaml", load_model())
