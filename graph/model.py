@@ -132,8 +132,9 @@ def _weight(value: Any, owner: str, what: str = "weight") -> float:
 #: How entity resolution may compare a property of two nodes (``resolvable: {compare: ...}``):
 #: ``exact`` (same value once cleaned; common values weigh less), ``fuzzy`` (spelling
 #: variants), ``date`` (days apart), ``geo`` (kilometres apart: the property ``coordinates``
-#: stands for the label's ``latitude`` and ``longitude``).
-COMPARISON_KINDS = ("exact", "fuzzy", "date", "geo")
+#: stands for the label's ``latitude`` and ``longitude``), ``email`` (the same address, or
+#: the same mailbox name at another provider).
+COMPARISON_KINDS = ("exact", "fuzzy", "date", "geo", "email")
 COORDINATES = "coordinates"
 
 
@@ -271,9 +272,7 @@ class Model:
             declared=True,
             events=_checked_events(events or {}, checked, f"label {name}"),
             resolvable=(
-                resolvable
-                if isinstance(resolvable, Resolution)
-                else _resolution(resolvable, checked, f"label {name}")
+                resolvable if isinstance(resolvable, Resolution) else _resolution(resolvable, checked, f"label {name}")
             ),
         )
         self._labels[name] = spec

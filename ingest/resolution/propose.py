@@ -1,0 +1,111 @@
+"""Run resolution over the graph: read each resolvable label's nodes, find likely
+duplicates, and queue them in the workspace for the investigator.
+
+What is compared comes from the model (``resolvable:`` in graph/model.yaml, or a
+mapping's declared label). A pair the investigator already decided (accepted,
+rejected, unsure) is never proposed again; a run replaces the pending proposals of the
+labels it ran, so the queue always reflects the graph as it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from graph.attribution import utc_now
+from graph.model import COORDINATES, KEY, Resolution, quote
+from graph.progress import SILENT, Progress
+from graph.store import GraphStore
+from graph.workspace import Workspace, new_id
+from ingest.resolution.engine import DEFAULT_THRESHOLD, Proposal, Record, find_duplicates
+from ingest.resolution.judgements import standing
+
+__all__ = ["propose", "read_records", "queue"]
+
+TABLE = "proposals"
+
+
+def _compared_properties(resolution: Resolution) -> list[str]:
+    props = []
+    for prop, kind in resolution.compare.items():
+        props += ["latitude", "longitude"] if kind == "geo" and prop == COORDINATES else [prop]
+    return props
+
+
+def read_records(store: GraphStore, label: str) -> list[Record]:
+    """Every ``label`` node with its name, compared properties and linked identifiers."""
+    spec = store.model.label(label)
+    resolution = spec.resolvable or Resolution()
+    name = f"n.{quote(resolution.name)}" if resolution.name else store.model.display_expression([label])
+    props = _compared_properties(resolution)
+    values = ", ".join(f"{quote(p)}: n.{quote(p)}" for p in props)
+    rows = store.read(
+        f"MATCH (n:{quote(label)}) OPTIONAL MATCH (n)--(i) WHERE any(l IN labels(i) WHERE l IN $identifiers) "
+        f"WITH n, collect(DISTINCT [head([l IN labels(i) WHERE l IN $identifiers]), i.{KEY}]) AS linked "
+        f"RETURN n.{KEY} AS key, {name} AS name, {{{values}}} AS properties, linked",
+        {"identifiers": [i for i in store.model.labels_with_role("identifier") if i != label]},
+    )
+    records = []
+    for row in rows:
+        identifiers: dict[str, list[str]] = defaultdict(list)
+        for identifier, key in row["linked"]:
+            if identifier is not None and key is not None:
+                identifiers[identifier].append(key)
+        records.append(Record(row["key"], row["name"], row["properties"] or {}, dict(identifiers)))
+    return records
+
+
+def propose(
+    store: GraphStore,
+    workspace: Workspace | None = None,
+    *,
+    labels: Iterable[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress = SILENT,
+) -> list[Proposal]:
+    """Likely duplicates among ``labels`` (the model's resolvable ones by default), best
+    first, without the pairs decided in ``workspace``; with a workspace, they also
+    replace its pending proposals for those labels."""
+    decided = frozenset(standing(workspace)) if workspace is not None else frozenset()
+    present = set(store.labels_in_store())
+    ran, found = [], []
+    for label in store.model.resolvable_labels() if labels is None else labels:
+        if label not in present:
+            continue
+        spec = store.model.label(label)
+        progress.report(f"reading {label} names, properties and identifiers")
+        records = read_records(store, label)
+        ran.append(label)
+        found += find_duplicates(
+            label, records, spec.resolvable or Resolution(), threshold=threshold, exclude=decided, progress=progress
+        )
+    if workspace is not None:
+        queue(workspace, ran, found)
+    return sorted(found, key=lambda p: (-p.score, p.label, p.a, p.b))
+
+
+def queue(workspace: Workspace, labels: list[str], proposals: list[Proposal]) -> None:
+    """Replace the pending proposals of ``labels`` with ``proposals``."""
+    at = utc_now()
+    run = new_id("RESOLVE", at)
+    for label in labels:
+        for old in workspace.records(TABLE, label=label):
+            workspace.delete(TABLE, old["id"])
+    workspace.add(
+        TABLE,
+        [
+            {
+                "id": p.id,
+                "label": p.label,
+                "a": p.a,
+                "b": p.b,
+                "score": p.score,
+                "reasons": list(p.reasons),
+                "a_name": p.a_name,
+                "b_name": p.b_name,
+                "run": run,
+                "at": at,
+            }
+            for p in proposals
+        ],
+    )
