@@ -4,6 +4,7 @@
     python -m ingest demo --out DIR [--scale N] [--seed S]
     python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json] [--apply]
     python -m ingest unmerge JUDGEMENT_ID
+    python -m ingest screen LIST.csv [--threshold 0.8] [--labels L1,L2] [--phone-region US] [--format ...]
     python -m ingest review list|accept|reject|unsure|undo|export|import ...
 
 Exit status: 1 when nothing could be loaded, when anything was rejected under
@@ -27,7 +28,7 @@ from types import FrameType
 from graph.cli.errors import reported
 from graph.progress import Cancelled, ConsoleProgress, Progress
 from graph.store import open_store, open_workspace
-from ingest import demo, resolve, review
+from ingest import demo, resolve, review, screen
 from ingest.history import LoadJournal
 from ingest.loader import FileReport, LoadCancelled, load_mapped, load_paths, write_rejects
 from ingest.mapping import MappingError, check_region
@@ -168,7 +169,13 @@ def _what_holds(reports: list[FileReport]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"demo": demo.main, "resolve": resolve.main, "review": review.main, "unmerge": _unmerge}
+    commands = {
+        "demo": demo.main,
+        "resolve": resolve.main,
+        "review": review.main,
+        "screen": screen.main,
+        "unmerge": _unmerge,
+    }
     command = commands.get(argv[0]) if argv else None
     if command is not None:
         return reported(lambda: command(argv[1:]))

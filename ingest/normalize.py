@@ -22,6 +22,7 @@ rule comes from a library the field keeps up to date wherever one exists.
   shows as ``xn--...``).
 * Addresses (:func:`address`): rigour's address fingerprint (street words, numbers and
   place names in one spelling: "Road"/"Rd.", "Straße"/"Strasse", "Brasil"/"Brazil").
+* Countries (:func:`country`): rigour's territories, by code or name in many languages.
 * IBANs (:func:`iban`): ``python-stdnum``: compact, upper case, checksum verified;
   :func:`payment_account` cleans an IBAN so and leaves other account numbers (a card's
   masked ``**** 4242``, a wallet id) as written.
@@ -39,6 +40,7 @@ import phonenumbers
 import tldextract
 from rigour.addresses import address_fingerprint
 from rigour.names import extract_org_types, tokenize_name
+from rigour.territories import lookup_territory
 from rigour.text.normalize import Normalize, normalize
 from rigour.text.translit import ascii_text
 from stdnum import iban as stdnum_iban
@@ -48,6 +50,7 @@ __all__ = [
     "CLEANERS",
     "CleaningError",
     "address",
+    "country",
     "domain",
     "email",
     "iban",
@@ -264,6 +267,15 @@ def address(text: str) -> str:
     return " ".join(_words(key))
 
 
+def country(text: str) -> str:
+    """A country or territory as its ISO 3166 code in upper case, from its code or its name
+    in any language rigour knows ("Deutschland", "UK", "Россия", "BVI" -> "DE", "GB", "RU", "VG")."""
+    territory = lookup_territory(text.strip())
+    if territory is None:
+        raise CleaningError(f"{text!r} is not a country or territory")
+    return territory.code.upper()
+
+
 def iban(text: str) -> str:
     """An IBAN, compact and in upper case, its checksum verified (``DE89370400440532013000``)."""
     try:
@@ -306,6 +318,7 @@ CLEANERS = {
     "email": email,
     "domain": domain,
     "address": address,
+    "country": country,
     "iban": iban,
     "payment_account": payment_account,
     "slug": slug,

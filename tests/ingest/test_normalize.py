@@ -9,6 +9,7 @@ from ingest.normalize import (
     CLEANERS,
     CleaningError,
     address,
+    country,
     domain,
     email,
     iban,
@@ -159,3 +160,16 @@ def test_other_payment_accounts_stay_as_written() -> None:
 def test_mappings_can_name_every_cleaner() -> None:
     assert {"name", "phone", "email", "domain", "address", "iban", "payment_account", "slug"} <= set(CLEANERS)
     assert slug("Café Ltd") == "cafe-ltd"  # ids made by earlier loads stay the same
+
+
+def test_countries_become_their_iso_code_from_a_code_or_a_name_in_any_language() -> None:
+    assert [country(name) for name in ("Deutschland", "UK", "Россия", "BVI", "cn", "Brasil")] == [
+        "DE",
+        "GB",
+        "RU",
+        "VG",
+        "CN",
+        "BR",
+    ]
+    with pytest.raises(CleaningError, match="'Atlantis' is not a country"):
+        country("Atlantis")
