@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +249,8 @@ class Model:
         description: str = "",
         events: Mapping[str, str] | None = None,
         resolvable: bool | Mapping[str, Any] | None = None,
+        role: str | None = None,
+        evidence: float | None = None,
     ) -> LabelSpec:
         """Add a label a dataset brings, with its event dates and how resolution compares
         its nodes (both checked as in ``model.yaml``). Re-declaring a known label returns
@@ -256,10 +258,11 @@ class Model:
         mapping may date or make resolvable what an earlier load (or the graph) brought."""
         known = self._labels.get(name)
         if known is not None:
-            if not (known.declared and (events or resolvable)):
+            if not (known.declared and (events or resolvable or role or evidence)):
                 return known
             events = events or known.events
             resolvable = resolvable if resolvable is not None else known.resolvable
+            role, evidence = role or known.role, known.evidence if evidence is None else evidence
             key, display, description = known.key, known.display, known.description
             properties = {**known.properties, **(properties or {})}
         checked = _checked_properties(properties or {}, name)
@@ -270,6 +273,8 @@ class Model:
             properties=checked,
             description=description,
             declared=True,
+            role=_role(role or "entity", name),
+            evidence=_weight(0.5 if evidence is None else evidence, f"label {name}", "evidence"),
             events=_checked_events(events or {}, checked, f"label {name}"),
             resolvable=(
                 resolvable if isinstance(resolvable, Resolution) else _resolution(resolvable, checked, f"label {name}")
@@ -297,6 +302,27 @@ class Model:
             properties=_checked_properties(properties or {}, name),
             description=description,
             declared=True,
+        )
+        self._relationships[name] = spec
+        return spec
+
+    def widen_relationship(
+        self, name: str, *, sources: Iterable[str] = (), targets: Iterable[str] = ()
+    ) -> RelationshipSpec:
+        """Let a known relationship type also join labels a dataset declared (a mapping's
+        ``Entity`` may ``HAS_EMAIL`` an ``Email``); the labels ``model.yaml`` declares keep
+        the endpoints it gives them."""
+        spec = self.relationship(name)
+        sources, targets = frozenset(sources), frozenset(targets)
+        for label in sources | targets:
+            if not self.label(label).declared:
+                raise ModelError(
+                    f"{name}: only labels a dataset declares may be added to its endpoints, and {label} is in the model"
+                )
+        spec = replace(
+            spec,
+            sources=None if spec.sources is None else spec.sources | sources,
+            targets=None if spec.targets is None else spec.targets | targets,
         )
         self._relationships[name] = spec
         return spec

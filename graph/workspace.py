@@ -211,8 +211,8 @@ class Workspace:
     # -- the vocabulary loads declared --------------------------------------------------
 
     def remember_vocabulary(self, model: Model) -> None:
-        """Keep the labels and types a load declared, with their key, display, event dates
-        and how resolution compares their nodes."""
+        """Keep the labels and types a load declared, with their key, display, event dates,
+        role in network analysis and how resolution compares their nodes."""
         rows = [
             {
                 "kind": "label",
@@ -222,6 +222,8 @@ class Workspace:
                     "display": spec.display,
                     "properties": spec.properties,
                     "events": spec.events,
+                    "role": spec.role,
+                    "evidence": spec.evidence,
                     "resolvable": (
                         {"name": spec.resolvable.name, "compare": dict(spec.resolvable.compare)}
                         if spec.resolvable

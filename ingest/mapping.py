@@ -5,13 +5,16 @@ records, so one customs seizure row can yield a Shipment, a consignee Company, a
 Address and the links between them::
 
     declare:                       # labels/types the model does not know (optional)
-      labels: {Warehouse: {display: name, events: {opened: start}}}   # events: as in model.yaml
-      relationships: [STORED_AT]
+      labels:                      # as in model.yaml: key, display, events, role, evidence, resolvable
+        Warehouse: {display: name, events: {opened: start}, resolvable: {compare: {city: fuzzy}}}
+      relationships: {STORED_AT: {from: Shipment, to: Warehouse}, HAS_PHONE: {from: [Warehouse]}}
+    defaults: {country: NL, phone_region: NL, source: "customs 2024"}   # also per node/relationship
     nodes:
       - as: shipment               # the name relationships use
         label: Shipment            # or labels: [Company, ShellCompany]
         key: "SHP-{seizure_ref}"   # an id template; {column|cleaner|...} cleans first
         required: true             # an empty key rejects the row (else the node is left out)
+        defaults: {country: BE}    # this block's own
         properties:
           name: container_no                     # a column, as a string
           label: "{brand} {model_no}"            # a template: several columns ({{ and }}: braces)
@@ -41,7 +44,15 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from graph.model import INTERNAL_PREFIX, RESERVED, Model, ModelError, check_type
+from graph.model import (
+    INTERNAL_PREFIX,
+    RESERVED,
+    Model,
+    ModelError,
+    RelationshipSpec,
+    check_identifier,
+    check_type,
+)
 from graph.records import NodeRecord, RelationshipRecord
 from graph.scalars import parse
 from graph.workspace import LEGACY_RECORD_LABELS
@@ -237,14 +248,25 @@ def _entry(value: Any, owner: str) -> dict[str, Any]:
     return value
 
 
+def _plain(name: object) -> bool:
+    """Whether ``name`` may be a property a label declares (an ASCII identifier)."""
+    try:
+        check_identifier(str(name), "property")
+    except ModelError:
+        return False
+    return True
+
+
 def _mapped_types(nodes: Any, label: str) -> dict[str, str]:
-    """The types the mapping gives ``label``'s properties: what its declared event dates
-    are checked against (an event must be a date or datetime property)."""
+    """The types the mapping gives ``label``'s properties: the properties the label is
+    declared with, which its event dates and resolution's comparisons must name. A name
+    that is no plain identifier stays a property of the nodes, not of the label."""
     types: dict[str, str] = {}
     for spec in nodes if isinstance(nodes, list) else []:
         if isinstance(spec, dict) and label in (spec.get("labels") or [spec.get("label")]):
             for name, prop in _entry(spec.get("properties"), label).items():
-                types[str(name)] = str(prop.get("type", "string")) if isinstance(prop, dict) else "string"
+                if _plain(name) and name not in RESERVED:
+                    types[str(name)] = str(prop.get("type", "string")) if isinstance(prop, dict) else "string"
     return types
 
 
@@ -285,25 +307,54 @@ def load_mapping(path: str | Path, model: Model, *, phone_region: str | None = N
     )
 
 
+#: What a mapping may say of a label it declares (as ``model.yaml`` says of its own).
+LABEL_SETTINGS = ("key", "display", "description", "role", "evidence", "resolvable", "events")
+
+
 def _declare(raw: dict[str, Any], path: Path, model: Model) -> None:
     """Declare in ``model`` the labels and relationship types the mapping brings."""
     declared = _entry(raw.get("declare"), f"{path.name}: declare")
     try:
         for label, spec in _entry(declared.get("labels"), f"{path.name}: declare.labels").items():
             spec = _entry(spec, f"{path.name}: declare.labels.{label}")
+            unknown = sorted(set(spec) - set(LABEL_SETTINGS))
+            if unknown:
+                raise ModelError(f"label {label}: unknown setting {unknown[0]!r}; use {', '.join(LABEL_SETTINGS)}")
             check_data_name(label, "label")
-            events = _entry(spec.get("events"), f"{path.name}: declare.labels.{label}.events")
-            types = _mapped_types(raw.get("nodes"), label)
-            model.declare_label(
-                label,
-                **{k: v for k, v in spec.items() if k in ("key", "display")},
-                properties={prop: types[prop] for prop in events if prop in types},
-                events=events,
-            )
-        for rel_type in declared.get("relationships") or []:
-            model.declare_relationship(check_data_name(rel_type, "relationship type"))
+            _entry(spec.get("events"), f"{path.name}: declare.labels.{label}.events")
+            model.declare_label(label, **spec, properties=_mapped_types(raw.get("nodes"), label))
+        _declare_relationships(declared.get("relationships"), model)
     except (ModelError, TypeError) as error:
         raise MappingError(f"{path}: declare: {error}") from None
+
+
+def _declare_relationships(value: Any, model: Model) -> None:
+    """``declare.relationships``: a list of new types (joining any labels), or a mapping of
+    types to their ``from``/``to`` labels: a new type joins those; a type the model knows
+    also joins them, if the labels are ones a dataset declared."""
+    entries = value if isinstance(value, dict) else dict.fromkeys(value or [])
+    for rel_type, ends in entries.items():
+        check_data_name(rel_type, "relationship type")
+        ends = _entry(ends, f"relationship {rel_type}")
+        unknown = sorted(set(ends) - {"from", "to"})
+        if unknown:
+            raise ModelError(f"relationship {rel_type}: unknown setting {unknown[0]!r}; use from and to")
+        sources, targets = (_labels(ends.get(end), model, f"relationship {rel_type}.{end}") for end in ("from", "to"))
+        if rel_type in model.relationships:
+            model.widen_relationship(rel_type, sources=sources, targets=targets)
+        else:
+            model.declare_relationship(rel_type, sources=sources, targets=targets)
+
+
+def _labels(value: Any, model: Model, owner: str) -> list[str]:
+    """A relationship end's labels (one, or a list), each known to ``model``."""
+    names = [value] if isinstance(value, str) else list(value or [])
+    for name in names:
+        try:
+            model.label(name)
+        except ModelError as error:
+            raise ModelError(f"{owner}: {error}") from None
+    return names
 
 
 def _node(spec: dict[str, Any], owner: str, model: Model, outer: Defaults, readers: dict[str, str]) -> NodeMapping:
@@ -347,12 +398,24 @@ def _relationship(
     if start is None or end is None:
         raise MappingError(f"{owner}: from and to must name nodes by their 'as' ({sorted(aliases)})")
     if not rel.allows(start.labels[0], end.labels[0]):
-        raise MappingError(f"{owner}: {rel.name} may not join {start.labels[0]} to {end.labels[0]}")
+        raise MappingError(f"{owner}: {_refused(rel, start.labels[0], end.labels[0], model)}")
     defaults = _defaults(spec.get("defaults"), f"{owner}.defaults", outer, (PHONE_REGION, SOURCE))
     props = _properties_of(spec, owner, defaults.phone_region)
     for prop in props:
         _read_by(readers, prop.columns, f"{rel.name} {start.alias}->{end.alias}.{prop.name}")
     return RelationshipMapping(rel.name, start.alias, end.alias, props, defaults.source)
+
+
+def _refused(rel: RelationshipSpec, source: str, target: str, model: Model) -> str:
+    """Why ``rel`` may not join ``source`` to ``target``, and how a mapping may allow it."""
+    ends = {"from": (rel.sources, source), "to": (rel.targets, target)}
+    missing = {end: label for end, (allowed, label) in ends.items() if allowed is not None and label not in allowed}
+    said = ", ".join(f"{end} {sorted(ends[end][0] or ())}" for end in missing)
+    message = f"{rel.name} may not join {source} to {target} (it joins {said})"
+    if all(model.label(label).declared for label in missing.values()):
+        widen = ", ".join(f"{end}: [{label}]" for end, label in missing.items())
+        message += f"; to allow it, write under declare: relationships: {{{rel.name}: {{{widen}}}}}"
+    return message
 
 
 def _properties_of(spec: dict[str, Any], owner: str, region: str | None) -> tuple[PropertyMapping, ...]:

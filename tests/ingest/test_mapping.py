@@ -3,6 +3,7 @@ from CSV, Excel and JSON Lines; bad cells and bad mappings are named."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import ingest.loader
 from graph.model import load_model
 from graph.progress import Progress
 from graph.store import GraphStore
+from graph.workspace import Workspace
 from ingest.loader import LoadCancelled, load_mapped
 from ingest.mapping import MappingError, apply_mapping, load_mapping
 from tests.conftest import SHARED_DATASETS
@@ -254,22 +256,26 @@ USERS = SHARED_DATASETS / "entity-resolution" / "Users.csv"
 
 
 @pytest.mark.skipif(not USERS.is_file(), reason=f"the entity-resolution dataset is not at {USERS}")
-def test_the_entity_resolution_users_load_with_their_full_names_and_us_phones(
-    embedded_store: GraphStore, tmp_path: Path
+def test_the_readmes_mapping_loads_the_entity_resolution_users_with_full_names_and_us_phones(
+    embedded_store: GraphStore,
 ) -> None:
-    (tmp_path / "users.yaml").write_text(
-        "declare: {labels: {User: {display: name}}}\n"
-        "defaults: {phone_region: US, source: entity-resolution users}\n"
-        "nodes:\n  - {as: user, label: User, key: 'U-{userId}', required: true,\n"
-        "     properties: {name: '{firstName} {lastName}', email: {column: email, clean: email},\n"
-        "                  phone: {column: phone, clean: phone}}}\n"
-    )
-    [report] = load_mapped(embedded_store, tmp_path / "users.yaml", [USERS])
+    [report] = load_mapped(embedded_store, EXAMPLES / "entity_resolution_users.yaml", [USERS])
     assert (report.read, report.loaded, report.rejected) == (500, 500, 0)
-    first = embedded_store.query("MATCH (u:User {id: 'U-1'}) RETURN u.name AS name, u.phone AS phone, u.sources AS s")
+    first = embedded_store.query(
+        "MATCH (u:User {id: 'U-1'})-[:HAS_PHONE]->(p:Phone) MATCH (u)-[:HAS_EMAIL]->(e:Email) "
+        "RETURN u.name AS name, p.name AS phone, p.country AS country, e.name AS email, u.sources AS s"
+    )
     assert first.to_dict("records") == [
-        {"name": "Dorette Burbidge", "phone": "+18344248856", "s": ["entity-resolution users: Users.csv:2"]}
-    ]  # 834-424-8856 is a US number, not +86 834...
+        {
+            "name": "Dorette Burbidge",
+            "phone": "+18344248856",  # a US number, not +86 834...
+            "country": "US",
+            "email": "dburbidge0@japanpost.jp",
+            "s": ["entity-resolution users: Users.csv:2"],
+        }
+    ]
+    shared = embedded_store.query("MATCH (ip:IpAddress)<-[:CONNECTED_FROM]-(u:User) RETURN count(DISTINCT ip) AS n")
+    assert shared.iloc[0]["n"] == 407  # the dataset's README: 500 users share 407 addresses
 
 
 DEFAULTS = """
@@ -358,3 +364,84 @@ def test_a_relationship_block_takes_no_default_country(tmp_path: Path) -> None:
     (tmp_path / "m.yaml").write_text(DEFAULTS.replace("defaults: {source: broker list}", "defaults: {country: FR}"))
     with pytest.raises(MappingError, match=r"relationships\[1\].defaults: unknown default 'country'; use phone_region"):
         load_mapping(tmp_path / "m.yaml", load_model())
+
+
+ENTITIES = """
+declare:
+  labels:
+    Entity: {display: name, resolvable: {name: name, compare: {country: exact, city: fuzzy}}}
+    Device: {role: identifier, evidence: 0.9}
+  relationships: {HAS_EMAIL: {from: [Entity]}, USES: {from: Entity, to: Device}}
+nodes:
+  - {as: e, label: Entity, key: 'E-{id}', properties: {name: name, country: country, city: city}}
+  - {as: mail, label: Email, key: 'EML-{email|email}', properties: {name: {column: email, clean: email}}}
+  - {as: device, label: Device, key: 'DEV-{device}', properties: {name: device}}
+relationships:
+  - {type: HAS_EMAIL, from: e, to: mail}
+  - {type: USES, from: e, to: device}
+"""
+ENTITY_ROWS = (
+    "id,name,country,city,email,device\n1,Acme Ltd,GB,London,a@acme.example,D-77\n2,ACME Limited,GB,Londn,,D-77\n"
+)
+
+
+def test_a_mapping_lets_the_labels_it_declares_use_a_model_relationship_type(store: GraphStore, tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(ENTITIES)
+    (tmp_path / "t.csv").write_text(ENTITY_ROWS)
+    [report] = load_mapped(store, tmp_path / "m.yaml", [tmp_path / "t.csv"])
+    assert report.rejected == 0, report.rejects
+    rows = store.query("MATCH (e:Entity)-[:HAS_EMAIL]->(m:Email) RETURN e.id AS e, m.name AS m").to_dict("records")
+    assert rows == [{"e": "E-1", "m": "a@acme.example"}]
+    assert store.model.relationship("HAS_EMAIL").allows("Person", "Email")  # the model's own ends stay
+
+
+def test_a_model_relationship_type_refused_to_a_declared_label_says_how_to_allow_it(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(ENTITIES.replace("HAS_EMAIL: {from: [Entity]}, ", ""))
+    with pytest.raises(MappingError) as refused:
+        load_mapping(tmp_path / "m.yaml", load_model())
+    assert str(refused.value).startswith(
+        "m.yaml: relationships[0]: HAS_EMAIL may not join Entity to Email (it joins from ["
+    )
+    assert str(refused.value).endswith(
+        "; to allow it, write under declare: relationships: {HAS_EMAIL: {from: [Entity]}}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("{from: [Entity]}", "{from: [Brand]}"), "HAS_EMAIL: only labels a dataset declares .* Brand is in the model"),
+        (("{from: [Entity]}", "{from: [Nobody]}"), r"relationship HAS_EMAIL.from: unknown label 'Nobody'"),
+        (("{from: [Entity]}", "{form: [Entity]}"), "relationship HAS_EMAIL: unknown setting 'form'; use from and to"),
+        (("city: fuzzy", "town: fuzzy"), "label Entity: compare town: no property town"),
+        (("city: fuzzy", "city: phonetic"), "label Entity: compare city: 'phonetic' is not one of exact, fuzzy"),
+        (("resolvable: {name: name,", "resolvable: {name: title,"), "label Entity: resolvable name 'title' is not"),
+        (("role: identifier", "role: pivot"), "label Device: role 'pivot' is not one of"),
+        (("evidence: 0.9", "evidence: lots"), "label Device: evidence 'lots' is not a positive number"),
+        (("{role: identifier,", "{rol: identifier,"), "label Device: unknown setting 'rol'; use key, display"),
+    ],
+)
+def test_bad_declarations_are_named(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    assert change[0] in ENTITIES
+    (tmp_path / "m.yaml").write_text(ENTITIES.replace(*change))
+    with pytest.raises(MappingError, match="m.yaml: declare: " + message):
+        load_mapping(tmp_path / "m.yaml", load_model())
+
+
+def test_declared_labels_are_resolvable_and_identifiers_for_later_commands(
+    embedded_store: GraphStore, workspace: Workspace, tmp_path: Path, cli
+) -> None:
+    (tmp_path / "m.yaml").write_text(ENTITIES)
+    (tmp_path / "t.csv").write_text(ENTITY_ROWS)
+    embedded_store.close()
+    env = {"GRAPH_DB": str(embedded_store.path), "KG_WORKSPACE": str(workspace.path), "KG_READER": "off"}
+    assert cli(env, "ingest", str(tmp_path / "t.csv"), "--mapping", str(tmp_path / "m.yaml")).returncode == 0
+    links = cli(env, "graph", "links", "--format", "json")  # a new command: the workspace knows Device
+    assert links.returncode == 0, links.stderr
+    [pair] = json.loads(links.stdout)
+    assert {pair["a"], pair["b"]} == {"E-1", "E-2"} and "D-77" in pair["reasons"]
+    model = load_model()
+    workspace.teach(model)
+    assert model.resolvable_labels() == sorted(["Entity", *load_model().resolvable_labels()])
+    assert dict(model.label("Entity").resolvable.compare) == {"country": "exact", "city": "fuzzy"}
+    assert (model.label("Device").role, model.label("Device").evidence) == ("identifier", 0.9)
