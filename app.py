@@ -20,5 +20,6 @@ st.navigation(
         st.Page(PAGES / "communities.py", title="Communities"),
         st.Page(PAGES / "timeline.py", title="Timeline"),
         st.Page(PAGES / "queries.py", title="Saved queries"),
+        st.Page(PAGES / "screening.py", title="Batch screening"),
     ]
 ).run()

@@ -53,6 +53,7 @@ __all__ = [
     "Hit",
     "ScreenRow",
     "ScreeningError",
+    "entity_labels",
     "hits_frame",
     "main",
     "name_score",
@@ -138,30 +139,32 @@ class _Found:
 # -- reading the list -------------------------------------------------------------------
 
 
-def read_list(path: Path) -> tuple[list[ScreenRow], list[str]]:
+def read_list(path: Path, source: str | None = None) -> tuple[list[ScreenRow], list[str]]:
     """The rows of a CSV list with a header, and what was set aside: columns not
-    recognised, rows that could not be read (each named by file, row and column)."""
+    recognised, rows that could not be read (each named by file, row and column;
+    the file by ``source`` when given, such as the name of an upload)."""
+    where = source or str(path)
     try:
         records = iter(csv_rows(path))
         first = next(records, None)
     except (NotText, UnicodeError) as error:
-        raise ScreeningError(f"{path}: {error}") from None
+        raise ScreeningError(f"{where}: {error}") from None
     if first is None or isinstance(first[1], BadRow):
-        raise ScreeningError(f"{path}: {'empty: no header' if first is None else f'row 1: {first[1]}'}")
+        raise ScreeningError(f"{where}: {'empty: no header' if first is None else f'row 1: {first[1]}'}")
     header = [column.strip().lower() for column in first[1]]
     known = [column for column in header if column in COLUMNS]
     if not known:
         raise ScreeningError(
-            f"{path}: row 1: no column to screen by (the header has {', '.join(map(repr, header[:8]))}); "
+            f"{where}: row 1: no column to screen by (the header has {', '.join(map(repr, header[:8]))}); "
             f"name at least one of {', '.join(COLUMNS[:-1])}"
         )
     notes = [
-        f"{path}: column {column!r} is not one screening reads; ignored" for column in header if column not in COLUMNS
+        f"{where}: column {column!r} is not one screening reads; ignored" for column in header if column not in COLUMNS
     ]
     rows = []
     for number, fields in records:
         if isinstance(fields, BadRow):
-            notes.append(f"{path}: row {number}: {fields}; skipped")
+            notes.append(f"{where}: row {number}: {fields}; skipped")
             continue
         values = {
             column: cell.strip()
@@ -171,7 +174,7 @@ def read_list(path: Path) -> tuple[list[ScreenRow], list[str]]:
         if values.keys() - {"country"}:
             rows.append(ScreenRow(number, values))
     if not rows:
-        raise ScreeningError(f"{path}: no row below the header gives a name or an identifier")
+        raise ScreeningError(f"{where}: no row below the header gives a name or an identifier")
     return rows, notes
 
 
@@ -275,7 +278,7 @@ def screen(
     ``labels`` are those whose names are compared (default: the model's resolvable
     entities); identifiers are always matched through their identifier nodes. ``region``
     (ISO 3166 alpha-2) reads the list's phone numbers written without a country code."""
-    name_labels = list(labels) if labels else _entity_labels(store)
+    name_labels = list(labels) if labels else entity_labels(store)
     for label in name_labels:
         store.model.label(label)  # an unknown one is named
     identifiers: dict[str, _Identifiers] = {}
@@ -290,7 +293,8 @@ def screen(
     return _with_cases(store, hits, progress)
 
 
-def _entity_labels(store: GraphStore) -> list[str]:
+def entity_labels(store: GraphStore) -> list[str]:
+    """The labels whose names screening compares by default: the resolvable entities."""
     return [label for label in store.model.resolvable_labels() if store.model.label(label).role == "entity"]
 
 
