@@ -97,7 +97,8 @@ def _name() -> Compared:
         ("name",),
         (
             Level(_both_null(n), "no name to compare", null=True),
-            Level(f"{n}_l = {n}_r", "the same name once cleaned", 0.5, term_frequencies=n),
+            Level(f"{n}_l = {n}_r AND name_count_l <= 2", "the same name once cleaned, and no one else's", 0.4),
+            Level(f"{n}_l = {n}_r", "the same name once cleaned, shared with others", 0.1, term_frequencies=n),
             Level("name_sorted_l = name_sorted_r", "the same words in another order", 0.05),
             Level(f"{_jaro(n, 0.95)} AND {_jaro(first, 0.9)}", "names all but the same", 0.15),
             Level(f"{_jaro(first, 0.88)} AND {_jaro(last, 0.88)}", "names alike word by word", 0.1),

@@ -37,7 +37,7 @@ from ingest.resolution.comparisons import (
     reason,
 )
 
-__all__ = ["Proposal", "Record", "find_duplicates", "pair_id"]
+__all__ = ["Proposal", "Record", "cleaned_name", "find_duplicates", "pair_id"]
 
 #: A name word shared by more records than this says nothing ("bank", "trading"): it is
 #: left out of the blocks (the words still count when two records are compared).
@@ -45,6 +45,10 @@ MAX_BLOCK = 200
 #: The prior share of duplicates: one record in twenty has a twin in the data.
 DUPLICATE_SHARE = 0.05
 TRAINING_PAIRS = 2_000_000
+#: At most this share of random pairs is taken to be duplicates, whatever a small sample says.
+MOST_DUPLICATES = 0.05
+#: The share of true duplicates that share their cleaned name: spelling variants are the rest.
+RECALL_OF_SAME_NAME = 0.5
 #: Below this many records the priors stand: too few duplicates to learn their look from.
 LEARN_FROM = 10_000
 DEFAULT_THRESHOLD = 0.9
@@ -84,7 +88,8 @@ class Proposal:
         return pair_id(self.label, self.a, self.b)
 
 
-def _cleaned_name(label: str, text: object) -> str | None:
+def cleaned_name(label: str, text: object) -> str | None:
+    """The comparable form of a name: addresses by postal rules, the rest as names."""
     if not isinstance(text, str) or not text.strip():
         return None
     try:
@@ -120,13 +125,13 @@ def frame(label: str, records: Iterable[Record], resolution: Resolution, identif
     """The records as Splink's input table: one row per record, one column per comparison."""
     rows = []
     for record in records:
-        key = _cleaned_name(label, record.name)
-        words = key.split() if key else []
+        key = cleaned_name(label, record.name)
+        words = [w for w in key.split() if not any(ch.isdigit() for ch in w)] if key else []  # numbers compare apart
         row: dict[str, Any] = {
             "unique_id": record.key,
             "name": record.name,
             "name_key": key,
-            "name_sorted": " ".join(sorted(words)) or None,
+            "name_sorted": " ".join(sorted(key.split())) if key else None,
             "name_first": words[0] if words else None,
             "name_last": words[-1] if words else None,
             "name_numbers": " ".join(sorted(_numbers(key))) or None,
@@ -142,6 +147,7 @@ def frame(label: str, records: Iterable[Record], resolution: Resolution, identif
                 row[mailbox_column(identifier)] = _mailbox(keys[0]) if keys else None
         rows.append(row)
     table = pd.DataFrame(rows)
+    table["name_count"] = table["name_key"].map(table["name_key"].value_counts()).fillna(0).astype(int)
     table["name_short"] = table["name_first"].str[:3] + " " + table["name_last"].str[:1]
     for word in ("name_first", "name_last", "name_short"):  # common words make blocks too big to tell anything
         counts = table[word].map(Counter(table[word].dropna()))
@@ -201,6 +207,17 @@ def _train(linker: Any, table: pd.DataFrame, identifier_labels: list[str], progr
 
     progress.report(f"weighing comparisons on random pairs of {len(table):,} records")
     linker.training.estimate_u_using_random_sampling(max_pairs=TRAINING_PAIRS, seed=7)
+    prior = linker._settings_obj._probability_two_random_records_match
+    progress.report("estimating how many records are duplicates (pairs with one cleaned name)")
+    try:  # pairs that share a cleaned name, taken as half the duplicates there are
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("name_key")], recall=RECALL_OF_SAME_NAME
+        )
+    except Exception as error:  # noqa: BLE001 - no pair shares a name: the prior stands
+        logging.getLogger(__name__).info("kept the prior share of duplicates: %s", error)
+    settings = linker._settings_obj  # Splink has no public setter; a share of 0 or 1 breaks its log odds
+    estimated = settings._probability_two_random_records_match
+    settings._probability_two_random_records_match = min(MOST_DUPLICATES, estimated) if estimated > 0 else prior
     sessions = [block_on("name_key")] + [block_on(f"first_{identifier_column(i)}") for i in identifier_labels]
     sessions = sessions if len(table) >= LEARN_FROM else []
     share = min(1.0, 200_000 / max(1, len(table)))
@@ -211,7 +228,7 @@ def _train(linker: Any, table: pd.DataFrame, identifier_labels: list[str], progr
                 rule, fix_probability_two_random_records_match=True, record_sample_proportion=share
             )
         except Exception as error:  # noqa: BLE001 - Splink raises bare errors when a block has too few pairs
-            print("EM failed", rule, repr(error)[:300])
+            logging.getLogger(__name__).info("kept the priors for %s: %s", rule, error)
 
 
 def find_duplicates(
@@ -262,7 +279,7 @@ def _reasons(compared: list[Compared], row: Mapping[str, Any]) -> tuple[str, ...
     """One sentence per comparison that had something to compare, most telling first."""
     said = []
     for c in compared:
-        level = int(row[f"gamma_{c.name}"]) if f"gamma_{c.name}" in row else print(sorted(row)) or 0
+        level = int(row[f"gamma_{c.name}"])
         if level < 0:
             continue  # nothing to compare (a null level)
         bits = float(row[f"mw_{c.name}"])  # Splink's match weight: log2 of the Bayes factor
