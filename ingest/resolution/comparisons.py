@@ -92,6 +92,7 @@ def _name() -> Compared:
     Dalliwater", meet."""
     n, first, last = "name_key", "name_first", "name_last"
     short_form = f"(starts_with({first}_l, {first}_r) OR starts_with({first}_r, {first}_l))"
+    same_initial = f"left({last}_l, 1) = left({last}_r, 1)"
     return Compared(
         NAME,
         ("name",),
@@ -103,12 +104,13 @@ def _name() -> Compared:
             Level(f"{_jaro(n, 0.95)} AND {_jaro(first, 0.9)}", "names all but the same", 0.15),
             Level(f"{_jaro(first, 0.88)} AND {_jaro(last, 0.88)}", "names alike word by word", 0.1),
             Level(
-                f"{short_form} AND (left({last}_l, 1) = left({last}_r, 1))",
+                f"{short_form} AND {same_initial}",
                 "one name a short form of the other",
-                0.1,
+                0.08,
             ),
-            Level(f"{_jaro(n, 0.88)} AND {_jaro(first, 0.8)}", "names alike but for a word", 0.05),
-            Level("ELSE", "different names", 0.05),
+            Level(f"{_jaro(first, 0.8)} AND {same_initial}", "first names alike, last names with one initial", 0.04),
+            Level(f"{_jaro(n, 0.88)} AND {_jaro(first, 0.8)}", "names alike but for a word", 0.04),
+            Level("ELSE", "different names", 0.04),
         ),
     )
 
@@ -138,12 +140,14 @@ def _identifier(label: str) -> Compared:
     c = identifier_column(label)
     levels = [
         Level(f"{c}_l IS NULL OR {c}_r IS NULL", f"no {label} to compare", null=True),
-        Level(f"len(list_intersect({c}_l, {c}_r)) >= 1", f"linked to the same {label}", 0.7),
+        Level(
+            f"len(list_intersect({c}_l, {c}_r)) >= 1", f"linked to the same {label}", 0.7 if label != EMAIL else 0.55
+        ),
     ]
     if label == EMAIL:
         box = mailbox_column(label)
         levels.append(Level(f"{box}_l = {box}_r", "the same mailbox name at another provider", 0.15))
-    levels.append(Level("ELSE", f"each linked to a different {label}", 0.3 if label != EMAIL else 0.15))
+    levels.append(Level("ELSE", f"each linked to a different {label}", 0.3))  # people keep several
     return Compared(f"shared_{label}", (), tuple(levels))
 
 
