@@ -64,10 +64,13 @@ class ExactCopies(Traversal):
             self._created = None  # nodes and relationships appear that the session's record lacks
             for node in snapshot["nodes"]:
                 labels = ":".join(quote(label) for label in node["labels"])
-                # KGLite: an absent id must be said, and an absent name said as null (else it
+                # KGLite: the id must be said in the CREATE, null when absent (else it reads a
+                # number; a SET refuses to change it), and an absent name said as null (else it
                 # reads 'Label_n'); both are no-ops on Neo4j.
-                row = {"id": None, **node["properties"]}
-                self._write(f"CREATE (n:{labels} {{name: null}}) SET n = $row", {"row": row})
+                self._write(
+                    f"CREATE (n:{labels} {{id: $id, name: null}}) SET n = $row",
+                    {"id": node["properties"].get("id"), "row": node["properties"]},
+                )
             for rel in snapshot["relationships"]:
                 self._write(
                     f"MATCH (a:{quote(rel['start_label'])} {{{KEY}: $start}}) "
