@@ -21,5 +21,6 @@ st.navigation(
         st.Page(PAGES / "timeline.py", title="Timeline"),
         st.Page(PAGES / "queries.py", title="Saved queries"),
         st.Page(PAGES / "screening.py", title="Batch screening"),
+        st.Page(PAGES / "review.py", title="Review duplicates"),
     ]
 ).run()

@@ -1,0 +1,84 @@
+"""The review queue in the running app (Debian Chromium, every request outside the app
+refused): pairs whose names try to inject HTML and script, a very long name and
+right-to-left text are shown as text; a pair is accepted with the ``a`` key (merged),
+another rejected with its button and with ``r``, decisions undone with the button and
+with ``z``, the counts following each step. Takes a picture of the queue (``make
+screenshots`` writes it to ``docs/review.png``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devserver.app_server import serving_app
+from graph.store.embedded_engine import EmbeddedStore
+from graph.workspace import Workspace
+from tests.conftest import kept_screenshot, wait_until
+from tests.ui.conftest import ROOT
+from tests.ui.test_browser import RunningApp, page, settled  # noqa: F401  (page: a fresh session in this module's app)
+from tests.ui.test_review_page import LONG, NAMES, hostile_queue
+
+SCREENSHOT = ROOT / "docs" / "review.png"
+#: The four counts above the pair: pending, accepted, rejected, unsure.
+COUNTS = "() => Array.from(document.querySelectorAll('[data-testid=stMetricValue]')).map(m => m.innerText).join(',')"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` on the hostile queue, on a free local port."""
+    folder = tmp_path_factory.mktemp("review")
+    database = folder / "review.kgl"
+    hostile_queue(database, Workspace(folder / "workspace.sqlite"))
+    with serving_app(database, folder) as served:
+        yield RunningApp(served.url, database)
+
+
+def counts_become(tab: Any, expected: str) -> None:
+    """Wait until the counts read ``expected`` (pending,accepted,rejected,unsure)."""
+    wait_until(tab, f"() => ({COUNTS})() === {expected!r}")
+    settled(tab)
+
+
+def press(tab: Any, key: str) -> None:
+    """Press ``key`` once the page's script hears keys for the pair on screen."""
+    wait_until(tab, "() => !!(window.kgReviewKeys && window.kgReviewKeys.mounted?.parentElement.isConnected)")
+    tab.keyboard.press(key)
+
+
+def test_review_queue_shows_hostile_names_as_text_and_decides_by_key_and_button(
+    page: Any,  # noqa: F811  (the fixture imported above)
+    app: RunningApp,
+    tmp_path: Path,
+) -> None:
+    page.goto(f"{app.url}/review")
+    counts_become(page, "3,0,0,0")
+    for name in (NAMES["CO-R1"], NAMES["CO-R2"], "<b>12 Harbour Road</b> (ADR-R)", "scrape.csv:2"):
+        assert page.get_by_text(name, exact=False).first.is_visible(), name
+    shot = tmp_path / "review.png"
+    page.screenshot(path=str(shot))
+    kept_screenshot(shot, SCREENSHOT)
+    press(page, "a")  # accept, from the keyboard
+    counts_become(page, "2,1,0,0")
+    with EmbeddedStore(app.database) as store:
+        assert set(store.locate(["CO-R1", "CO-R2"])) == {"CO-R1"}  # CO-R2 merged into CO-R1
+    assert page.get_by_text(LONG[:160] + "… (1,410 characters)").first.is_visible()
+    assert page.get_by_text("[U+202E]gnp.exe", exact=False).first.is_visible()  # shown, not obeyed
+    page.get_by_role("button", name="Reject (r)").click()  # reject, with the button
+    counts_become(page, "1,1,1,0")
+    page.get_by_role("button", name="Undo last (z)").click()
+    counts_become(page, "2,1,0,0")
+    press(page, "r")  # reject again, from the keyboard
+    counts_become(page, "1,1,1,0")
+    press(page, "u")
+    counts_become(page, "0,1,1,1")
+    for expected in ("1,1,1,0", "2,1,0,0", "3,0,0,0"):  # undo each, last first, from the keyboard
+        press(page, "z")
+        counts_become(page, expected)
+    with EmbeddedStore(app.database) as store:
+        assert set(store.locate(["CO-R1", "CO-R2"])) == {"CO-R1", "CO-R2"}  # the accept's merge undone
+    for frame in page.frames:
+        assert frame.locator("img[src=x], script:has-text('alert')").count() == 0
+    assert page.evaluate("() => window.__pwned") is None and page.dialogs == [] and page.outside == []
