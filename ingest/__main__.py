@@ -1,6 +1,7 @@
 """``python -m ingest``: load files into the configured store.
 
     python -m ingest PATH [PATH ...] [--mapping FILE [--phone-region US]] [--strict] [--rejects FILE]
+    python -m ingest check MAP.yaml FILE [--rows 20] [--format table|json] [--phone-region US]
     python -m ingest demo --out DIR [--scale N] [--seed S]
     python -m ingest resolve [--threshold 0.85] [--labels L1,L2] [--format table|csv|json] [--apply]
     python -m ingest unmerge JUDGEMENT_ID
@@ -28,10 +29,9 @@ from types import FrameType
 from graph.cli.errors import reported
 from graph.progress import Cancelled, ConsoleProgress, Progress
 from graph.store import open_store, open_workspace
-from ingest import demo, resolve, review, screen
+from ingest import check, demo, resolve, review, screen
 from ingest.history import LoadJournal
 from ingest.loader import FileReport, LoadCancelled, load_mapped, load_paths, write_rejects
-from ingest.mapping import MappingError, check_region
 from ingest.merge import unmerge
 
 
@@ -43,14 +43,6 @@ def _unmerge(argv: list[str]) -> int:
         unmerge(store, open_workspace(), args.judgement)
     print(f"{args.judgement} undone: both entities are back as they were")
     return 0
-
-
-def _region(value: str) -> str:
-    """``--phone-region``, checked as argparse reads it (a bad one is named, status 2)."""
-    try:
-        return check_region(value, "--phone-region")
-    except MappingError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("--phone-region: ")) from None
 
 
 def _rejects_problem(rejects: Path, inputs: list[Path]) -> str | None:
@@ -78,7 +70,7 @@ def _load(argv: list[str]) -> int:
     parser.add_argument("--mapping", type=Path, help="a YAML mapping for CSV, Excel or JSON Lines tables")
     parser.add_argument(
         "--phone-region",
-        type=_region,
+        type=check.phone_region_argument,
         help="with --mapping: the region (ISO 3166 alpha-2, such as US) of phone numbers written without +,"
         " where the mapping's defaults name none; else such numbers are kept as written",
     )
@@ -170,6 +162,7 @@ def _what_holds(reports: list[FileReport]) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     commands = {
+        "check": check.main,
         "demo": demo.main,
         "resolve": resolve.main,
         "review": review.main,

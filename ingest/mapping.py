@@ -57,7 +57,7 @@ from graph.records import NodeRecord, RelationshipRecord
 from graph.scalars import parse
 from graph.workspace import LEGACY_RECORD_LABELS
 from ingest.normalize import CLEANERS, CleaningError
-from ingest.templates import Template, TemplateError, clean, is_template, parse_template
+from ingest.templates import CellError, Template, TemplateError, clean, is_template, parse_template
 from ingest.textfile import TOO_LONG, BadRow, BoundedLines, csv_rows
 
 __all__ = ["TableMapping", "MappingError", "check_data_name", "load_mapping", "table_rows", "apply_mapping"]
@@ -621,17 +621,32 @@ def _native(kind: str, value: Any) -> Any:
     return None
 
 
-def _properties(specs: tuple[PropertyMapping, ...], row: Mapping[str, Any]) -> dict[str, Any]:
+def _fault(problems: list[CellError] | None, error: CellError) -> None:
+    """A cell that cannot give its value: raised (a load rejects the row at its first
+    one), or kept in ``problems`` (a check names every one)."""
+    if problems is None:
+        raise error
+    problems.append(error)
+
+
+def _properties(
+    specs: tuple[PropertyMapping, ...], row: Mapping[str, Any], problems: list[CellError] | None
+) -> dict[str, Any]:
     props = {}
     for spec in specs:
-        value = spec.cell(row)
+        try:
+            value = spec.cell(row)
+        except CellError as error:
+            _fault(problems, error)
+            continue
         if _empty(value):
             continue
         try:
             props[spec.name] = _convert(spec, value)
         except (ValueError, CleaningError) as error:
             expected = f"a {spec.type}" + (f" like {spec.format}" if spec.format else "")
-            raise CleaningError(f"{spec.where()}: {str(value)[:80]!r} is not {expected} ({error})") from None
+            reason = f"{str(value)[:80]!r} is not {expected} ({error})"
+            _fault(problems, CellError(spec.where(), ", ".join(spec.columns), reason))
     return props
 
 
@@ -641,18 +656,25 @@ def _named(name: str | None, source: str) -> str:
 
 
 def apply_mapping(
-    mapping: TableMapping, row: Mapping[str, Any], source: str
+    mapping: TableMapping, row: Mapping[str, Any], source: str, *, problems: list[CellError] | None = None
 ) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
-    """One row's nodes and relationships; a :class:`CleaningError` names the column at fault."""
+    """One row's nodes and relationships. A :class:`CellError` names the column at fault;
+    with ``problems``, every cell at fault is kept there instead, and the row's records
+    are made without them."""
     nodes: dict[str, NodeRecord] = {}
     for spec in mapping.nodes:
-        key = spec.key.key(row)
+        try:
+            key = spec.key.key(row)
+        except CellError as error:
+            _fault(problems, error)
+            continue
         if key is None:
             if spec.required:
                 columns = ", ".join(map(repr, spec.key.columns))
-                raise CleaningError(f"column {columns}: empty, and {spec.alias} needs its key")
+                reason = f"empty, and {spec.alias} needs its key"
+                _fault(problems, CellError(f"column {columns}", ", ".join(spec.key.columns), reason))
             continue
-        properties = _properties(spec.properties, row)
+        properties = _properties(spec.properties, row, problems)
         if spec.country and _empty(properties.get(COUNTRY)):
             properties[COUNTRY] = spec.country
         nodes[spec.alias] = NodeRecord(spec.labels, key, {"id": key, **properties}, source=_named(spec.source, source))
@@ -661,7 +683,7 @@ def apply_mapping(
             spec.type,
             nodes[spec.start].key,
             nodes[spec.end].key,
-            _properties(spec.properties, row),
+            _properties(spec.properties, row, problems),
             start_label=nodes[spec.start].labels[0],
             end_label=nodes[spec.end].labels[0],
             source=_named(spec.source, source),

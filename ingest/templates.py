@@ -19,13 +19,22 @@ from typing import Any
 
 from ingest.normalize import CLEANERS, CleaningError, phone
 
-__all__ = ["Placeholder", "Template", "TemplateError", "clean", "is_template", "parse_template"]
+__all__ = ["CellError", "Placeholder", "Template", "TemplateError", "clean", "is_template", "parse_template"]
 
 _PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 class TemplateError(ValueError):
     """A template that cannot be read (a lone brace, an empty placeholder, an unknown cleaner)."""
+
+
+class CellError(CleaningError):
+    """A cell (or a template's cells) that cannot give its value: the message names
+    ``where`` it comes from; ``column`` and ``reason`` are there for a report of problems."""
+
+    def __init__(self, where: str, column: str, reason: str):
+        super().__init__(f"{where}: {reason}")
+        self.column, self.reason = column, reason
 
 
 def clean(cleaner: str, text: str, region: str | None = None) -> str:
@@ -84,7 +93,7 @@ class Template:
             try:
                 text = clean(cleaner, text, self.region)
             except CleaningError as error:
-                raise CleaningError(f"column {part.column!r}: {error}") from None
+                raise CellError(f"column {part.column!r}", part.column, str(error)) from None
         return text
 
 
