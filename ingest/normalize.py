@@ -133,8 +133,11 @@ def _words(text: str) -> list[str]:
 
 
 def _latin(words: list[str]) -> str:
-    """Words in Latin letters, casefolded: rigour's transliteration of any script."""
-    return ascii_text(" ".join(words)).casefold()
+    """Words in Latin letters, casefolded: rigour's transliteration of any script. Most
+    names need none, or only their accents dropped, and are spared it: it costs a
+    millisecond a name, a hundred times the rest of the key."""
+    text = _fold(" ".join(words))
+    return text if text.isascii() else ascii_text(text).casefold()
 
 
 def legal_form(text: str) -> str | None:
@@ -198,9 +201,15 @@ def readable_phone(cleaned: str) -> str:
 _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
+_LABEL = r"(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"  # one label of an ASCII host name, not punycode
+_ASCII_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.IGNORECASE)
+
+
 def _host(text: str, original: str) -> str:
     """A host name in IDNA (punycode), lower case, without a trailing dot."""
     host = text.strip().rstrip(".")
+    if _ASCII_HOST.fullmatch(host):  # most hosts: what IDNA would give, at a tenth of its cost
+        return host.lower()
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError as error:

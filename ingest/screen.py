@@ -235,7 +235,7 @@ class _Identifiers:
         countries = columns.get("country") or [None] * len(columns.get("key", []))
         for key, name, home in zip(columns.get("key", []), columns.get("name", []), countries, strict=True):
             try:
-                value = clean(str(name if name is not None else key), home or region)
+                value = clean(str(name if name is not None else key), _region(home) or region)
             except CleaningError:
                 continue
             self.exact[value].append((key, str(name)))
@@ -252,6 +252,14 @@ class _Identifiers:
         for key, name in self.national.get(_national(value), []) if self.national else []:
             if key not in seen:
                 yield key, name, NATIONAL_ONLY, False
+
+
+def _region(home: object) -> str | None:
+    """A node's own country as a phone region ("China" or "CN" -> "CN"), if it has one."""
+    try:
+        return country(str(home)) if home else None
+    except CleaningError:
+        return None
 
 
 def _national(cleaned: str) -> str:

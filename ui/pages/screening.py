@@ -76,5 +76,5 @@ if result:
     for note in notes:
         st.warning(md(note))
     st.caption(md(f"{len(frame):,} hits for {frame['row'].nunique():,} rows of the list"))
-    show_table(frame, width="stretch")
+    show_table(frame, width="stretch", column_config={"score": st.column_config.NumberColumn(format="%.2f")})
     csv_download(frame, "screening-hits.csv", "screen_csv")
