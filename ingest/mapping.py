@@ -56,7 +56,7 @@ from graph.model import (
 from graph.records import NodeRecord, RelationshipRecord
 from graph.scalars import parse
 from graph.workspace import LEGACY_RECORD_LABELS
-from ingest.normalize import CLEANERS, CleaningError
+from ingest.normalize import CLEANERS, CleaningError, country
 from ingest.templates import CellError, Template, TemplateError, clean, is_template, parse_template
 from ingest.textfile import TOO_LONG, BadRow, BoundedLines, csv_rows
 
@@ -145,6 +145,14 @@ def check_region(value: object, what: str) -> str:
     return region
 
 
+def _country(value: str, what: str) -> str:
+    """A default country as its ISO 3166 code (``Deutschland`` -> ``DE``), as the model's countries are written."""
+    try:
+        return country(value)
+    except CleaningError as error:
+        raise MappingError(f"{what}: {error}") from None
+
+
 def _defaults(
     value: Any, owner: str, outer: Defaults, allowed: tuple[str, ...] = (COUNTRY, PHONE_REGION, SOURCE)
 ) -> Defaults:
@@ -160,7 +168,7 @@ def _defaults(
             )
     region = given.get(PHONE_REGION)
     return Defaults(
-        given[COUNTRY].strip() if COUNTRY in given else outer.country,
+        _country(given[COUNTRY], f"{owner}.{COUNTRY}") if COUNTRY in given else outer.country,
         check_region(region, f"{owner}.{PHONE_REGION}") if region is not None else outer.phone_region,
         given[SOURCE].strip() if SOURCE in given else outer.source,
     )
@@ -378,8 +386,8 @@ def _node(spec: dict[str, Any], owner: str, model: Model, outer: Defaults, reade
         or any(prop.name == COUNTRY for prop in props)
         or any(COUNTRY in model.label(label).properties for label in labels)
     )
-    country = defaults.country if has_country else None
-    return NodeMapping(alias, labels, key, bool(spec.get("required", False)), props, country, defaults.source)
+    filled = defaults.country if has_country else None
+    return NodeMapping(alias, labels, key, bool(spec.get("required", False)), props, filled, defaults.source)
 
 
 def _relationship(

@@ -285,7 +285,7 @@ nodes:
   - as: agent
     label: Company
     key: 'CO-{agent|slug}'
-    defaults: {country: GB, source: broker list}
+    defaults: {country: United Kingdom, source: broker list}
     properties: {name: agent}
   - {as: phone, label: Phone, key: 'PHN-{phone|phone}', properties: {name: {column: phone, clean: phone}}}
   - as: agent_phone
@@ -352,6 +352,7 @@ def test_the_command_lines_phone_region_reads_phones_where_the_mapping_names_non
         ("{colour: red}", r"m.yaml: defaults: unknown default 'colour'; use country, phone_region, source"),
         ("{phone_region: Narnia}", r"m.yaml: defaults.phone_region: 'Narnia' is not a phone region"),
         ("{country: 1}", r"m.yaml: defaults.country: give it as text"),
+        ("{country: Narnia}", r"m.yaml: defaults.country: 'Narnia' is not a country or territory"),
     ],
 )
 def test_bad_defaults_are_named(tmp_path: Path, defaults: str, message: str) -> None:
