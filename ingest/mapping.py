@@ -295,11 +295,10 @@ def load_mapping(path: str | Path, model: Model, *, phone_region: str | None = N
     aliases = {node.alias: node for node in nodes}
     if len(aliases) != len(nodes):
         raise MappingError(f"{path.name}: two nodes share one 'as' name")
-    relationships = [
-        _relationship(_entry(spec, owner), owner, model, aliases, defaults, readers)
-        for index, spec in enumerate(raw.get("relationships") or [])
-        for owner in [f"{path.name}: relationships[{index}]"]
-    ]
+    relationships = []
+    for index, spec in enumerate(raw.get("relationships") or []):
+        owner = f"{path.name}: relationships[{index}]"
+        relationships.append(_relationship(_entry(spec, owner), owner, model, aliases, defaults, readers))
     source = _entry(raw.get("source"), f"{path.name}: source")
     delimiter = source.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
@@ -340,10 +339,17 @@ def _declare_relationships(value: Any, model: Model) -> None:
     """``declare.relationships``: a list of new types (joining any labels), or a mapping of
     types to their ``from``/``to`` labels: a new type joins those; a type the model knows
     also joins them, if the labels are ones a dataset declared."""
-    entries = value if isinstance(value, dict) else dict.fromkeys(value or [])
-    for rel_type, ends in entries.items():
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        value = dict.fromkeys(value)
+    if not isinstance(value, dict | None):
+        raise ModelError(
+            "relationships: a list of type names, or each type with its ends: {TYPE: {from: [...], to: [...]}}"
+        )
+    for rel_type, ends in (value or {}).items():
         check_data_name(rel_type, "relationship type")
-        ends = _entry(ends, f"relationship {rel_type}")
+        if not isinstance(ends, dict | None):
+            raise ModelError(f"relationship {rel_type}: give its ends as {{from: [...], to: [...]}}")
+        ends = ends or {}
         unknown = sorted(set(ends) - {"from", "to"})
         if unknown:
             raise ModelError(f"relationship {rel_type}: unknown setting {unknown[0]!r}; use from and to")
