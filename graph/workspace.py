@@ -186,10 +186,14 @@ class Workspace:
         with self._connection() as connection:
             return connection.execute(f"DELETE FROM {table} WHERE id = ?", [key]).rowcount > 0
 
-    def records(self, table: str, *, limit: int | None = None, **equal: Any) -> list[dict[str, Any]]:
-        """Records of a table, newest first (``at``), optionally where fields equal values."""
+    def records(
+        self, table: str, *, limit: int | None = None, fields: Iterable[str] | None = None, **equal: Any
+    ) -> list[dict[str, Any]]:
+        """Records of a table, newest first (``at``), optionally where fields equal values;
+        only ``fields`` of each when given (a long table read for a few of its fields)."""
         columns = TABLES[table]
-        unknown = sorted(set(equal) - set(columns))
+        wanted = columns if fields is None else tuple(fields)
+        unknown = sorted((set(equal) | set(wanted)) - set(columns))
         if unknown:
             raise WorkspaceError(f"{table}: unknown fields {unknown}")
         if not self.path.exists():  # reading never creates the file
@@ -199,9 +203,9 @@ class Workspace:
         bounded = f" LIMIT {int(limit)}" if limit is not None else ""
         with self._connection() as connection:
             found = connection.execute(
-                f"SELECT {', '.join(columns)} FROM {table}{where}{order}{bounded}", list(equal.values())
+                f"SELECT {', '.join(wanted)} FROM {table}{where}{order}{bounded}", list(equal.values())
             ).fetchall()
-        return [{column: _loaded(column, value) for column, value in zip(columns, row, strict=True)} for row in found]
+        return [{column: _loaded(column, value) for column, value in zip(wanted, row, strict=True)} for row in found]
 
     def record(self, table: str, key: str) -> dict[str, Any] | None:
         """One record by id, or None."""

@@ -43,6 +43,8 @@ __all__ = [
     "latest",
     "pair_id",
     "pending",
+    "Queue",
+    "review_queue",
     "reapply",
     "standing",
     "tally",
@@ -91,33 +93,68 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _standing_rows(workspace: Workspace) -> list[dict[str, Any]]:
-    """The decisions not undone, newest first."""
-    return [row for row in workspace.records(DECIDED) if row["undone_at"] is None]
+def _standing_rows(workspace: Workspace, fields: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The decisions not undone, newest first (only ``fields`` of each, when given)."""
+    wanted = None if fields is None else (*fields, "undone_at")
+    return [row for row in workspace.records(DECIDED, fields=wanted) if row["undone_at"] is None]
 
 
 def standing(workspace: Workspace) -> dict[str, str]:
     """Pair id -> decision, for every decision not undone: what proposing leaves out."""
-    return {row["id"]: row["decision"] for row in _standing_rows(workspace)}
+    return {row["id"]: row["decision"] for row in _standing_rows(workspace, ("id", "decision"))}
 
 
-def pending(workspace: Workspace, *, label: str | None = None) -> list[dict[str, Any]]:
-    """The proposals nobody has decided (of ``label``), best score first."""
+@dataclass(frozen=True)
+class Queue:
+    """The review queue as read at one moment: the pairs nobody has decided, best score
+    first (id, label and score of each: a queue of a hundred thousand reads in a blink),
+    and how many pairs stand accepted, rejected and unsure."""
+
+    waiting: list[dict[str, Any]]
+    decided: Counter[str]
+
+    def of(self, label: str | None = None) -> list[dict[str, Any]]:
+        """The waiting pairs of ``label`` (all of them for None)."""
+        return self.waiting if label is None else [row for row in self.waiting if row["label"] == label]
+
+    def counts(self) -> dict[str, int]:
+        """How many pairs are pending, accepted, rejected and unsure."""
+        return {"pending": len(self.waiting), **{decision: self.decided[decision] for decision in DECISIONS}}
+
+    def by_label(self) -> dict[str, int]:
+        """How many pairs of each label are waiting."""
+        return dict(sorted(Counter(row["label"] for row in self.waiting).items()))
+
+
+def review_queue(workspace: Workspace) -> Queue:
+    """The queue as it stands now."""
     decided = standing(workspace)
-    rows = workspace.records(PROPOSALS, **({"label": label} if label else {}))
-    return sorted((row for row in rows if row["id"] not in decided), key=lambda row: (-(row["score"] or 0), row["id"]))
+    rows = workspace.records(PROPOSALS, fields=("id", "label", "score"))
+    waiting = sorted(
+        (row for row in rows if row["id"] not in decided), key=lambda row: (-(row["score"] or 0), row["id"])
+    )
+    return Queue(waiting, Counter(decided.values()))
+
+
+def pending(workspace: Workspace, *, label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The proposals nobody has decided (of ``label``), best score first; the first
+    ``limit`` of them when given."""
+    waiting = review_queue(workspace).of(label)
+    if limit is not None and limit < len(waiting):
+        return [workspace.record(PROPOSALS, row["id"]) for row in waiting[:limit]]
+    whole = {row["id"]: row for row in workspace.records(PROPOSALS, **({"label": label} if label else {}))}
+    return [whole[row["id"]] for row in waiting]
 
 
 def tally(workspace: Workspace) -> dict[str, int]:
     """How many pairs are pending, accepted, rejected and unsure."""
-    decided = Counter(standing(workspace).values())
-    return {"pending": len(pending(workspace)), **{decision: decided[decision] for decision in DECISIONS}}
+    return review_queue(workspace).counts()
 
 
 def latest(workspace: Workspace) -> dict[str, Any] | None:
     """The most recent decision not undone (what Undo last takes back), or None."""
-    rows = _standing_rows(workspace)
-    return max(rows, key=lambda row: row["at"]) if rows else None
+    rows = _standing_rows(workspace, ("id",))  # newest first
+    return workspace.record(DECIDED, rows[0]["id"]) if rows else None
 
 
 def decide(
@@ -129,8 +166,8 @@ def decide(
 
 
 def find_pair(workspace: Workspace, pair: str) -> dict[str, Any]:
-    """The pair with this id: its decision, else its proposal; an unknown id is named."""
-    known = workspace.record(DECIDED, pair) or workspace.record(PROPOSALS, pair)
+    """The pair with this id: its proposal, else its decision; an unknown id is named."""
+    known = workspace.record(PROPOSALS, pair) or workspace.record(DECIDED, pair)
     if known is None:
         raise JudgementError(f"no proposed pair {pair!r} in the workspace {workspace.path}")
     return known

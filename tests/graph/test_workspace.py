@@ -35,6 +35,15 @@ def test_records_round_trip_with_their_types(workspace: Workspace) -> None:
         workspace.add("ingest_runs", [{"id": "L-1", "colour": "red"}])
 
 
+def test_a_long_table_is_read_for_a_few_fields(workspace: Workspace) -> None:
+    workspace.add("proposals", [{"id": "Company:A|B", "label": "Company", "score": 0.9, "reasons": ["alike"]}])
+    assert workspace.records("proposals", fields=("id", "score"), label="Company") == [
+        {"id": "Company:A|B", "score": 0.9}
+    ]
+    with pytest.raises(WorkspaceError, match=r"proposals: unknown fields \['colour'\]"):
+        workspace.records("proposals", fields=("id", "colour"))
+
+
 def test_reading_an_absent_workspace_creates_nothing(tmp_path: Path) -> None:
     absent = Workspace(tmp_path / "nowhere" / "w.sqlite")
     assert absent.records("ingest_runs") == [] and not absent.path.exists()

@@ -18,7 +18,7 @@ import streamlit as st
 from graph.store import GraphStore, NodeNotFound, Settings
 from graph.views.review import Side, side
 from graph.views.tables import cell_text
-from ingest.resolution.judgements import DECISIONS, decide, latest, pending, tally, undo
+from ingest.resolution.judgements import DECISIONS, Queue, decide, find_pair, latest, review_queue, undo
 from ui.common import changed, md, setup, show_table, workspace
 
 ALL = "All labels"
@@ -72,8 +72,8 @@ def _act(graph_store: GraphStore, action: str, pair: str | None) -> None:
     st.session_state[SAID] = said
 
 
-def _counts() -> None:
-    counts = tally(workspace())
+def _counts(queue: Queue) -> None:
+    counts = queue.counts()
     for column, (title, name) in zip(st.columns(4), COUNTED.items(), strict=True):
         column.metric(title, f"{counts[name]:,}")
 
@@ -142,16 +142,20 @@ st.caption(
     "Pairs resolution proposed (`python -m ingest resolve`), best score first. Accept merges the two "
     "(undo restores them exactly); reject keeps the pair from being proposed again; unsure leaves it aside."
 )
-queue = pending(workspace())
-labels = sorted({row["label"] for row in queue})
-chosen = st.selectbox("Label", [ALL, *labels], key="review_label")
-if chosen != ALL:
-    queue = [row for row in queue if row["label"] == chosen]
-current = queue[0] if queue else None
+queue = review_queue(workspace())
+waiting = queue.by_label()
+chosen = st.selectbox(
+    "Label",
+    [ALL, *waiting],
+    format_func=lambda label: label if label == ALL else f"{label} ({waiting[label]:,})",
+    key="review_label",
+)
+shown = queue.of(None if chosen == ALL else chosen)
+current = find_pair(workspace(), shown[0]["id"]) if shown else None
 last = latest(workspace())
 if _heard(graph_store, current, last):
     st.rerun()
-_counts()
+_counts(queue)
 if SAID in st.session_state:
     kind, text = st.session_state[SAID]
     (st.success if kind == "success" else st.error)(md(text))
@@ -159,7 +163,7 @@ _buttons(graph_store, current, last)
 if current is None:
     st.info("Nothing to review: every proposed pair is decided. Run `python -m ingest resolve` for new proposals.")
 else:
-    st.markdown(md(f"Pair 1 of {len(queue):,} · {current['label']} · score {current['score']:.2f} · {current['id']}"))
+    st.markdown(md(f"Pair 1 of {len(shown):,} · {current['label']} · score {current['score']:.2f} · {current['id']}"))
     st.markdown("\n".join(f"- {md(reason)}" for reason in current["reasons"] or []) or "No reasons recorded.")
     left, right = st.columns(2)
     with left:
