@@ -186,7 +186,8 @@ def as_json(seen: Preview) -> str:
         ],
         "problems": [vars(problem) for problem in seen.problems],
     }
-    return json.dumps(to_json_value(document), ensure_ascii=False, indent=1)
+    # ASCII: a scraped name's direction controls cannot reorder the terminal it is read in
+    return json.dumps(to_json_value(document), ensure_ascii=True, indent=1)
 
 
 def _rows(value: str) -> int:

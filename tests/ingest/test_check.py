@@ -157,3 +157,17 @@ def test_the_readmes_users_mapping_checks_clean_on_the_whole_file(env: dict[str,
     assert made["rows"] == 500 and made["problems"] == []
     users = [node for node in made["nodes"] if node["labels"] == ["User"]]
     assert len(users) == 500 and users[0]["properties"]["name"] == "Dorette Burbidge"
+
+
+def test_check_shows_hostile_names_as_text(env: dict[str, str], tmp_path: Path, cli: Callable[..., Ran]) -> None:
+    (tmp_path / "m.yaml").write_text(
+        "nodes:\n  - {as: s, label: SalesChannel, key: 'SC-{id}', properties: {name: name}}\n"
+    )
+    (tmp_path / "t.csv").write_text('id,name\n1,"evil\u202egnp.exe\n<script>alert(1)</script>"\n', encoding="utf-8")
+    args = ["ingest", "check", str(tmp_path / "m.yaml"), str(tmp_path / "t.csv")]
+    shown = cli(env, *args)
+    assert shown.returncode == 0 and "\u202e" not in shown.stdout
+    assert "name=evil[U+202E]gnp.exe\\n<script>alert(1)</script>" in shown.stdout  # on one line, controls visible
+    made = cli(env, *args, "--format", "json").stdout
+    assert "\u202e" not in made
+    assert json.loads(made)["nodes"][0]["properties"]["name"] == "evil\u202egnp.exe\n<script>alert(1)</script>"
