@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from graph.progress import Cancelled, Progress
 from graph.store import GraphStore
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
@@ -205,3 +206,33 @@ def test_a_bad_decisions_file_is_named_by_line_and_field(embedded_store: Embedde
     with pytest.raises(JudgementError, match="line 2: not JSON"):
         reapply(embedded_store, fresh, bad)
     assert standing(fresh) == {}  # every row is checked before any is recorded
+
+
+class CancelAt(Progress):
+    """Asks to stop at the report whose count is ``done``; keeps what the work said."""
+
+    def __init__(self, done: int) -> None:
+        super().__init__()
+        self.done, self.said = done, []
+
+    def show(self, what: str, done: float | None, total: float | None) -> None:
+        self.said.append((what, done, total))
+        if done == self.done:
+            self.cancel()
+
+
+def test_reapply_takes_a_pairs_last_row_and_a_cancel_records_nothing(
+    embedded_store: EmbeddedStore, tmp_path: Path
+) -> None:
+    decisions, fresh = tmp_path / "decisions.jsonl", Workspace(tmp_path / "w.sqlite")
+    rows = [{"label": "Company", "a": f"C{i}", "b": f"D{i}", "decision": "reject"} for i in range(3)]
+    rows.append(rows[0] | {"a": "D0", "b": "C0", "decision": "unsure"})  # the same pair, decided again
+    decisions.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    with pytest.raises(Cancelled):
+        reapply(embedded_store, fresh, decisions, progress=CancelAt(done=0))
+    assert standing(fresh) == {}  # stopped before anything was written
+    progress = CancelAt(done=-1)
+    done = reapply(embedded_store, fresh, decisions, progress=progress)
+    assert dict(done.recorded) == {"reject": 2, "unsure": 1}
+    assert standing(fresh) == {"Company:C0|D0": "unsure", "Company:C1|D1": "reject", "Company:C2|D2": "reject"}
+    assert progress.said[-1] == ("re-applying the decisions of decisions.jsonl", 3, 3)
