@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ingest.normalize import CLEANERS, CleaningError, phone
@@ -37,9 +38,13 @@ class CellError(CleaningError):
         self.column, self.reason = column, reason
 
 
+@lru_cache(maxsize=2**16)
 def clean(cleaner: str, text: str, region: str | None = None) -> str:
     """``text`` through one of :data:`ingest.normalize.CLEANERS`; ``region`` (ISO 3166
-    alpha-2) reads phone numbers written without ``+``, as the file's defaults say."""
+    alpha-2) reads phone numbers written without ``+``, as the file's defaults say.
+
+    Remembered: a row often cleans one cell twice (a phone node's key and its name), and
+    a file repeats its values (a supplier on every shipment); parsing a phone costs 0.2 ms."""
     if cleaner == "phone" and region:
         return phone(text, region=region)
     return CLEANERS[cleaner](text)

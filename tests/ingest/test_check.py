@@ -145,7 +145,7 @@ def test_check_reads_as_many_rows_as_asked(env: dict[str, str], cli: Callable[..
     one = json.loads(cli(env, *args, "--rows", "1", "--format", "json").stdout)
     assert one["rows"] == 1 and {node["row"] for node in one["nodes"]} == {1}
     refused = cli(env, *args, "--rows", "0")
-    assert refused.returncode == 2 and "give a number of rows from 1 to 100,000" in refused.stderr
+    assert refused.returncode == 2 and "give a number of rows from 1 to 10,000" in refused.stderr
 
 
 @pytest.mark.skipif(not USERS.is_file(), reason=f"the entity-resolution dataset is not at {USERS}")
