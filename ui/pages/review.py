@@ -140,7 +140,8 @@ def _heard(graph_store: GraphStore, pair: dict[str, Any] | None, last: dict[str,
 graph_store = setup("Review duplicates")
 st.caption(
     "Pairs resolution proposed (`python -m ingest resolve`), best score first. Accept merges the two "
-    "(undo restores them exactly); reject keeps the pair from being proposed again; unsure leaves it aside."
+    "(undo restores them exactly); reject keeps the pair from being proposed again; unsure leaves it aside. "
+    "Keys: a accept · r reject · u unsure · z undo the last decision (when no box has the cursor)."
 )
 queue = review_queue(workspace())
 waiting = queue.by_label()
