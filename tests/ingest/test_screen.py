@@ -80,6 +80,8 @@ def test_names_differing_in_a_number_or_a_country_score_lower(store: GraphStore,
     assert hits and all(hit.score == 0.9 for hit in hits)
     assert "country differs (DE in the list, HK in the graph)" in hits[0].reasons
     assert screen(store, [ScreenRow(2, {"name": "Nobody Anywhere Ltd"})]) == []
+    first, last = _name(demo, "PER-000-O").split()
+    assert "PER-000-O" in {hit.key for hit in screen(store, [ScreenRow(2, {"name": f"{last.upper()}, {first}"})])}
 
 
 def _write(path: Path, text: str) -> Path:
