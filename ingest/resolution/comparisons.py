@@ -36,6 +36,7 @@ class Level:
     sql: str
     says: str  # what a pair at this level has in common, in words ({a} and {b}: the values)
     m: float | None = None  # prior: how often true duplicates reach this level
+    u: float | None = None  # prior: how often two different entities reach it by chance
     null: bool = False
     term_frequencies: str | None = None  # column whose common values weigh less
 
@@ -49,14 +50,17 @@ class Compared:
     levels: tuple[Level, ...]
 
     def settings(self) -> dict[str, Any]:
-        """The comparison as a Splink settings dictionary entry."""
+        """The comparison as a Splink settings dictionary entry, with the priors (the
+        last level, "anything else", takes the u the others leave)."""
         levels = []
+        chance = sum(level.u or 0 for level in self.levels)
         for level in self.levels:
             entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.says}
             if level.null:
                 entry["is_null_level"] = True
-            elif level.m is not None:
+            else:
                 entry["m_probability"] = level.m
+                entry["u_probability"] = level.u if level.u is not None else 1 - chance
             if level.term_frequencies:
                 entry["tf_adjustment_column"] = level.term_frequencies
                 entry["tf_adjustment_weight"] = 1.0
@@ -98,18 +102,21 @@ def _name() -> Compared:
         ("name",),
         (
             Level(_both_null(n), "no name to compare", null=True),
-            Level(f"{n}_l = {n}_r AND name_count_l <= 2", "the same name once cleaned, and no one else's", 0.4),
-            Level(f"{n}_l = {n}_r", "the same name once cleaned, shared with others", 0.1, term_frequencies=n),
-            Level("name_sorted_l = name_sorted_r", "the same words in another order", 0.05),
-            Level(f"{_jaro(n, 0.95)} AND {_jaro(first, 0.9)}", "names all but the same", 0.15),
-            Level(f"{_jaro(first, 0.88)} AND {_jaro(last, 0.88)}", "names alike word by word", 0.1),
+            Level(f"{n}_l = {n}_r AND name_count_l <= 2", "the same name once cleaned, and no one else's", 0.4, 1e-5),
+            Level(f"{n}_l = {n}_r", "the same name once cleaned, shared with others", 0.1, 1e-4, term_frequencies=n),
+            Level("name_sorted_l = name_sorted_r", "the same words in another order", 0.05, 1e-5),
+            Level(f"{_jaro(n, 0.95)} AND {_jaro(first, 0.9)}", "names all but the same", 0.15, 1e-4),
+            Level(f"{_jaro(first, 0.88)} AND {_jaro(last, 0.88)}", "names alike word by word", 0.1, 3e-4),
             Level(
                 f"{short_form} AND {same_initial}",
                 "one name a short form of the other",
                 0.08,
+                5e-4,
             ),
-            Level(f"{_jaro(first, 0.8)} AND {same_initial}", "first names alike, last names with one initial", 0.04),
-            Level(f"{_jaro(n, 0.88)} AND {_jaro(first, 0.8)}", "names alike but for a word", 0.04),
+            Level(
+                f"{_jaro(first, 0.8)} AND {same_initial}", "first names alike, last names with one initial", 0.04, 2e-3
+            ),
+            Level(f"{_jaro(n, 0.88)} AND {_jaro(first, 0.8)}", "names alike but for a word", 0.04, 5e-3),
             Level("ELSE", "different names", 0.04),
         ),
     )
@@ -130,7 +137,7 @@ def _name_numbers() -> Compared:
         (c,),
         (
             Level(_both_null(c), "no number in the names", null=True),
-            Level(f"{c}_l = {c}_r", "the same number {a} in both names", 0.95),
+            Level(f"{c}_l = {c}_r", "the same number {a} in both names", 0.95, 1e-3),
             Level("ELSE", "different numbers in the names: {a} and {b}", 0.05),
         ),
     )
@@ -141,12 +148,15 @@ def _identifier(label: str) -> Compared:
     levels = [
         Level(f"{c}_l IS NULL OR {c}_r IS NULL", f"no {label} to compare", null=True),
         Level(
-            f"len(list_intersect({c}_l, {c}_r)) >= 1", f"linked to the same {label}", 0.7 if label != EMAIL else 0.55
+            f"len(list_intersect({c}_l, {c}_r)) >= 1",
+            f"linked to the same {label}",
+            0.7 if label != EMAIL else 0.55,
+            1e-4,
         ),
     ]
     if label == EMAIL:
         box = mailbox_column(label)
-        levels.append(Level(f"{box}_l = {box}_r", "the same mailbox name at another provider", 0.15))
+        levels.append(Level(f"{box}_l = {box}_r", "the same mailbox name at another provider", 0.15, 1e-4))
     levels.append(Level("ELSE", f"each linked to a different {label}", 0.3))  # people keep several
     return Compared(f"shared_{label}", (), tuple(levels))
 
@@ -160,8 +170,8 @@ def _property(prop: str, kind: str) -> Compared:
             (),
             (
                 Level(_both_null(lat, lon), f"no {prop} to compare", null=True),
-                Level(f"{distance} <= 1", f"{prop} within 1 km", 0.6),
-                Level(f"{distance} <= 25", f"{prop} within 25 km", 0.25),
+                Level(f"{distance} <= 1", f"{prop} within 1 km", 0.6, 1e-3),
+                Level(f"{distance} <= 25", f"{prop} within 25 km", 0.25, 1e-2),
                 Level("ELSE", f"{prop} more than 25 km apart", 0.15),
             ),
         )
@@ -173,7 +183,7 @@ def _property(prop: str, kind: str) -> Compared:
             (c,),
             (
                 null,
-                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.9, term_frequencies=c),
+                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.9, 0.1, term_frequencies=c),
                 Level("ELSE", f"{prop} differs: {{a}} and {{b}}", 0.1),
             ),
         )
@@ -183,8 +193,8 @@ def _property(prop: str, kind: str) -> Compared:
             (c,),
             (
                 null,
-                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.75, term_frequencies=c),
-                Level(_jaro(c, 0.9), f"{prop} alike: {{a}} and {{b}}", 0.15),
+                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.75, 0.05, term_frequencies=c),
+                Level(_jaro(c, 0.9), f"{prop} alike: {{a}} and {{b}}", 0.15, 0.02),
                 Level("ELSE", f"{prop} differs: {{a}} and {{b}}", 0.1),
             ),
         )
@@ -195,12 +205,13 @@ def _property(prop: str, kind: str) -> Compared:
             (c,),
             (
                 null,
-                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.6, term_frequencies=c),
-                Level(f"{mailbox[0]} = {mailbox[1]}", "the same mailbox name at two providers: {a} and {b}", 0.1),
+                Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.6, 1e-4, term_frequencies=c),
+                Level(f"{mailbox[0]} = {mailbox[1]}", "the same mailbox name at two providers: {a} and {b}", 0.1, 1e-4),
                 Level(
                     f"starts_with({mailbox[0]}, {mailbox[1]}) OR starts_with({mailbox[1]}, {mailbox[0]})",
                     "one mailbox name begins the other: {a} and {b}",
                     0.1,
+                    1e-3,
                 ),
                 Level("ELSE", f"{prop} differs: {{a}} and {{b}}", 0.2),
             ),
@@ -211,9 +222,9 @@ def _property(prop: str, kind: str) -> Compared:
         (c,),
         (
             null,
-            Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.8),
-            Level(f"{days} <= 31", f"{prop} within a month: {{a}} and {{b}}", 0.1),
-            Level(f"{days} <= 366", f"{prop} within a year: {{a}} and {{b}}", 0.05),
+            Level(f"{c}_l = {c}_r", f"the same {prop} {{a}}", 0.8, 1e-3),
+            Level(f"{days} <= 31", f"{prop} within a month: {{a}} and {{b}}", 0.1, 0.01),
+            Level(f"{days} <= 366", f"{prop} within a year: {{a}} and {{b}}", 0.05, 0.1),
             Level("ELSE", f"{prop} more than a year apart: {{a}} and {{b}}", 0.05),
         ),
     )

@@ -44,11 +44,17 @@ __all__ = ["Proposal", "Record", "cleaned_name", "find_duplicates", "pair_id"]
 MAX_BLOCK = 200
 #: The prior share of duplicates: one record in twenty has a twin in the data.
 DUPLICATE_SHARE = 0.05
-TRAINING_PAIRS = 2_000_000
+#: Random pairs sampled to learn how often non-duplicates agree: a hundred per record
+#: (within bounds), so that rare agreements are told from never (at a million records the
+#: prior odds of a pair being one entity are about one in five million).
+PAIRS_PER_RECORD = 100
+TRAINING_PAIRS = (2_000_000, 100_000_000)
 #: At most this share of random pairs is taken to be duplicates, whatever a small sample says.
 MOST_DUPLICATES = 0.05
 #: The share of true duplicates that share their cleaned name: spelling variants are the rest.
 RECALL_OF_SAME_NAME = 0.5
+#: Below this many records chance agreements are not counted but taken from the priors.
+SAMPLE_FROM = 10
 #: Below this many records the priors stand: too few duplicates to learn their look from.
 LEARN_FROM = 10_000
 DEFAULT_THRESHOLD = 0.9
@@ -56,7 +62,7 @@ DEFAULT_THRESHOLD = 0.9
 
 def pair_id(label: str, a: str, b: str) -> str:
     """A pair's identity, by node keys (the same after a re-load of the same files)."""
-    a, b = sorted((a, b))
+    a, b = sorted((str(a), str(b)))
     return f"{label}:{a}|{b}"
 
 
@@ -206,7 +212,10 @@ def _train(linker: Any, table: pd.DataFrame, identifier_labels: list[str], progr
     from splink import block_on
 
     progress.report(f"weighing comparisons on random pairs of {len(table):,} records")
-    linker.training.estimate_u_using_random_sampling(max_pairs=TRAINING_PAIRS, seed=7)
+    least, most = TRAINING_PAIRS
+    pairs = min(most, max(least, PAIRS_PER_RECORD * len(table)))
+    if len(table) >= SAMPLE_FROM:  # fewer records hold too few pairs to count: the priors stand
+        linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=7)
     prior = linker._settings_obj._probability_two_random_records_match
     progress.report("estimating how many records are duplicates (pairs with one cleaned name)")
     try:  # pairs that share a cleaned name, taken as half the duplicates there are

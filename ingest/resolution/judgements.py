@@ -31,6 +31,7 @@ from graph.store import GraphStore, NodeNotFound
 from graph.views.tables import neutralize_formula
 from graph.workspace import Workspace
 from ingest.merge import merge, unmerge
+from ingest.resolution.engine import pair_id
 
 __all__ = [
     "DECISIONS",
@@ -82,12 +83,6 @@ class Reapplied:
         lines = [f"recorded {counts}; merged {self.merged} accepted pairs again"]
         lines += [f"skipped {pair}: no node {key!r} in the graph" for pair, key in self.skipped]
         return "\n".join(lines)
-
-
-def pair_id(label: str, a: str, b: str) -> str:
-    """The id of the pair of nodes ``a`` and ``b`` (in either order) under ``label``."""
-    first, second = sorted((str(a), str(b)))
-    return f"{label}:{first}|{second}"
 
 
 def _now() -> dt.datetime:
