@@ -511,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Screen a list of names and identifiers against the graph: scored hits with reasons and cases.",
         epilog=f"Columns read (header, any case): {', '.join(COLUMNS)}; any other column is named and ignored. "
         "name/company are compared fuzzily; phone, email, domain, url and iban exactly after cleaning; "
-        "seller_id against node ids; country raises or lowers a hit.",
+        "seller_id against node ids; a hit in another country than the row's scores lower.",
     )
     parser.add_argument("list", type=Path, help="a CSV file with a header row")
     parser.add_argument(
