@@ -5,6 +5,7 @@ file and row named it). Read through the store's neighbourhood, never Cypher in 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +13,32 @@ from typing import Any
 from graph.model import PROVENANCE
 from graph.store import GraphStore
 
-__all__ = ["Side", "side"]
+__all__ = ["Reason", "Side", "reason", "side"]
 
 #: Neighbours read for one node: enough to show a handful of each type, bounded for hubs.
 NEIGHBOURS_READ = 200
+#: How a reason ends (ingest.resolution.comparisons.reason): its Bayes factor and which way it weighs.
+_WEIGHED = re.compile(r"^(?P<says>.*) \(×(?P<weight>[^\s()]+) (?P<side>for|against)\)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason of a proposal: what the pair has in common (``says``), and how much
+    (``weight``, e.g. ``×3,119``) it weighs ``for`` or ``against`` one entity (``side``;
+    None for a reason written without its weight)."""
+
+    says: str
+    weight: str | None = None
+    side: str | None = None
+
+
+def reason(text: str) -> Reason:
+    """A proposal's reason split into what it says and which way it weighs, so the
+    queue can tell the ones for from the ones against at a glance."""
+    found = _WEIGHED.match(text)
+    if found is None:
+        return Reason(text)
+    return Reason(found["says"], f"×{found['weight']}", found["side"])
 
 
 @dataclass(frozen=True)

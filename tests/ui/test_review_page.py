@@ -1,6 +1,7 @@
 """The review page through Streamlit's AppTest: the queue's names shown as text, a
 decision and its undo changing the counts, a pair whose node has gone named in one line
-rather than a traceback, and an empty queue said."""
+rather than a traceback, an empty queue said, and duplicates found from the page (a pair
+rejected before a run stays out of the queue), their reasons tagged for or against."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store.embedded_engine import EmbeddedStore
 from graph.workspace import Workspace
+from ingest.demo import generate, load
 from ingest.resolution.judgements import pair_id
 from tests.ui.test_pages import PAGES, plain
 
@@ -119,3 +121,37 @@ def test_an_empty_queue_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     app = review_page(tmp_path / "empty.kgl", monkeypatch)
     assert "Nothing to review" in app.info[0].value
     assert all(button.disabled for button in app.button)
+
+
+def test_duplicates_found_from_the_page_are_queued_and_a_rejected_pair_stays_out(
+    tmp_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with EmbeddedStore(tmp_path / "demo.kgl") as store:
+        load(store, generate(12, seed=5))
+    app = review_page(tmp_path / "demo.kgl", monkeypatch)
+    assert "Nothing to review" in app.info[0].value
+    assert app.multiselect(key="review_find_labels").value == [
+        "Address",
+        "Company",
+        "Person",
+        "SalesChannel",
+        "Supplier",
+    ]  # the model's resolvable labels the demo holds
+    click(app, "Find duplicates")
+    assert plain(app.success[0].value).startswith(
+        "6 pairs proposed (0 for Address, 6 for Company, 0 for Person, 0 for SalesChannel, 0 for Supplier; "
+        "0 already decided, left out) in "
+    )
+    assert counts(app) == {"Pending": "6", "Accepted": "0", "Rejected": "0", "Unsure": "0"}
+    first = pair_id("Company", "SHL-000-0", "SHL-000-0-V")  # a planted spelling variant
+    shown = plain(app.markdown[0].value)
+    assert shown.startswith("Pair 1 of 6 · Company · score 99.95% · ") and shown.endswith(first), shown
+    reasons = app.markdown[1].value
+    assert ":green-badge[+ for ×35]" in reasons and "Evergreen Trading 0000 Ltd" in plain(reasons)
+    click(app, "Reject (r)")
+    app.multiselect(key="review_find_labels").set_value(["Company"])
+    click(app, "Find duplicates")
+    assert plain(app.success[0].value).startswith("5 pairs proposed (5 for Company; 1 already decided, left out)")
+    assert counts(app) == {"Pending": "5", "Accepted": "0", "Rejected": "1", "Unsure": "0"}
+    assert first not in plain(app.markdown[0].value)
+    assert first not in {row["id"] for row in workspace.records("proposals")}

@@ -1,7 +1,9 @@
 """Review: the likely duplicates resolution proposed, one pair at a time, side by side
 (names, properties, links and sources), decided with a button or a key: ``a`` accept
 (merged, reversibly), ``r`` reject (never proposed again), ``u`` unsure, ``z`` undo the
-last decision. The same decisions as ``python -m ingest review``.
+last decision. The same decisions as ``python -m ingest review``. Above the queue, "Find
+duplicates" runs resolution (as ``python -m ingest resolve`` does) with a progress bar and
+Cancel: the queue is written only when the run ends, so a cancel leaves it as it was.
 
 Names come from scraped storefronts: every one is shown as text (Markdown escaped by
 :func:`ui.common.md`, tables through :func:`ui.common.show_table`). The keys are heard by
@@ -10,16 +12,22 @@ key with the pair on screen, and a key meant for a pair already decided does not
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from graph.progress import Progress
 from graph.store import GraphStore, NodeNotFound, Settings
-from graph.views.review import Side, side
+from graph.views.review import Side, reason, side
 from graph.views.tables import cell_text
-from ingest.resolution.judgements import DECISIONS, Queue, decide, find_pair, latest, review_queue, undo
-from ui.common import changed, md, setup, show_table, workspace
+from ingest.resolution.engine import DEFAULT_THRESHOLD
+from ingest.resolution.judgements import DECISIONS, Queue, decide, find_pair, latest, review_queue, standing, undo
+from ingest.resolution.propose import propose
+from ingest.resolution.propose import queue as queue_proposals
+from ui.common import changed, long_work, md, report_errors, say_if_cancelled, setup, show_table, workspace
 
 ALL = "All labels"
 SAID = "review_said"  # what the last action did (or why it failed), shown above the pair
@@ -28,6 +36,10 @@ NAME_SHOWN = 160  # characters of a name in a heading; the properties table has 
 ACTIONS = {"accept": "Accept (a)", "reject": "Reject (r)", "unsure": "Unsure (u)", "undo": "Undo last (z)"}
 DONE = {"accept": "Accepted", "reject": "Rejected", "unsure": "Marked unsure"}
 COUNTED = {"Pending": "pending", "Accepted": "accept", "Rejected": "reject", "Unsure": "unsure"}
+FINDING = "review_finding"  # the long work of finding duplicates
+FOUND = "review_found"  # what the last run found, said under its button
+#: A reason's tag: colour, and a sign and a word so colour is not the only cue.
+TAGS = {"for": ("green", "+"), "against": ("red", "−")}
 
 _KEYS_JS = """
 const ACTIONS = {a: "accept", r: "reject", u: "unsure", z: "undo"};
@@ -70,6 +82,83 @@ def _act(graph_store: GraphStore, action: str, pair: str | None) -> None:
     except (ValueError, NodeNotFound, RuntimeError) as error:  # a merge that cannot be undone, a node gone
         said = ("error", Settings.from_env().mask(f"{type(error).__name__}: {error}"))
     st.session_state[SAID] = said
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a run of Find duplicates queued: pairs by label, how many it found that the
+    investigator had already decided (left out), and how long it took."""
+
+    proposed: dict[str, int]
+    left_out: int
+    seconds: float
+
+    def summary(self) -> str:
+        total = sum(self.proposed.values())
+        each = ", ".join(f"{count:,} for {label}" for label, count in self.proposed.items())
+        return (
+            f"{total:,} pairs proposed ({each}; {self.left_out:,} already decided, left out) in {self.seconds:,.0f} s"
+        )
+
+
+def _find_duplicates(graph_store: GraphStore, labels: list[str], threshold: float, progress: Progress) -> Found:
+    """Resolve ``labels`` and queue the pairs nobody has decided, in place of their
+    pending ones; the queue is written after the last report, so a cancel leaves it."""
+    started = time.monotonic()
+    decided = standing(workspace())
+    found = propose(graph_store, labels=labels, threshold=threshold, progress=progress)
+    fresh = [pair for pair in found if pair.id not in decided]
+    queue_proposals(workspace(), labels, fresh)
+    proposed = {label: sum(pair.label == label for pair in fresh) for label in labels}
+    return Found(proposed, len(found) - len(fresh), time.monotonic() - started)
+
+
+def _finder(graph_store: GraphStore, expanded: bool) -> bool:
+    """The Find duplicates section; True when a run has just queued new proposals."""
+    present = set(graph_store.labels_in_store())
+    resolvable = [label for label in graph_store.model.resolvable_labels() if label in present]
+    ran = False
+    with st.expander("Find duplicates", expanded=expanded):
+        labels = st.multiselect("Labels to compare", resolvable, default=resolvable, key="review_find_labels")
+        lowest = st.number_input(
+            "Lowest score (%)",
+            1.0,
+            100.0,
+            DEFAULT_THRESHOLD * 100,
+            step=1.0,
+            format="%.1f",
+            key="review_find_threshold",
+            help="How likely two nodes must be one entity to be proposed",
+        )
+        say_if_cancelled(FINDING)
+        if st.button("Find duplicates", type="primary", disabled=not labels, key="review_find"):
+            st.session_state.pop(FOUND, None)
+            with long_work(FINDING, f"finding duplicates among {', '.join(labels)}") as progress:
+                found = report_errors(lambda: _find_duplicates(graph_store, labels, lowest / 100, progress))
+                if found:  # kept before the block ends: no Streamlit call may come between the queue and this
+                    st.session_state[FOUND] = found
+                    ran = True
+        if FOUND in st.session_state:
+            st.success(md(st.session_state[FOUND].summary()))
+    return ran
+
+
+def _percent(score: float) -> str:
+    """A score as a percentage, with a second decimal where scores crowd (99.95% vs 99.5%)."""
+    return f"{score:.2%}" if score >= 0.99 else f"{score:.1%}"
+
+
+def _reasons(reasons: list[str]) -> str:
+    """The reasons as a Markdown list, each tagged with the way it weighs."""
+    lines = []
+    for text in reasons:
+        said = reason(text)
+        if said.side is None:
+            lines.append(f"- {md(said.says)}")
+            continue
+        colour, sign = TAGS[said.side]
+        lines.append(f"- :{colour}-badge[{sign} {said.side} {md(said.weight)}] {md(said.says)}")
+    return "\n".join(lines) or "No reasons recorded."
 
 
 def _counts(queue: Queue) -> None:
@@ -139,11 +228,14 @@ def _heard(graph_store: GraphStore, pair: dict[str, Any] | None, last: dict[str,
 
 graph_store = setup("Review duplicates")
 st.caption(
-    "Pairs resolution proposed (`python -m ingest resolve`), best score first. Accept merges the two "
+    "Pairs resolution proposed (Find duplicates below, or `python -m ingest resolve`), best score first. "
+    "Accept merges the two "
     "(undo restores them exactly); reject keeps the pair from being proposed again; unsure leaves it aside. "
     "Keys: a accept · r reject · u unsure · z undo the last decision (when no box has the cursor)."
 )
 queue = review_queue(workspace())
+if _finder(graph_store, expanded=not queue.waiting):
+    queue = review_queue(workspace())
 waiting = queue.by_label()
 chosen = st.selectbox(
     "Label",
@@ -162,10 +254,11 @@ if SAID in st.session_state:
     (st.success if kind == "success" else st.error)(md(text))
 _buttons(graph_store, current, last)
 if current is None:
-    st.info("Nothing to review: every proposed pair is decided. Run `python -m ingest resolve` for new proposals.")
+    st.info("Nothing to review: every proposed pair is decided. Find duplicates above for new proposals.")
 else:
-    st.markdown(md(f"Pair 1 of {len(shown):,} · {current['label']} · score {current['score']:.2f} · {current['id']}"))
-    st.markdown("\n".join(f"- {md(reason)}" for reason in current["reasons"] or []) or "No reasons recorded.")
+    score = _percent(current["score"])
+    st.markdown(md(f"Pair 1 of {len(shown):,} · {current['label']} · score {score} · {current['id']}"))
+    st.markdown(_reasons(current["reasons"] or []))
     left, right = st.columns(2)
     with left:
         _show_side("a", side(graph_store, current["a"]), current["a"], current["a_name"])

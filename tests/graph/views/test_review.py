@@ -7,7 +7,7 @@ import datetime as dt
 
 from graph.records import NodeRecord, RelationshipRecord
 from graph.store import GraphStore
-from graph.views.review import side
+from graph.views.review import Reason, reason, side
 
 SEEN = dt.datetime(2026, 3, 1, 12, 0)
 
@@ -35,3 +35,13 @@ def test_a_node_is_shown_with_its_links_and_sources(store: GraphStore) -> None:
     assert shown.linked == {"REGISTERED_AT →": 1, "SUPPLIES →": 7} and not shown.more
     assert side(store, "SC-0").links == {"← SUPPLIES": [("<b>Nordvik</b> GmbH", "CO-1")]}
     assert side(store, "CO-404") is None  # merged away since it was proposed
+
+
+def test_a_reason_is_told_for_or_against_by_its_weight() -> None:
+    assert reason("names all but the same: 'Nordvik (A) GmbH' and 'Nordvik GmbH' (×3,119 for)") == Reason(
+        "names all but the same: 'Nordvik (A) GmbH' and 'Nordvik GmbH'", "×3,119", "for"
+    )
+    assert reason("each linked to a different Phone (×3.3 against)") == Reason(
+        "each linked to a different Phone", "×3.3", "against"
+    )
+    assert reason("both linked to ADR-R") == Reason("both linked to ADR-R")  # written without a weight
