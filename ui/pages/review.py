@@ -101,12 +101,30 @@ class Found:
         )
 
 
+class _LabelStep(Progress):
+    """One label's resolution reported as its step of the run: the bar moves label by
+    label, and each line says which label it is about."""
+
+    def __init__(self, run: Progress, label: str, number: int, labels: int) -> None:
+        super().__init__()
+        self._run, self._label, self._number, self._labels = run, label, number, labels
+
+    def report(self, what: str, done: float | None = None, total: float | None = None) -> None:
+        self._run.report(f"{self._label}: {what} · labels done", self._number, self._labels)
+
+
 def _find_duplicates(graph_store: GraphStore, labels: list[str], threshold: float, progress: Progress) -> Found:
     """Resolve ``labels`` and queue the pairs nobody has decided, in place of their
     pending ones; the queue is written after the last report, so a cancel leaves it."""
     started = time.monotonic()
     decided = standing(workspace())
-    found = propose(graph_store, labels=labels, threshold=threshold, progress=progress)
+    found = [
+        pair
+        for number, label in enumerate(labels)
+        for pair in propose(
+            graph_store, labels=[label], threshold=threshold, progress=_LabelStep(progress, label, number, len(labels))
+        )
+    ]
     fresh = [pair for pair in found if pair.id not in decided]
     queue_proposals(workspace(), labels, fresh)
     proposed = {label: sum(pair.label == label for pair in fresh) for label in labels}
@@ -138,8 +156,8 @@ def _finder(graph_store: GraphStore, expanded: bool) -> bool:
                 if found:  # kept before the block ends: no Streamlit call may come between the queue and this
                     st.session_state[FOUND] = found
                     ran = True
-        if FOUND in st.session_state:
-            st.success(md(st.session_state[FOUND].summary()))
+    if FOUND in st.session_state:
+        st.success(md(st.session_state[FOUND].summary()))
     return ran
 
 
