@@ -2,7 +2,8 @@
 refused): pairs whose names try to inject HTML and script, a very long name and
 right-to-left text are shown as text; a pair is accepted with the ``a`` key (merged),
 another rejected with its button and with ``r``, decisions undone with the button and
-with ``z``, the counts following each step. Takes a picture of the queue (``make
+with ``z``, the counts following each step; a Find duplicates run cancelled leaves the
+queue as it was. Takes a picture of the queue (``make
 screenshots`` writes it to ``docs/review.png``)."""
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ COUNTS = "() => Array.from(document.querySelectorAll('[data-testid=stMetricValue
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """``streamlit run app.py`` on the hostile queue, on a free local port."""
+    """``streamlit run app.py`` on the hostile queue, on a free local port; each step of
+    long work stays on screen a second (``KG_PROGRESS_PAUSE``), long enough to cancel it."""
     folder = tmp_path_factory.mktemp("review")
     database = folder / "review.kgl"
     hostile_queue(database, Workspace(folder / "workspace.sqlite"))
-    with serving_app(database, folder) as served:
-        yield RunningApp(served.url, database)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_PROGRESS_PAUSE", "1")
+        with serving_app(database, folder) as served:
+            yield RunningApp(served.url, database)
 
 
 def counts_become(tab: Any, expected: str) -> None:
@@ -79,6 +83,14 @@ def test_review_queue_shows_hostile_names_as_text_and_decides_by_key_and_button(
         counts_become(page, expected)
     with EmbeddedStore(app.database) as store:
         assert set(store.locate(["CO-R1", "CO-R2"])) == {"CO-R1", "CO-R2"}  # the accept's merge undone
+    queued = Workspace(app.database.parent / "workspace.sqlite").records("proposals")
+    page.locator("summary", has_text="Find duplicates").click()  # the section, folded while pairs wait
+    page.get_by_role("button", name="Find duplicates").click()
+    page.get_by_test_id("stProgress").filter(has_text="Company: ").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Cancelled: finding duplicates among Address, Company was stopped").wait_for(timeout=30_000)
+    counts_become(page, "3,0,0,0")
+    assert Workspace(app.database.parent / "workspace.sqlite").records("proposals") == queued
     for frame in page.frames:
         assert frame.locator("img[src=x], script:has-text('alert')").count() == 0
     assert page.evaluate("() => window.__pwned") is None and page.dialogs == [] and page.outside == []
