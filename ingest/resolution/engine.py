@@ -37,7 +37,7 @@ from ingest.resolution.comparisons import (
     reason,
 )
 
-__all__ = ["Proposal", "Record", "cleaned_name", "find_duplicates", "pair_id"]
+__all__ = ["Proposal", "Record", "cleaned_name", "find_duplicates", "frame", "pair_id"]
 
 #: A name word shared by more records than this says nothing ("bank", "trading"): it is
 #: left out of the blocks (the words still count when two records are compared).
