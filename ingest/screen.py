@@ -344,15 +344,19 @@ def _row_matches(
 
 def _names(store: GraphStore, query: str, labels: Sequence[str], found: dict[str, _Found], threshold: float) -> None:
     """Candidates from the search index, scored by :func:`name_score`: names holding the
-    query as written, its key or a pair of its words in order; only when none of those
-    reaches ``threshold``, names holding one of its words ("Smith John" for "John Smith").
-    A common word costs the index tens of milliseconds and brings only the shortest names
-    holding it."""
+    query as written, its key or a pair of its words in order (of the key, or as written);
+    only when none of those reaches ``threshold``, names holding one of its words ("Smith
+    John" for "John Smith"). A common word costs the index tens of milliseconds and brings
+    only the shortest names holding it."""
     words = name_key(query).split()
-    pairs = {" ".join(pair) for pair in zip(words, words[1:], strict=False)}
+    pairs = _pairs(words) | _pairs(fold(query).split())  # as written too: "co. 0020 limited"
     best = _candidates(store, query, {fold(query), " ".join(words)} | pairs, labels, found)
     if best < threshold:
         _candidates(store, query, {word for word in words if len(word) >= 3}, labels, found)
+
+
+def _pairs(words: list[str]) -> set[str]:
+    return {" ".join(pair) for pair in zip(words, words[1:], strict=False)}
 
 
 def _candidates(
