@@ -2,11 +2,15 @@
 
     python bench/ingest.py [--scale 100000] [--seed 7]
 
-Generates the demo network as neo4j-admin CSV, then, each from an empty database on one
-local server (the project's ``devserver``), warmed first by both loads of a small demo (a
-fresh server's first load pays the JIT's warm-up: measured, ours took 2-3x the server
-CPU on a fresh server that it takes on a warm one, and the reference, run second, did
-not pay it; a team's server is a warm one):
+Generates the demo network as neo4j-admin CSV, then measures each load on a fresh
+database: the local server (the project's ``devserver``) is stopped, its database's
+store and transaction logs deleted and the server started again, so no load pays for
+an earlier one's deleted records (on one server, each after the other's ``DETACH
+DELETE``, the same load's server CPU varied 20-42 s from run to run; Community has no
+``CREATE DATABASE`` and no ``db.checkpoint()``); then the server is warmed by both
+loads of a small demo (a fresh server's first load pays the JIT's warm-up: measured,
+ours took 2-3x the server CPU on a fresh server that it takes on a warm one; a team's
+server is a warm one), emptied, and the load measured:
 
 * our ingest (:func:`ingest.loader.load_paths` on the Neo4j store);
 * the reference: ``LOAD CSV WITH HEADERS`` with ``CALL { ... } IN TRANSACTIONS OF 10000
@@ -31,6 +35,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -124,6 +130,27 @@ def empty_database(session: neo4j.Session) -> None:
         session.run(f"DROP INDEX `{row['name']}`").consume()
 
 
+@contextmanager
+def fresh_server(server: Neo4jServer, files: Path, warm_up: Path | None, what: str) -> Iterator[neo4j.Driver]:
+    """A driver to ``server`` (stopped if running) started on a new, empty default
+    database, warmed by both loads of ``warm_up``, with ``files`` in its import folder
+    (each measured load empties the database before its clock starts)."""
+    print(f"{what}, on a fresh database{', warmed first' if warm_up else ''}", flush=True)
+    server.stop()
+    for folder in ("databases", "transactions"):  # the system database (the password) stays
+        shutil.rmtree(server.home / "data" / folder / "neo4j", ignore_errors=True)
+    server.start()
+    auth = (server.username, server.password)
+    with neo4j.GraphDatabase.driver(server.uri, auth=auth, notifications_min_severity="OFF") as driver:
+        if warm_up is not None:  # its files have the demo's names: they go first
+            shutil.copytree(warm_up, server.import_dir, dirs_exist_ok=True)
+            our_ingest(server, driver, warm_up)
+            with driver.session() as session:
+                load_csv(session, warm_up, server.running_pid())
+        shutil.copytree(files, server.import_dir, dirs_exist_ok=True)
+        yield driver
+
+
 def our_ingest(server: Neo4jServer, driver: neo4j.Driver, files: Path) -> tuple[float, float]:
     """Seconds our ingest takes to load ``files`` into the emptied database, and the server's CPU seconds."""
     with driver.session() as session:
@@ -155,22 +182,16 @@ def main() -> int:
         files, nodes, rows = demo_files(work / "demo", args.scale, args.seed)
         print(f"demo: {nodes:,} nodes + {rows - nodes:,} relationships = {rows:,} rows", flush=True)
         warm_up = demo_files(work / "warm-up", args.warm_up, args.seed + 1)[0] if args.warm_up else None
-        server = Neo4jServer(work / "neo4j", port=free_port(), heap="2g", pagecache="1g").start()
+        server = Neo4jServer(work / "neo4j", port=free_port(), heap="2g", pagecache="1g")
         try:
-            auth = (server.username, server.password)
-            with neo4j.GraphDatabase.driver(server.uri, auth=auth, notifications_min_severity="OFF") as driver:
-                if warm_up is not None:  # its files have the demo's names: they go first
-                    print(f"warming the server: both loads of a {args.warm_up:,}-node demo", flush=True)
-                    shutil.copytree(warm_up, server.import_dir, dirs_exist_ok=True)
-                    our_ingest(server, driver, warm_up)
-                    with driver.session() as session:
-                        load_csv(session, warm_up, server.running_pid())
-                shutil.copytree(files, server.import_dir, dirs_exist_ok=True)
+            with fresh_server(server, files, warm_up, "our ingest") as driver:
                 ours, ours_cpu = our_ingest(server, driver, files)
+            with fresh_server(server, files, warm_up, "LOAD CSV") as driver, driver.session() as session:
+                reference, reference_cpu = load_csv(session, files, server.running_pid())
+                count = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+                assert count == nodes, (count, nodes)
+            with fresh_server(server, files, warm_up, "LOAD CSV with our provenance") as driver:
                 with driver.session() as session:
-                    reference, reference_cpu = load_csv(session, files, server.running_pid())
-                    count = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
-                    assert count == nodes, (count, nodes)
                     alike, alike_cpu = load_csv(session, files, server.running_pid(), provenance=True)
         finally:
             server.stop()
