@@ -162,7 +162,10 @@ def _finder(graph_store: GraphStore, expanded: bool) -> bool:
 
 
 def _percent(score: float) -> str:
-    """A score as a percentage, with a second decimal where scores crowd (99.95% vs 99.5%)."""
+    """A score as a percentage, with a second decimal where scores crowd (99.95% vs 99.5%);
+    never 100%: resolution is never certain, a score rounded up to 1 is said as such."""
+    if score >= 0.99995:
+        return "over 99.99%"
     return f"{score:.2%}" if score >= 0.99 else f"{score:.1%}"
 
 
