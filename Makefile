@@ -65,6 +65,7 @@ bench: venv neo4j-jars chromium
 	$(PY) bench/ingest.py
 	$(PY) bench/communities.py
 	$(PY) bench/resolution.py
+	$(PY) bench/screening.py
 	$(PY) bench/views.py  # the case views measured, then bench/render.py timing
 	$(PY) bench/concurrency.py
 	$(PY) bench/app_sessions.py
