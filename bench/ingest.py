@@ -5,12 +5,12 @@
 Generates the demo network as neo4j-admin CSV, then measures each load on a fresh
 database: the local server (the project's ``devserver``) is stopped, its database's
 store and transaction logs deleted and the server started again, so no load pays for
-an earlier one's deleted records (on one server, each after the other's ``DETACH
-DELETE``, the same load's server CPU varied 20-42 s from run to run; Community has no
-``CREATE DATABASE`` and no ``db.checkpoint()``); then the server is warmed by both
-loads of a small demo (a fresh server's first load pays the JIT's warm-up: measured,
-ours took 2-3x the server CPU on a fresh server that it takes on a warm one; a team's
-server is a warm one), emptied, and the load measured:
+an earlier one's deleted records (Community has no ``CREATE DATABASE`` and no
+``db.checkpoint()``; the same load's server CPU still varies by a fifth from run to run
+on a shared 2-core machine, so compare ratios over several runs); then the server is
+warmed by both loads of a small demo (a fresh server's first load pays the JIT's
+warm-up: measured, ours took 2-3x the server CPU on a fresh server that it takes on a
+warm one; a team's server is a warm one), emptied, and the load measured:
 
 * our ingest (:func:`ingest.loader.load_paths` on the Neo4j store);
 * the reference: ``LOAD CSV WITH HEADERS`` with ``CALL { ... } IN TRANSACTIONS OF 10000
