@@ -186,6 +186,18 @@ class Workspace:
         with self._connection() as connection:
             return connection.execute(f"DELETE FROM {table} WHERE id = ?", [key]).rowcount > 0
 
+    def delete_where(self, table: str, column: str, values: Iterable[Any]) -> int:
+        """Remove, in one statement, the records whose ``column`` is one of ``values``;
+        returns how many went."""
+        if column not in TABLES.get(table, ()):
+            raise WorkspaceError(f"{table}: unknown field {column!r}")
+        values = list(values)
+        if not values or not self.path.exists():
+            return 0
+        with self._connection() as connection:
+            marks = ", ".join("?" * len(values))
+            return connection.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", values).rowcount
+
     def records(
         self, table: str, *, limit: int | None = None, fields: Iterable[str] | None = None, **equal: Any
     ) -> list[dict[str, Any]]:

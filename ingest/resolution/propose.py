@@ -88,9 +88,7 @@ def queue(workspace: Workspace, labels: list[str], proposals: list[Proposal]) ->
     """Replace the pending proposals of ``labels`` with ``proposals``."""
     at = utc_now()
     run = new_id("RESOLVE", at)
-    for label in labels:
-        for old in workspace.records(TABLE, label=label):
-            workspace.delete(TABLE, old["id"])
+    workspace.delete_where(TABLE, "label", labels)
     workspace.add(
         TABLE,
         [

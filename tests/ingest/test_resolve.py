@@ -91,3 +91,15 @@ def test_resolve_command_queues_the_proposals_and_reports_progress_on_stderr(
     assert ran.returncode == 0 and ran.stdout.startswith("pair,a,b,a_name,b_name,label,score,reasons")
     assert "reading Company names, properties and identifiers" in ran.stderr
     assert len(Workspace(tmp_path / "ws.sqlite").records("proposals")) == ran.stdout.count("\n") - 1
+
+
+def test_a_run_replaces_the_pending_proposals_of_the_labels_it_ran_and_only_those(workspace: Workspace) -> None:
+    from ingest.resolution.engine import Proposal
+    from ingest.resolution.propose import queue
+
+    def proposal(label: str, a: str, b: str) -> Proposal:
+        return Proposal(label, a, b, 0.95, ("names alike",), a_name=a, b_name=b)
+
+    queue(workspace, ["Company", "Person"], [proposal("Company", "C1", "C2"), proposal("Person", "P1", "P2")])
+    queue(workspace, ["Company"], [proposal("Company", "C3", "C4")])
+    assert sorted(row["id"] for row in workspace.records("proposals")) == ["Company:C3|C4", "Person:P1|P2"]
