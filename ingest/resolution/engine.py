@@ -190,15 +190,21 @@ def _blocking_rules(identifier_labels: list[str]) -> list[Any]:
     return rules
 
 
+def _duplicate_shares(records: int) -> tuple[float, float]:
+    """The least and the most share of random pairs taken to be duplicates: one record in
+    twenty with a twin, and every record with one."""
+    pairs = max(1, records * (records - 1) // 2)
+    return min(0.5, DUPLICATE_SHARE * records / pairs), min(0.5, records / pairs)
+
+
 def _linker(table: pd.DataFrame, compared: list[Compared], identifier_labels: list[str]) -> Any:
     from splink import DuckDBAPI, Linker, SettingsCreator
 
-    pairs = max(1, len(table) * (len(table) - 1) // 2)
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[c.settings() for c in compared],
         blocking_rules_to_generate_predictions=_blocking_rules(identifier_labels),
-        probability_two_random_records_match=min(0.5, DUPLICATE_SHARE * len(table) / pairs),
+        probability_two_random_records_match=_duplicate_shares(len(table))[0],
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["name"],
     )
@@ -207,18 +213,17 @@ def _linker(table: pd.DataFrame, compared: list[Compared], identifier_labels: li
 
 
 def _train(linker: Any, table: pd.DataFrame, identifier_labels: list[str], progress: Progress) -> None:
-    """u from random pairs; m by expectation maximisation within blocks that leave
-    each comparison free in turn (a block on names trains the rest, a block on a
+    """u from random pairs; the share of duplicates from pairs with one cleaned name,
+    within :func:`_duplicate_shares`; m by expectation maximisation within blocks that
+    leave each comparison free in turn (a block on names trains the rest, a block on a
     shared identifier trains the names). A block too small to learn from keeps the priors."""
     from splink import block_on
 
     progress.report(f"weighing comparisons on random pairs of {len(table):,} records")
-    least, most = TRAINING_PAIRS
-    pairs = min(most, max(least, PAIRS_PER_RECORD * len(table)))
+    fewest, most = TRAINING_PAIRS
     if len(table) >= SAMPLE_FROM:  # fewer records hold too few pairs to count: the priors stand
-        linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=7)
-    settings = linker._settings_obj  # Splink has no public setter for the share it estimates
-    prior = settings._probability_two_random_records_match
+        sampled = min(most, max(fewest, PAIRS_PER_RECORD * len(table)))
+        linker.training.estimate_u_using_random_sampling(max_pairs=sampled, seed=7)
     progress.report("estimating how many records are duplicates (pairs with one cleaned name)")
     try:  # pairs that share a cleaned name, taken as half the duplicates there are
         linker.training.estimate_probability_two_random_records_match(
@@ -226,9 +231,10 @@ def _train(linker: Any, table: pd.DataFrame, identifier_labels: list[str], progr
         )
     except Exception as error:  # noqa: BLE001 - no pair shares a name: the prior stands
         logging.getLogger(__name__).info("kept the prior share of duplicates: %s", error)
-    most = min(0.5, len(table) / max(1, len(table) * (len(table) - 1) // 2))  # a twin for every record
+    settings = linker._settings_obj  # Splink has no public setter for the share it estimates
+    least_share, most_share = _duplicate_shares(len(table))
     estimated = settings._probability_two_random_records_match
-    settings._probability_two_random_records_match = min(most, max(prior, estimated))
+    settings._probability_two_random_records_match = min(most_share, max(least_share, estimated))
     sessions = [block_on("name_key")] + [block_on(f"first_{identifier_column(i)}") for i in identifier_labels]
     sessions = sessions if len(table) >= LEARN_FROM else []
     share = min(1.0, 200_000 / max(1, len(table)))
@@ -249,11 +255,10 @@ def find_duplicates(
     *,
     identifier_labels: list[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
-    exclude: frozenset[str] | set[str] = frozenset(),
     progress: Progress = SILENT,
 ) -> list[Proposal]:
     """Pairs of ``records`` at or above ``threshold`` probability of being one entity,
-    best first, leaving out the pair ids in ``exclude`` (the investigator decided them)."""
+    best first."""
     records = list(records)
     present = sorted({i for r in records for i, keys in r.identifiers.items() if keys})
     identifiers = [i for i in (identifier_labels if identifier_labels is not None else present) if i in present]
@@ -267,8 +272,7 @@ def find_duplicates(
     scored = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     proposals = []
     for row in scored.to_dict("records"):
-        found = pair_id(label, row["unique_id_l"], row["unique_id_r"])
-        if found in exclude or _text(row["name_numbers_l"]) != _text(row["name_numbers_r"]):
+        if _text(row["name_numbers_l"]) != _text(row["name_numbers_r"]):
             continue  # "Trading 0031" and "Trading 0032" are two registrations, not one spelt twice
         a, b = sorted((row["unique_id_l"], row["unique_id_r"]))
         flipped = a != row["unique_id_l"]

@@ -10,7 +10,8 @@ labels it ran, so the queue always reflects the graph as it is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from graph.attribution import utc_now
 from graph.model import COORDINATES, KEY, Resolution, quote
@@ -20,7 +21,7 @@ from graph.workspace import Workspace, new_id
 from ingest.resolution.engine import DEFAULT_THRESHOLD, Proposal, Record, find_duplicates
 from ingest.resolution.judgements import standing
 
-__all__ = ["propose", "read_records", "queue"]
+__all__ = ["Found", "find", "propose", "read_records", "queue"]
 
 TABLE = "proposals"
 
@@ -55,6 +56,42 @@ def read_records(store: GraphStore, label: str) -> list[Record]:
     return records
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a round of resolution found: the pairs nobody has decided, best first, how
+    many more it found that the investigator had already decided (left out), and the
+    labels it compared (those present in the store)."""
+
+    proposals: list[Proposal]
+    left_out: int
+    labels: list[str]
+
+
+def find(
+    store: GraphStore,
+    *,
+    labels: Iterable[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    decided: Collection[str] = frozenset(),
+    progress: Progress = SILENT,
+) -> Found:
+    """Likely duplicates among ``labels`` (the model's resolvable ones by default),
+    without the pair ids in ``decided``; writes nothing."""
+    present = set(store.labels_in_store())
+    ran, found = [], []
+    for label in store.model.resolvable_labels() if labels is None else labels:
+        if label not in present:
+            continue
+        spec = store.model.label(label)
+        progress.report(f"reading {label} names, properties and identifiers")
+        records = read_records(store, label)
+        ran.append(label)
+        resolution = spec.resolvable or Resolution()
+        found += find_duplicates(label, records, resolution, threshold=threshold, progress=progress)
+    fresh = sorted((p for p in found if p.id not in decided), key=lambda p: (-p.score, p.label, p.a, p.b))
+    return Found(fresh, len(found) - len(fresh), ran)
+
+
 def propose(
     store: GraphStore,
     workspace: Workspace | None = None,
@@ -67,21 +104,10 @@ def propose(
     first, without the pairs decided in ``workspace``; with a workspace, they also
     replace its pending proposals for those labels."""
     decided = frozenset(standing(workspace)) if workspace is not None else frozenset()
-    present = set(store.labels_in_store())
-    ran, found = [], []
-    for label in store.model.resolvable_labels() if labels is None else labels:
-        if label not in present:
-            continue
-        spec = store.model.label(label)
-        progress.report(f"reading {label} names, properties and identifiers")
-        records = read_records(store, label)
-        ran.append(label)
-        found += find_duplicates(
-            label, records, spec.resolvable or Resolution(), threshold=threshold, exclude=decided, progress=progress
-        )
+    found = find(store, labels=labels, threshold=threshold, decided=decided, progress=progress)
     if workspace is not None:
-        queue(workspace, ran, found)
-    return sorted(found, key=lambda p: (-p.score, p.label, p.a, p.b))
+        queue(workspace, found.labels, found.proposals)
+    return found.proposals
 
 
 def queue(workspace: Workspace, labels: list[str], proposals: list[Proposal]) -> None:

@@ -25,7 +25,7 @@ from graph.views.review import Side, reason, side
 from graph.views.tables import cell_text
 from ingest.resolution.engine import DEFAULT_THRESHOLD
 from ingest.resolution.judgements import DECISIONS, Queue, decide, find_pair, latest, review_queue, standing, undo
-from ingest.resolution.propose import propose
+from ingest.resolution.propose import find
 from ingest.resolution.propose import queue as queue_proposals
 from ui.common import changed, long_work, md, report_errors, say_if_cancelled, setup, show_table, workspace
 
@@ -117,18 +117,21 @@ def _find_duplicates(graph_store: GraphStore, labels: list[str], threshold: floa
     """Resolve ``labels`` and queue the pairs nobody has decided, in place of their
     pending ones; the queue is written after the last report, so a cancel leaves it."""
     started = time.monotonic()
-    decided = standing(workspace())
-    found = [
-        pair
-        for number, label in enumerate(labels)
-        for pair in propose(
-            graph_store, labels=[label], threshold=threshold, progress=_LabelStep(progress, label, number, len(labels))
+    decided = frozenset(standing(workspace()))
+    rounds = [
+        find(
+            graph_store,
+            labels=[label],
+            threshold=threshold,
+            decided=decided,
+            progress=_LabelStep(progress, label, number, len(labels)),
         )
+        for number, label in enumerate(labels)
     ]
-    fresh = [pair for pair in found if pair.id not in decided]
+    fresh = [pair for found in rounds for pair in found.proposals]
     queue_proposals(workspace(), labels, fresh)
     proposed = {label: sum(pair.label == label for pair in fresh) for label in labels}
-    return Found(proposed, len(found) - len(fresh), time.monotonic() - started)
+    return Found(proposed, sum(found.left_out for found in rounds), time.monotonic() - started)
 
 
 def _finder(graph_store: GraphStore, expanded: bool) -> bool:
