@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _accept(store: GraphStore, workspace: Workspace, proposal: Proposal) -> str:
-    """Accept one pair unless an earlier merge of this run already absorbed a node of it."""
+    """Accept one pair: its nodes are followed into any earlier merge (the judgements do
+    that); a pair whose node has left the graph is passed over."""
     try:
         return decide(store, workspace, proposal.id, "accept").get("merge") or ""
     except LookupError:
